@@ -1,0 +1,31 @@
+# Set-up is a dependency of every target: a fresh machine needs only python3 and make.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup lint format test bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) ## create .venv/ and install the project (.venv/bin/copper)
+
+lint: setup ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup ## apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: lint ## lint, then every test tier
+	$(VENV)/bin/pytest
+
+bench: setup ## pipeline benchmark against bare pyvips and Pillow (prints ratios)
+	$(PYTHON) -m bench.pipeline
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache var/bench
