@@ -1,0 +1,18 @@
+"""Copper's image pipeline: original bytes and settings in, web renditions and facts out."""
+
+from pipeline.errors import PipelineError, RejectedInput, TransientFailure
+from pipeline.model import Facts, ProcessResult, Rendition
+from pipeline.process import process
+from pipeline.settings import PIPELINE_VERSION, PipelineSettings
+
+__all__ = [
+    "PIPELINE_VERSION",
+    "Facts",
+    "PipelineError",
+    "PipelineSettings",
+    "ProcessResult",
+    "RejectedInput",
+    "Rendition",
+    "TransientFailure",
+    "process",
+]

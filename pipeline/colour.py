@@ -1,0 +1,114 @@
+"""Colour management: convert to sRGB for the web and report what the conversion lost."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyvips
+
+from pipeline.intake import Header
+from pipeline.model import Fidelity
+
+INTENT = "relative"
+FIDELITY_PROXY_EDGE = 256
+GAMUT_TOLERANCE = 0.01
+WARN_SHARE = 0.01
+WARN_DELTA_E = 3.0
+
+# XYZ (D50, the ICC profile connection space) to linear sRGB, Bradford-adapted.
+XYZ_D50_TO_LINEAR_SRGB = np.array(
+    [
+        [3.1338561, -1.6168667, -0.4906146],
+        [-0.9787684, 1.9161415, 0.0334540],
+        [0.0719453, -0.2289914, 1.4052427],
+    ]
+)
+D50_WHITE = np.array([0.9642, 1.0, 0.8249])
+
+
+def is_managed(header: Header) -> bool:
+    """Return whether the original needs an ICC conversion (embedded profile, or CMYK)."""
+    return header.icc_profile is not None or header.is_cmyk
+
+
+def to_srgb(image: pyvips.Image, header: Header) -> pyvips.Image:
+    """Return 8-bit sRGB pixels (alpha kept) from the decoded original."""
+    if header.icc_profile is not None:
+        return image.icc_transform("srgb", embedded=True, intent=INTENT, depth=8)
+    if header.is_cmyk:
+        return image.icc_transform("srgb", input_profile="cmyk", intent=INTENT, depth=8)
+    if image.interpretation != "srgb" or image.format != "uchar":
+        image = image.colourspace("srgb")
+    return image.cast("uchar") if image.format != "uchar" else image
+
+
+def drop_alpha(image: pyvips.Image) -> pyvips.Image:
+    """Return the image without its alpha band."""
+    return image.extract_band(0, n=image.bands - 1) if image.hasalpha() else image
+
+
+def source_lab(image: pyvips.Image, header: Header) -> pyvips.Image:
+    """Return the original's colours as PCS Lab (D50), unclipped."""
+    if header.icc_profile is not None:
+        return image.icc_import(embedded=True, pcs="lab", intent=INTENT)
+    return image.icc_import(input_profile="cmyk", pcs="lab", intent=INTENT)
+
+
+def out_of_gamut_share(lab: np.ndarray) -> float:
+    """Return the share of PCS Lab pixels that sRGB cannot show."""
+    lightness, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    fy = (lightness + 16) / 116
+    f = np.stack([fy + a / 500, fy, fy - b / 200], axis=-1)
+    xyz = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * D50_WHITE
+    linear = xyz @ XYZ_D50_TO_LINEAR_SRGB.T
+    outside = np.any((linear < -GAMUT_TOLERANCE) | (linear > 1 + GAMUT_TOLERANCE), axis=-1)
+    return float(outside.mean())
+
+
+def measure_fidelity(decoded: pyvips.Image, header: Header, profile_name: str) -> Fidelity:
+    """Compare the original's colours with their sRGB conversion on a small proxy."""
+    if not is_managed(header):
+        return Fidelity(profile_name, 0.0, 0.0, False)
+    proxy = drop_alpha(decoded)
+    proxy = proxy.resize(min(1.0, FIDELITY_PROXY_EDGE / max(proxy.width, proxy.height)))
+    before = source_lab(proxy, header)
+    after = to_srgb(proxy, header).icc_import(input_profile="srgb", pcs="lab", intent=INTENT)
+    share = out_of_gamut_share(before.numpy())
+    max_delta_e = float(before.dE00(after).max())
+    warning = share >= WARN_SHARE and max_delta_e >= WARN_DELTA_E
+    return Fidelity(profile_name, round(share, 4), round(max_delta_e, 2), warning)
+
+
+def profile_name(header: Header) -> str:
+    """Return a readable name for the original's colour space."""
+    if header.icc_profile is not None:
+        return icc_description(header.icc_profile) or "embedded ICC profile"
+    if header.is_cmyk:
+        return "CMYK (default profile)"
+    return "sRGB (assumed, no profile)"
+
+
+def icc_description(profile: bytes) -> str | None:
+    """Return the 'desc' text of an ICC profile (v2 textDescription or v4 mluc), if readable."""
+    try:
+        count = int.from_bytes(profile[128:132], "big")
+        for index in range(min(count, 100)):
+            entry = profile[132 + 12 * index : 144 + 12 * index]
+            if entry[:4] == b"desc":
+                offset, size = int.from_bytes(entry[4:8], "big"), int.from_bytes(entry[8:12], "big")
+                return _decode_text_tag(profile[offset : offset + size])
+    except (ValueError, IndexError):
+        return None
+    return None
+
+
+def _decode_text_tag(tag: bytes) -> str | None:
+    if tag[:4] == b"desc":
+        length = int.from_bytes(tag[8:12], "big")
+        text = tag[12 : 12 + length].split(b"\0", 1)[0].decode("latin-1")
+    elif tag[:4] == b"mluc":
+        size, offset = int.from_bytes(tag[20:24], "big"), int.from_bytes(tag[24:28], "big")
+        text = tag[offset : offset + size].decode("utf-16-be", errors="replace")
+    else:
+        return None
+    text = "".join(ch for ch in text if ch.isprintable()).strip()
+    return text[:80] or None

@@ -1,0 +1,57 @@
+"""Encode a finished image in one web format with the configured encoder settings."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pyvips
+
+from pipeline.model import Rendition
+from pipeline.settings import Encoders
+
+JPEG_BACKGROUND = (255, 255, 255)
+
+
+def save_options(fmt: str, encoders: Encoders) -> tuple[str, dict[str, Any]]:
+    """Return the libvips saver suffix and options for a format; nothing but pixels is kept."""
+    if fmt == "jpeg":
+        jpeg = encoders.jpeg
+        return ".jpg", {
+            "Q": jpeg.quality,
+            "optimize_coding": True,
+            "interlace": jpeg.progressive,
+            "background": list(JPEG_BACKGROUND),
+        }
+    if fmt == "webp":
+        return ".webp", {"Q": encoders.webp.quality, "effort": encoders.webp.effort}
+    if fmt == "avif":
+        avif = encoders.avif
+        return ".avif", {"Q": avif.quality, "effort": avif.effort, "compression": "av1"}
+    raise ValueError(f"unknown web format {fmt!r}")
+
+
+def quality_and_effort(fmt: str, encoders: Encoders) -> tuple[int, int | None]:
+    """Return the (quality, effort) that a format's encoder is configured with."""
+    encoder = getattr(encoders, fmt)
+    return encoder.quality, getattr(encoder, "effort", None)
+
+
+def encode(image: pyvips.Image, name: str, fmt: str, encoders: Encoders, keep: str) -> Rendition:
+    """Encode `image` as one rendition, keeping only the metadata named by `keep`."""
+    suffix, options = save_options(fmt, encoders)
+    if fmt == "jpeg" and image.hasalpha():
+        image = image.flatten(background=list(JPEG_BACKGROUND))
+    started = time.perf_counter()
+    data = image.write_to_buffer(suffix, keep=keep, **options)
+    quality, effort = quality_and_effort(fmt, encoders)
+    return Rendition(
+        name=name,
+        format=fmt,
+        width=image.width,
+        height=image.height,
+        data=data,
+        quality=quality,
+        effort=effort,
+        encode_seconds=time.perf_counter() - started,
+    )

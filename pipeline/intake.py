@@ -1,0 +1,205 @@
+"""Safe intake: sniff, read the header only, enforce the limits, then decode once."""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyvips
+
+from pipeline.errors import RejectedInput
+from pipeline.geometry import oriented_size
+from pipeline.settings import Limits
+from pipeline.sniff import ALLOWED_LABELS, SNIFF_BYTES, Kind, sniff
+
+TRUSTED_LOADERS = (
+    "VipsForeignLoadJpeg",
+    "VipsForeignLoadPng",
+    "VipsForeignLoadWebp",
+    "VipsForeignLoadTiff",
+    "VipsForeignLoadNsgif",
+    "VipsForeignLoadHeif",
+)
+
+
+@functools.cache
+def harden_libvips() -> None:
+    """Block every libvips loader but the allowlist, and keep no cache between images."""
+    pyvips.block_untrusted_set(True)
+    pyvips.operation_block_set("VipsForeignLoad", True)
+    for loader in TRUSTED_LOADERS:
+        pyvips.operation_block_set(loader, False)
+    pyvips.cache_set_max(0)
+
+
+@dataclass(frozen=True)
+class Original:
+    """An original image held in memory or on disk; never modified."""
+
+    data: bytes | None = None
+    path: Path | None = None
+
+    @classmethod
+    def of(cls, source: bytes | os.PathLike[str] | str) -> Original:
+        """Wrap bytes or a file path."""
+        if isinstance(source, bytes | bytearray | memoryview):
+            return cls(data=bytes(source))
+        return cls(path=Path(source))
+
+    @property
+    def size(self) -> int:
+        """Return the size in bytes."""
+        return len(self.data) if self.data is not None else self.path.stat().st_size
+
+    def head(self) -> bytes:
+        """Return the first bytes, enough to sniff the type."""
+        if self.data is not None:
+            return self.data[:SNIFF_BYTES]
+        with self.path.open("rb") as handle:
+            return handle.read(SNIFF_BYTES)
+
+    def open(self) -> pyvips.Image:
+        """Open lazily: libvips reads the header, no pixels."""
+        options = {"access": "sequential", "fail_on": "truncated"}
+        if self.data is not None:
+            return pyvips.Image.new_from_buffer(self.data, "", **options)
+        return pyvips.Image.new_from_file(str(self.path), **options)
+
+    def thumbnail(self, long_edge: int) -> pyvips.Image:
+        """Decode the first frame once, shrinking on load to fit `long_edge`, EXIF-rotated."""
+        options = {"height": long_edge, "size": "down", "fail_on": "truncated"}
+        if self.data is not None:
+            return pyvips.Image.thumbnail_buffer(self.data, long_edge, **options)
+        return pyvips.Image.thumbnail(str(self.path), long_edge, **options)
+
+
+@dataclass(frozen=True)
+class Header:
+    """What the header says, before any pixel is decoded."""
+
+    kind: Kind
+    width: int
+    height: int
+    frames: int
+    exif_orientation: int
+    bands: int
+    interpretation: str
+    band_format: str
+    icc_profile: bytes | None
+
+    @property
+    def oriented_size(self) -> tuple[int, int]:
+        """Return (width, height) as displayed, after EXIF orientation."""
+        return oriented_size(self.width, self.height, self.exif_orientation)
+
+    @property
+    def is_cmyk(self) -> bool:
+        """Return whether the pixels are CMYK."""
+        return self.interpretation == "cmyk"
+
+
+def read_header(original: Original, limits: Limits) -> Header:
+    """Identify and measure an original, rejecting it before decoding if it breaks a limit."""
+    check_size(original.size, limits)
+    kind = sniff(original.head())
+    if not kind.allowed:
+        raise RejectedInput(
+            f"This file is {kind.label}, not a supported image. "
+            f"Please upload a {ALLOWED_LABELS} file.",
+            code="unsupported_type",
+        )
+    try:
+        image = original.open()
+        header = header_of(image, kind)
+    except pyvips.Error as error:
+        raise corrupt(kind) from error
+    check_dimensions(header, limits)
+    return header
+
+
+def header_of(image: pyvips.Image, kind: Kind) -> Header:
+    """Read the fields the pipeline needs from a lazily opened image."""
+    loader = image.get("vips-loader")
+    if not loader.startswith(kind.loader):
+        raise RejectedInput(
+            f"The file looks like {kind.label} but does not decode as one.", code="type_mismatch"
+        )
+    fields = set(image.get_fields())
+    frames = image.get("n-pages") if "n-pages" in fields else 1
+    orientation = image.get("orientation") if "orientation" in fields else 1
+    profile = image.get("icc-profile-data") if "icc-profile-data" in fields else None
+    return Header(
+        kind=kind,
+        width=image.width,
+        height=image.get("page-height") if "page-height" in fields else image.height,
+        frames=max(1, frames),
+        exif_orientation=orientation if 1 <= orientation <= 8 else 1,
+        bands=image.bands,
+        interpretation=str(image.interpretation),
+        band_format=str(image.format),
+        icc_profile=bytes(profile) if profile else None,
+    )
+
+
+def check_size(size: int, limits: Limits) -> None:
+    """Reject empty files and files over the byte limit."""
+    if size == 0:
+        raise RejectedInput("The file is empty.", code="empty")
+    if size > limits.max_bytes:
+        raise RejectedInput(
+            f"The file is {megabytes(size)}; the largest accepted is {megabytes(limits.max_bytes)}.",
+            code="file_too_large",
+        )
+
+
+def check_dimensions(header: Header, limits: Limits) -> None:
+    """Reject by side length, pixel count, frame count and total frame pixels."""
+    width, height, frames = header.width, header.height, header.frames
+    pixels = width * height
+    size = f"{width:,} × {height:,} pixels"
+    if max(width, height) > limits.max_dimension:
+        raise RejectedInput(
+            f"The image is {size}; the longest side accepted is {limits.max_dimension:,} pixels.",
+            code="dimensions_too_large",
+        )
+    if pixels > limits.max_pixels:
+        raise RejectedInput(
+            f"The image is {size} ({pixels / 1e6:,.0f} megapixels); "
+            f"the most accepted is {limits.max_pixels / 1e6:,.0f} megapixels.",
+            code="too_many_pixels",
+        )
+    if frames > limits.max_frames:
+        raise RejectedInput(
+            f"The file has {frames:,} frames or pages; the most accepted is {limits.max_frames:,}.",
+            code="too_many_frames",
+        )
+    if pixels * frames > limits.max_total_pixels:
+        raise RejectedInput(
+            f"The animation's {frames:,} frames hold {pixels * frames / 1e6:,.0f} megapixels; "
+            f"the most accepted is {limits.max_total_pixels / 1e6:,.0f}.",
+            code="too_many_pixels",
+        )
+
+
+def decode(original: Original, kind: Kind, long_edge: int) -> pyvips.Image:
+    """Decode the first frame into memory at `long_edge`, failing on damaged data."""
+    try:
+        return original.thumbnail(long_edge).copy_memory()
+    except pyvips.Error as error:
+        raise corrupt(kind) from error
+
+
+def corrupt(kind: Kind) -> RejectedInput:
+    """Return the rejection for a file whose data cannot be decoded."""
+    return RejectedInput(
+        f"The {kind.label} data is damaged or incomplete and cannot be decoded. "
+        "Please export the image again and re-upload it.",
+        code="corrupt",
+    )
+
+
+def megabytes(size: int) -> str:
+    """Format a byte count for people."""
+    return f"{size / 1_000_000:,.1f} MB"

@@ -1,0 +1,54 @@
+"""Run the whole pipeline on one original: intake, decode, colour, render, facts."""
+
+from __future__ import annotations
+
+import os
+
+import pyvips
+
+from pipeline.colour import measure_fidelity, profile_name, to_srgb
+from pipeline.errors import RejectedInput, TransientFailure
+from pipeline.facts import compute_facts
+from pipeline.intake import Original, decode, harden_libvips, read_header
+from pipeline.model import ProcessResult
+from pipeline.plan import plan_renditions
+from pipeline.render import render
+from pipeline.settings import Limits, PipelineSettings
+
+LOGO_LIMITS = Limits(max_bytes=5_000_000, max_pixels=16_000_000, max_frames=1)
+
+
+def process(
+    source: bytes | os.PathLike[str] | str, settings: PipelineSettings | None = None
+) -> ProcessResult:
+    """Turn an original (bytes or a path) into web renditions and facts."""
+    settings = settings or PipelineSettings()
+    harden_libvips()
+    original = Original.of(source)
+    header = read_header(original, settings.limits)
+    plan = plan_renditions(*header.oriented_size, settings)
+    logo = load_logo(settings)
+    try:
+        decoded = decode(original, header.kind, max(plan.base_width, plan.base_height))
+        base = to_srgb(decoded, header).copy_memory()
+        fidelity = measure_fidelity(decoded, header, profile_name(header))
+        renditions = render(base, plan, settings, logo)
+        facts = compute_facts(base, header, fidelity, settings.palette_size)
+    except MemoryError as error:
+        raise TransientFailure("Ran out of memory while processing the image.") from error
+    return ProcessResult(tuple(renditions), facts, settings.version)
+
+
+def load_logo(settings: PipelineSettings) -> pyvips.Image | None:
+    """Decode the watermark logo through the same safe intake, as sRGB with alpha."""
+    logo_bytes = settings.watermark.logo
+    if not logo_bytes or settings.watermark.text:
+        return None
+    original = Original.of(logo_bytes)
+    try:
+        header = read_header(original, LOGO_LIMITS)
+    except RejectedInput as error:
+        raise RejectedInput(
+            f"The watermark logo was refused: {error.message}", code="bad_logo"
+        ) from error
+    return to_srgb(decode(original, header.kind, 1024), header).copy_memory()

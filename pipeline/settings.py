@@ -1,0 +1,116 @@
+"""Every pipeline knob, declared once with its default and a one-line description."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+PIPELINE_VERSION = "2026.11.1"
+
+Format = Literal["avif", "webp", "jpeg"]
+Position = Literal[
+    "top-left",
+    "top",
+    "top-right",
+    "left",
+    "center",
+    "right",
+    "bottom-left",
+    "bottom",
+    "bottom-right",
+    "tiled",
+]
+POSITIONS: tuple[str, ...] = Position.__args__  # type: ignore[attr-defined]
+
+
+def setting(default: Any, doc: str) -> Any:
+    """Declare a settings field with its default and a one-line description."""
+    if isinstance(default, list | dict | set):
+        raise TypeError("use an immutable default")
+    return field(default=default, metadata={"doc": doc})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an original may be before any pixel is decoded."""
+
+    max_bytes: int = setting(250 * 1024 * 1024, "Largest original file accepted, in bytes.")
+    max_pixels: int = setting(150_000_000, "Most pixels in one frame (about a 150 MP print file).")
+    max_dimension: int = setting(32_768, "Longest side accepted, in pixels.")
+    max_frames: int = setting(1_000, "Most frames or pages in an animated or multi-page file.")
+    max_total_pixels: int = setting(
+        500_000_000, "Most pixels summed over all frames of an animated or multi-page file."
+    )
+
+
+@dataclass(frozen=True)
+class JpegEncoder:
+    """JPEG encoder settings (libjpeg-turbo through libvips)."""
+
+    quality: int = setting(82, "JPEG quality, 1-100.")
+    progressive: bool = setting(True, "Write progressive (interlaced) JPEG.")
+
+
+@dataclass(frozen=True)
+class WebpEncoder:
+    """WebP encoder settings (libwebp through libvips)."""
+
+    quality: int = setting(80, "WebP quality, 1-100.")
+    effort: int = setting(4, "WebP effort (libwebp 'method'), 0 fastest to 6 slowest.")
+
+
+@dataclass(frozen=True)
+class AvifEncoder:
+    """AVIF encoder settings (libheif + AOM through libvips)."""
+
+    quality: int = setting(55, "AVIF quality, 1-100.")
+    effort: int = setting(2, "AVIF effort, 0 fastest to 9 slowest.")
+
+
+@dataclass(frozen=True)
+class Encoders:
+    """Encoder settings for every web format."""
+
+    jpeg: JpegEncoder = setting(JpegEncoder(), "JPEG encoder.")
+    webp: WebpEncoder = setting(WebpEncoder(), "WebP encoder.")
+    avif: AvifEncoder = setting(AvifEncoder(), "AVIF encoder.")
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """A visible mark on public renditions: text or a logo image."""
+
+    text: str | None = setting(None, "Text of the mark, e.g. '© Jane Doe'.")
+    logo: bytes | None = setting(
+        None, "A logo image (PNG with alpha is best) used instead of text."
+    )
+    position: Position = setting("bottom-right", "One of 9 anchor points, or 'tiled'.")
+    opacity: float = setting(0.4, "Opacity of the mark, 0-1.")
+    scale: float = setting(0.25, "Width of the mark relative to the rendition's width, 0-1.")
+    min_edge: int = setting(1024, "Only renditions whose long edge is at least this are marked.")
+
+    @property
+    def enabled(self) -> bool:
+        """Return whether there is anything to draw."""
+        return bool(self.text or self.logo)
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """Everything that decides the renditions and facts of one original."""
+
+    limits: Limits = setting(Limits(), "Intake limits checked on the header.")
+    ladder: tuple[int, ...] = setting(
+        (320, 640, 1024, 1600, 2400), "Long-edge sizes of the renditions; never upscaled."
+    )
+    formats: tuple[Format, ...] = setting(("avif", "webp", "jpeg"), "Formats of every rendition.")
+    thumbnail_size: int = setting(400, "Side of the square thumbnail, in pixels.")
+    encoders: Encoders = setting(Encoders(), "Encoder settings per format.")
+    watermark: Watermark = setting(Watermark(), "Watermark for the larger renditions.")
+    copyright: str | None = setting(None, "Copyright line written into every rendition.")
+    credit: str | None = setting(None, "Artist credit (creator) written into every rendition.")
+    focal_point: tuple[float, float] | None = setting(
+        None, "Focal point (x, y) as fractions of the oriented original; else attention crop."
+    )
+    palette_size: int = setting(6, "Number of palette colours reported, 5-6.")
+    version: str = setting(PIPELINE_VERSION, "Pipeline version stored with every record.")
