@@ -149,7 +149,8 @@ def check_size(size: int, limits: Limits) -> None:
         raise RejectedInput("The file is empty.", code="empty")
     if size > limits.max_bytes:
         raise RejectedInput(
-            f"The file is {megabytes(size)}; the largest accepted is {megabytes(limits.max_bytes)}.",
+            f"The file is {megabytes(size)}; "
+            f"the largest accepted is {megabytes(limits.max_bytes)}.",
             code="file_too_large",
         )
 
