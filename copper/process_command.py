@@ -75,8 +75,12 @@ def error_document(code: str, message: str) -> dict[str, Any]:
 def run_process(file: Path, out_dir: Path, options: ProcessOptions) -> Outcome:
     """Process `file`, move its renditions into `out_dir` only if everything succeeded."""
     created_out_dir = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    except OSError as error:
+        message = f"Cannot write to the output directory: {error.strerror}."
+        return Outcome(error_document("output_unwritable", message), EXIT_INTERNAL)
     watchdog = start_watchdog(options.timeout, staging, out_dir if created_out_dir else None)
     try:
         result = process(file, options.settings(PipelineSettings()))
