@@ -69,10 +69,14 @@ class Original:
 
     def thumbnail(self, long_edge: int) -> pyvips.Image:
         """Decode the first frame once, shrinking on load to fit `long_edge`, EXIF-rotated."""
-        options = {"height": long_edge, "size": "down", "fail_on": "truncated"}
         if self.data is not None:
-            return pyvips.Image.thumbnail_buffer(self.data, long_edge, **options)
-        return pyvips.Image.thumbnail(str(self.path), long_edge, **options)
+            source = pyvips.Source.new_from_memory(self.data)
+        else:
+            source = pyvips.Source.new_from_file(str(self.path))
+        # thumbnail's own fail_on does not reach the loader; the load option string does.
+        return pyvips.Image.thumbnail_source(
+            source, long_edge, height=long_edge, size="down", option_string="fail_on=truncated"
+        )
 
 
 @dataclass(frozen=True)
