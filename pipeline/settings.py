@@ -64,7 +64,7 @@ class AvifEncoder:
     """AVIF encoder settings (libheif + AOM through libvips)."""
 
     quality: int = setting(55, "AVIF quality, 1-100.")
-    effort: int = setting(2, "AVIF effort, 0 fastest to 9 slowest.")
+    effort: int = setting(0, "AVIF effort, 0 fastest to 9 slowest (see README: measured).")
 
 
 @dataclass(frozen=True)
