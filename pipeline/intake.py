@@ -92,6 +92,7 @@ class Header:
     interpretation: str
     band_format: str
     icc_profile: bytes | None
+    hevc: bool = False
 
     @property
     def oriented_size(self) -> tuple[int, int]:
@@ -144,6 +145,7 @@ def header_of(image: pyvips.Image, kind: Kind) -> Header:
         interpretation=str(image.interpretation),
         band_format=str(image.format),
         icc_profile=bytes(profile) if profile else None,
+        hevc="heif-compression" in fields and image.get("heif-compression") == "hevc",
     )
 
 
@@ -188,12 +190,16 @@ def check_dimensions(header: Header, limits: Limits) -> None:
         )
 
 
-def decode(original: Original, kind: Kind, long_edge: int) -> pyvips.Image:
+def decode(original: Original, header: Header, long_edge: int) -> pyvips.Image:
     """Decode the first frame into memory at `long_edge`, failing on damaged data."""
     try:
+        if header.hevc:
+            from pipeline.heic import decode_hevc  # imported only for HEIC: pulls in Pillow
+
+            return decode_hevc(original.data or str(original.path), long_edge)
         return original.thumbnail(long_edge).copy_memory()
-    except pyvips.Error as error:
-        raise corrupt(kind) from error
+    except (pyvips.Error, ValueError, RuntimeError) as error:
+        raise corrupt(header.kind) from error
 
 
 def corrupt(kind: Kind) -> RejectedInput:

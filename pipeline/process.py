@@ -29,7 +29,7 @@ def process(
     plan = plan_renditions(*header.oriented_size, settings)
     logo = load_logo(settings)
     try:
-        decoded = decode(original, header.kind, max(plan.base_width, plan.base_height))
+        decoded = decode(original, header, max(plan.base_width, plan.base_height))
         base = to_srgb(decoded, header).copy_memory()
         fidelity = measure_fidelity(decoded, header, profile_name(header))
         renditions = render(base, plan, settings, logo)
@@ -51,4 +51,4 @@ def load_logo(settings: PipelineSettings) -> pyvips.Image | None:
         raise RejectedInput(
             f"The watermark logo was refused: {error.message}", code="bad_logo"
         ) from error
-    return to_srgb(decode(original, header.kind, 1024), header).copy_memory()
+    return to_srgb(decode(original, header, 1024), header).copy_memory()

@@ -607,3 +607,17 @@ def patch_means(image: pyvips.Image | np.ndarray) -> list[tuple[float, float, fl
         cell = pixels[top : max(bottom, top + 1), left : max(right, left + 1), :3]
         means.append(tuple(float(c) for c in cell.mean(axis=(0, 1))))
     return means
+
+
+def heic(image: pyvips.Image, *, icc: bytes | None = None, quality: int = 90) -> bytes:
+    """Return an HEVC-coded HEIC (as phones write them), optionally with an ICC profile."""
+    import pillow_heif
+    from PIL import Image
+
+    pixels = image.numpy()
+    heif = pillow_heif.from_pillow(Image.fromarray(pixels))
+    if icc is not None:
+        heif.info["icc_profile"] = icc
+    buffer = io.BytesIO()
+    heif.save(buffer, quality=quality)
+    return buffer.getvalue()
