@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 import pyvips
 
-COPPER = Path(sysconfig.get_path("scripts")) / "copper"
+from tests.support.cli import COPPER
+
 MANIFEST_KEYS = {"name", "format", "width", "height", "bytes", "path", "quality"}
 FACT_KEYS = {"width", "height", "orientation", "palette", "phash", "blurhash", "print", "fidelity"}
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import sysconfig
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.support import images
+from tests.support.cli import COPPER
 
-COPPER = Path(sysconfig.get_path("scripts")) / "copper"
 MEMORY_BOUND_KB = 400 * 1024
 MEASURE = (
     "import json, resource, subprocess, sys\n"
