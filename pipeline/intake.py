@@ -12,8 +12,9 @@ import pyvips
 from pipeline.errors import RejectedInput
 from pipeline.geometry import oriented_size
 from pipeline.settings import Limits
-from pipeline.sniff import ALLOWED_LABELS, SNIFF_BYTES, Kind, sniff
+from pipeline.sniff import ALLOWED_LABELS, JPEG, SNIFF_BYTES, Kind, sniff
 
+JPEG_SHRINKS = (1, 2, 4, 8)
 TRUSTED_LOADERS = (
     "VipsForeignLoadJpeg",
     "VipsForeignLoadPng",
@@ -60,9 +61,9 @@ class Original:
         with self.path.open("rb") as handle:
             return handle.read(SNIFF_BYTES)
 
-    def open(self) -> pyvips.Image:
+    def open(self, **load_options: object) -> pyvips.Image:
         """Open lazily: libvips reads the header, no pixels."""
-        options = {"access": "sequential", "fail_on": "truncated"}
+        options = {"access": "sequential", "fail_on": "truncated", **load_options}
         if self.data is not None:
             return pyvips.Image.new_from_buffer(self.data, "", **options)
         return pyvips.Image.new_from_file(str(self.path), **options)
@@ -197,9 +198,24 @@ def decode(original: Original, header: Header, long_edge: int) -> pyvips.Image:
             from pipeline.heic import decode_hevc  # imported only for HEIC: pulls in Pillow
 
             return decode_hevc(original.data or str(original.path), long_edge)
+        if header.is_cmyk:
+            return shrink_cmyk(original, header, long_edge)
         return original.thumbnail(long_edge).copy_memory()
     except (pyvips.Error, ValueError, RuntimeError) as error:
         raise corrupt(header.kind) from error
+
+
+def shrink_cmyk(original: Original, header: Header, long_edge: int) -> pyvips.Image:
+    """Shrink CMYK pixels first; `thumbnail` would convert them to sRGB at full size."""
+    options: dict[str, object] = {}
+    if header.kind is JPEG:
+        ratio = max(header.width, header.height) / long_edge
+        options["shrink"] = max(s for s in JPEG_SHRINKS if s <= max(1.0, ratio))
+    if header.exif_orientation != 1:
+        options["access"] = "random"  # rotating needs the whole image
+    image = original.open(**options).autorot()
+    scale = long_edge / max(image.width, image.height)
+    return (image.resize(scale) if scale < 1 else image).copy_memory()
 
 
 def corrupt(kind: Kind) -> RejectedInput:
