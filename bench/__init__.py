@@ -1,0 +1,1 @@
+"""Benchmarks: the pipeline against bare pyvips and Pillow (`python -m bench.pipeline`)."""
