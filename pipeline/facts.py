@@ -12,6 +12,7 @@ from pipeline.palette import extract_palette
 from pipeline.phash import perceptual_hash
 from pipeline.placeholder import blurhash_encode
 
+PROXY_EDGE = 128
 PALETTE_EDGE = 64
 BLURHASH_EDGE = 32
 PHASH_SIDE = 32
@@ -21,9 +22,10 @@ WHITE = (255, 255, 255)
 def compute_facts(
     base: pyvips.Image, header: Header, fidelity: Fidelity, palette_size: int
 ) -> Facts:
-    """Return the facts of an original, measured on its decoded sRGB base image."""
+    """Return the facts of an original, measured on one small proxy of its sRGB base image."""
     width, height = header.oriented_size
-    small = base.thumbnail_image(PALETTE_EDGE, height=PALETTE_EDGE)
+    proxy = base.thumbnail_image(PROXY_EDGE, height=PROXY_EDGE).copy_memory()
+    small = proxy.thumbnail_image(PALETTE_EDGE, height=PALETTE_EDGE)
     alpha = small.extract_band(small.bands - 1).numpy() if small.hasalpha() else None
     return Facts(
         width=width,
@@ -33,8 +35,8 @@ def compute_facts(
         has_alpha=bool(base.hasalpha()),
         frames=header.frames,
         palette=extract_palette(rgb_array(small), palette_size, alpha=alpha),
-        blurhash=blurhash_encode(rgb_array(flatten(base.thumbnail_image(BLURHASH_EDGE)))),
-        phash=perceptual_hash(grey_square(base)),
+        blurhash=blurhash_encode(rgb_array(flatten(proxy.thumbnail_image(BLURHASH_EDGE)))),
+        phash=perceptual_hash(grey_square(proxy)),
         print=print_sizes(width, height),
         fidelity=fidelity,
     )
@@ -51,8 +53,7 @@ def rgb_array(image: pyvips.Image) -> np.ndarray:
     return np.ascontiguousarray(colour.cast("uchar").numpy(), dtype=np.uint8)
 
 
-def grey_square(base: pyvips.Image) -> np.ndarray:
+def grey_square(proxy: pyvips.Image) -> np.ndarray:
     """Return a PHASH_SIDE² greyscale array of the whole image (aspect ignored)."""
-    grey = flatten(base).colourspace("b-w").extract_band(0)
-    small = grey.thumbnail_image(PHASH_SIDE * 4, height=PHASH_SIDE * 4, size="force")
-    return small.resize(PHASH_SIDE / small.width, vscale=PHASH_SIDE / small.height).numpy()
+    grey = flatten(proxy).colourspace("b-w").extract_band(0)
+    return grey.resize(PHASH_SIDE / grey.width, vscale=PHASH_SIDE / grey.height).numpy()
