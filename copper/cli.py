@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from copper.process_command import EXIT_INTERNAL, ProcessOptions, run_process
-from pipeline.settings import POSITIONS, Watermark
+from pipeline.envconfig import SettingsError, declared, from_env
+from pipeline.settings import POSITIONS, PipelineSettings, Watermark
+
+
+def pipeline_settings() -> PipelineSettings:
+    """Return the pipeline settings from the environment, or stop with a usage error."""
+    try:
+        return from_env(PipelineSettings, os.environ)
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from error
 
 
 def parse_focal_point(
@@ -54,9 +64,27 @@ def process(file: Path, out_dir: Path, **options: object) -> None:
     """Process FILE into web renditions in --out DIR and print the manifest as JSON."""
     field_names = {field.name for field in dataclasses.fields(ProcessOptions)}
     chosen = {name: value for name, value in options.items() if name in field_names}
-    outcome = run_process(file, out_dir, ProcessOptions(**chosen))
+    outcome = run_process(file, out_dir, ProcessOptions(**chosen), pipeline_settings())
     click.echo(json.dumps(outcome.document, ensure_ascii=False))
     sys.exit(outcome.exit_code)
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """List every setting: its environment variable, current value and description."""
+    pipeline_settings()  # stop on an invalid value before listing
+    for item in declared(PipelineSettings):
+        value = os.environ.get(item.variable, format_value(item.default))
+        click.echo(f"{item.variable}={value}  # {item.doc}")
+
+
+def format_value(value: object) -> str:
+    """Format a setting's value the way the environment spells it."""
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -72,7 +72,9 @@ def error_document(code: str, message: str) -> dict[str, Any]:
     return {"error": {"code": code, "message": message}}
 
 
-def run_process(file: Path, out_dir: Path, options: ProcessOptions) -> Outcome:
+def run_process(
+    file: Path, out_dir: Path, options: ProcessOptions, base_settings: PipelineSettings
+) -> Outcome:
     """Process `file`, move its renditions into `out_dir` only if everything succeeded."""
     created_out_dir = not out_dir.exists()
     try:
@@ -83,7 +85,7 @@ def run_process(file: Path, out_dir: Path, options: ProcessOptions) -> Outcome:
         return Outcome(error_document("output_unwritable", message), EXIT_INTERNAL)
     watchdog = start_watchdog(options.timeout, staging, out_dir if created_out_dir else None)
     try:
-        result = process(file, options.settings(PipelineSettings()))
+        result = process(file, options.settings(base_settings))
         renditions = publish(result, staging, out_dir)
         return Outcome(manifest(file, result, renditions), EXIT_OK)
     except RejectedInput as error:

@@ -23,11 +23,17 @@ Position = Literal[
 POSITIONS: tuple[str, ...] = Position.__args__  # type: ignore[attr-defined]
 
 
-def setting(default: Any, doc: str) -> Any:
-    """Declare a settings field with its default and a one-line description."""
+def check(condition: bool, message: str) -> None:
+    """Raise ValueError with `message` unless `condition` holds."""
+    if not condition:
+        raise ValueError(message)
+
+
+def setting(default: Any, doc: str, *, env: bool = True) -> Any:
+    """Declare a settings field with its default, a one-line description, and env exposure."""
     if isinstance(default, list | dict | set):
         raise TypeError("use an immutable default")
-    return field(default=default, metadata={"doc": doc})
+    return field(default=default, metadata={"doc": doc, "env": env})
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,9 @@ class JpegEncoder:
     quality: int = setting(82, "JPEG quality, 1-100.")
     progressive: bool = setting(True, "Write progressive (interlaced) JPEG.")
 
+    def __post_init__(self) -> None:
+        check(1 <= self.quality <= 100, "JPEG quality must be 1-100")
+
 
 @dataclass(frozen=True)
 class WebpEncoder:
@@ -58,6 +67,10 @@ class WebpEncoder:
     quality: int = setting(80, "WebP quality, 1-100.")
     effort: int = setting(4, "WebP effort (libwebp 'method'), 0 fastest to 6 slowest.")
 
+    def __post_init__(self) -> None:
+        check(1 <= self.quality <= 100, "WebP quality must be 1-100")
+        check(0 <= self.effort <= 6, "WebP effort must be 0-6")
+
 
 @dataclass(frozen=True)
 class AvifEncoder:
@@ -65,6 +78,10 @@ class AvifEncoder:
 
     quality: int = setting(55, "AVIF quality, 1-100.")
     effort: int = setting(0, "AVIF effort, 0 fastest to 9 slowest (see README: measured).")
+
+    def __post_init__(self) -> None:
+        check(1 <= self.quality <= 100, "AVIF quality must be 1-100")
+        check(0 <= self.effort <= 9, "AVIF effort must be 0-9")
 
 
 @dataclass(frozen=True)
@@ -80,14 +97,19 @@ class Encoders:
 class Watermark:
     """A visible mark on public renditions: text or a logo image."""
 
-    text: str | None = setting(None, "Text of the mark, e.g. '© Jane Doe'.")
+    text: str | None = setting(None, "Text of the mark, e.g. '© Jane Doe'.", env=False)
     logo: bytes | None = setting(
-        None, "A logo image (PNG with alpha is best) used instead of text."
+        None, "A logo image (PNG with alpha is best) used instead of text.", env=False
     )
     position: Position = setting("bottom-right", "One of 9 anchor points, or 'tiled'.")
     opacity: float = setting(0.4, "Opacity of the mark, 0-1.")
     scale: float = setting(0.25, "Width of the mark relative to the rendition's width, 0-1.")
     min_edge: int = setting(1024, "Only renditions whose long edge is at least this are marked.")
+
+    def __post_init__(self) -> None:
+        check(self.position in POSITIONS, f"watermark position must be one of {POSITIONS}")
+        check(0 <= self.opacity <= 1, "watermark opacity must be 0-1")
+        check(0 < self.scale <= 1, "watermark scale must be above 0 and at most 1")
 
     @property
     def enabled(self) -> bool:
@@ -107,10 +129,23 @@ class PipelineSettings:
     thumbnail_size: int = setting(400, "Side of the square thumbnail, in pixels.")
     encoders: Encoders = setting(Encoders(), "Encoder settings per format.")
     watermark: Watermark = setting(Watermark(), "Watermark for the larger renditions.")
-    copyright: str | None = setting(None, "Copyright line written into every rendition.")
-    credit: str | None = setting(None, "Artist credit (creator) written into every rendition.")
+    copyright: str | None = setting(None, "Copyright line written into every rendition.", env=False)
+    credit: str | None = setting(
+        None, "Artist credit (creator) written into every rendition.", env=False
+    )
     focal_point: tuple[float, float] | None = setting(
-        None, "Focal point (x, y) as fractions of the oriented original; else attention crop."
+        None,
+        "Focal point (x, y) as fractions of the oriented original; else attention crop.",
+        env=False,
     )
     palette_size: int = setting(6, "Number of palette colours reported, 5-6.")
-    version: str = setting(PIPELINE_VERSION, "Pipeline version stored with every record.")
+    version: str = setting(
+        PIPELINE_VERSION, "Pipeline version stored with every record.", env=False
+    )
+
+    def __post_init__(self) -> None:
+        check(bool(self.ladder) and min(self.ladder) > 0, "the ladder needs positive sizes")
+        check(bool(self.formats), "at least one format is needed")
+        check(set(self.formats) <= {"avif", "webp", "jpeg"}, "formats are avif, webp, jpeg")
+        check(self.thumbnail_size > 0, "the thumbnail size must be positive")
+        check(1 <= self.palette_size <= 8, "the palette size must be 1-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,10 +17,15 @@ MANIFEST_KEYS = {"name", "format", "width", "height", "bytes", "path", "quality"
 FACT_KEYS = {"width", "height", "orientation", "palette", "phash", "blurhash", "print", "fidelity"}
 
 
-def run_copper(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_copper(
+    *args: str | Path, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the copper console script and capture its output."""
     command = [str(COPPER), *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, check=False, env=environment
+    )
 
 
 @pytest.fixture
@@ -120,3 +126,34 @@ def test_the_watchdog_reports_a_timeout_removes_partial_output_and_exits_1(
     assert result.returncode == 1
     assert json.loads(result.stdout)["error"]["code"] == "timeout"
     assert not (tmp_path / "out").exists()
+
+
+def test_settings_from_the_environment_shape_the_renditions(
+    landscape_jpeg: Path, tmp_path: Path
+) -> None:
+    environment = {"COPPER_FORMATS": "webp", "COPPER_LADDER": "300,900"}
+    result = run_copper("process", landscape_jpeg, "--out", tmp_path / "out", env=environment)
+    assert result.returncode == 0, result.stderr
+    renditions = json.loads(result.stdout)["renditions"]
+    assert {(r["name"], r["format"]) for r in renditions} == {
+        ("900px", "webp"),
+        ("300px", "webp"),
+        ("thumb", "webp"),
+    }
+
+
+def test_an_invalid_setting_stops_the_command_with_exit_2_and_its_name(
+    landscape_jpeg: Path, tmp_path: Path
+) -> None:
+    environment = {"COPPER_ENCODERS_WEBP_EFFORT": "11"}
+    result = run_copper("process", landscape_jpeg, "--out", tmp_path / "out", env=environment)
+    assert result.returncode == 2
+    assert "WebP effort must be 0-6" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_copper_settings_lists_every_variable_with_the_value_in_force() -> None:
+    result = run_copper("settings", env={"COPPER_ENCODERS_AVIF_QUALITY": "61"})
+    assert result.returncode == 0
+    assert "COPPER_ENCODERS_AVIF_QUALITY=61  # AVIF quality, 1-100." in result.stdout
+    assert "COPPER_LADDER=320,640,1024,1600,2400" in result.stdout
