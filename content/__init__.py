@@ -1,0 +1,1 @@
+"""Content Management Service: artists, artworks, uploads."""

@@ -1,0 +1,108 @@
+"""The content model: artists and artworks as immutable records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    """What an account may do."""
+
+    ARTIST = "artist"
+    ADMIN = "admin"
+
+
+class Status(StrEnum):
+    """Where an artwork is in its life: upload, processing and its outcome."""
+
+    AWAITING_UPLOAD = "awaiting_upload"
+    PROCESSING = "processing"
+    READY = "ready"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    DELETED = "deleted"
+
+
+class Visibility(StrEnum):
+    """Whether visitors may see an artwork (once it is ready)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+def now() -> str:
+    """Return the current UTC time as an ISO-8601 string with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class WatermarkPreference:
+    """How an artist wants public renditions marked."""
+
+    enabled: bool = False
+    text: str | None = None
+    position: str = "bottom-right"
+    opacity: float = 0.4
+
+
+@dataclass(frozen=True)
+class Artist:
+    """An account: an artist, or an admin."""
+
+    id: str
+    slug: str
+    display_name: str
+    email: str
+    password_hash: str
+    role: Role = Role.ARTIST
+    bio: str = ""
+    copyright_line: str = ""
+    watermark: WatermarkPreference = field(default_factory=WatermarkPreference)
+    version: int = 1
+    created_at: str = field(default_factory=now)
+    updated_at: str = field(default_factory=now)
+
+
+@dataclass(frozen=True)
+class OriginalObject:
+    """The uploaded original in the uploads store, as the last applied S3 event described it."""
+
+    key: str
+    size: int | None = None
+    version_id: str | None = None
+    sequencer: str | None = None
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """One work: its description, its processing state and what the pipeline made of it."""
+
+    id: str
+    artist_id: str
+    title: str
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    medium: str = ""
+    year: int | None = None
+    physical_size: str = ""
+    status: Status = Status.AWAITING_UPLOAD
+    rejection_reason: str | None = None
+    visibility: Visibility = Visibility.DRAFT
+    original: OriginalObject | None = None
+    renditions: tuple[dict[str, Any], ...] = ()
+    facts: dict[str, Any] | None = None
+    focal_point: tuple[float, float] | None = None
+    pipeline_version: str | None = None
+    possible_duplicate_of: str | None = None
+    version: int = 1
+    created_at: str = field(default_factory=now)
+    updated_at: str = field(default_factory=now)
+    published_at: str | None = None
+
+    @property
+    def is_public(self) -> bool:
+        """Return whether visitors may see this work."""
+        return self.status is Status.READY and self.visibility is Visibility.PUBLISHED

@@ -1,0 +1,113 @@
+"""The content store port: what the services need from DynamoDB or SQLite, and its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from content.model import Artist, Artwork
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 24
+MAX_PAGE_SIZE = 100
+
+
+class ContentError(Exception):
+    """Base class of content store errors."""
+
+
+class NotFound(ContentError):
+    """No such record, or not one this caller may see (wrong owner looks the same)."""
+
+
+class Conflict(ContentError):
+    """A uniqueness rule was broken (email or slug taken, id exists)."""
+
+
+class VersionConflict(ContentError):
+    """The record changed since it was read (optimistic locking)."""
+
+
+class StaleEvent(ContentError):
+    """An S3 event older than (or equal to) the last one applied for this object."""
+
+
+class StoreUnavailable(ContentError):
+    """The store could not be reached or throttled us: transient, retry later."""
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of results and the opaque cursor of the next page (None at the end)."""
+
+    items: tuple[T, ...]
+    next_cursor: str | None
+
+
+class ContentRepository(Protocol):
+    """Artists and artworks, with conditional writes; every adapter behaves identically."""
+
+    def add_artist(self, artist: Artist) -> None:
+        """Store a new artist; Conflict if the id, email or slug is taken."""
+
+    def get_artist(self, artist_id: str) -> Artist:
+        """Return an artist by id, or raise NotFound."""
+
+    def find_artist_by_email(self, email: str) -> Artist:
+        """Return an artist by e-mail (case-insensitive), or raise NotFound."""
+
+    def find_artist_by_slug(self, slug: str) -> Artist:
+        """Return an artist by slug, or raise NotFound."""
+
+    def update_artist(self, artist: Artist, expected_version: int) -> Artist:
+        """Replace an artist if its stored version is `expected_version`; return it at +1."""
+
+    def list_artists(
+        self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+    ) -> Page[Artist]:
+        """Return artists ordered by slug."""
+
+    def add_artwork(self, artwork: Artwork) -> None:
+        """Store a new artwork; Conflict if the id exists."""
+
+    def get_artwork(self, artwork_id: str, owner_id: str | None = None) -> Artwork:
+        """Return an artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
+
+    def save_artwork(
+        self, artwork: Artwork, expected_version: int, owner_id: str | None = None
+    ) -> Artwork:
+        """Replace an artwork if its version matches (and its owner, when given); return it at +1.
+
+        NotFound if missing or owned by someone else; VersionConflict if the version moved.
+        """
+
+    def apply_event(self, artwork: Artwork, expected_version: int, sequencer: str) -> Artwork:
+        """Save a change caused by an S3 event, refusing it (StaleEvent) unless `sequencer` is
+        newer than the stored `original.sequencer`; the saved record stores `sequencer`.
+
+        The new artwork's `original.sequencer` must equal `sequencer`. VersionConflict as in
+        save_artwork.
+        """
+
+    def list_by_artist(
+        self,
+        artist_id: str,
+        *,
+        include_drafts: bool,
+        cursor: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+    ) -> Page[Artwork]:
+        """Return an artist's works, newest first (by id); public callers see public works only.
+
+        `include_drafts=False` returns only works that are ready and published.
+        """
+
+    def list_published(
+        self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+    ) -> Page[Artwork]:
+        """Return ready, published works, newest published first."""
+
+    def iter_artworks(self) -> Iterator[Artwork]:
+        """Yield every artwork (any status), for reindexing and audits."""
