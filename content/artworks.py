@@ -1,0 +1,214 @@
+"""Artwork use cases: create, edit, publish, delete, reprocess, and the public listings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from ulid import ULID
+
+from content.model import Artwork, Status, Visibility, now
+from content.repository import ContentRepository, NotFound, Page
+
+MAX_TITLE = 200
+MAX_DESCRIPTION = 5000
+MAX_TAGS = 20
+MAX_TAG = 40
+MAX_MEDIUM = 80
+MAX_SIZE_TEXT = 80
+EARLIEST_YEAR = 1000
+TAG_PATTERN = re.compile(r"[^\w\s-]", re.UNICODE)
+EDITABLE = ("title", "description", "tags", "medium", "year", "physical_size")
+REPROCESSABLE = frozenset({Status.READY, Status.REJECTED, Status.FAILED})
+
+
+class InvalidArtwork(ValueError):
+    """Form input that cannot be saved, with a message for the artist (and the field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class NotAllowed(Exception):
+    """The artwork is not in a state that allows this action."""
+
+
+def clean_text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
+    """Return trimmed text without control characters, or raise InvalidArtwork."""
+    if not isinstance(value, str):
+        raise InvalidArtwork(field, f"The {field.replace('_', ' ')} must be text.")
+    text = "".join(ch for ch in value if ch.isprintable() or ch in "\n\t").strip()
+    if required and not text:
+        raise InvalidArtwork(field, f"Please give the work a {field}.")
+    if len(text) > limit:
+        raise InvalidArtwork(
+            field, f"The {field.replace('_', ' ')} is limited to {limit} characters."
+        )
+    return text
+
+
+def clean_tags(value: Any) -> tuple[str, ...]:
+    """Return unique, lower-case tags in their given order, or raise InvalidArtwork."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple) or not all(isinstance(tag, str) for tag in value):
+        raise InvalidArtwork("tags", "Tags must be a list of words.")
+    tags: list[str] = []
+    for raw in value:
+        tag = " ".join(TAG_PATTERN.sub("", raw).lower().split())
+        if len(tag) > MAX_TAG:
+            raise InvalidArtwork("tags", f"Each tag is limited to {MAX_TAG} characters.")
+        if tag and tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise InvalidArtwork("tags", f"A work can have at most {MAX_TAGS} tags.")
+    return tuple(tags)
+
+
+def clean_year(value: Any) -> int | None:
+    """Return a plausible year or None, or raise InvalidArtwork."""
+    if value in (None, ""):
+        return None
+    latest = datetime.now(UTC).year + 1
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidArtwork("year", "The year must be a number.")
+    try:
+        year = int(value)
+    except ValueError as error:
+        raise InvalidArtwork("year", "The year must be a number.") from error
+    if not EARLIEST_YEAR <= year <= latest:
+        raise InvalidArtwork("year", f"The year must be between {EARLIEST_YEAR} and {latest}.")
+    return year
+
+
+CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "title": lambda v: clean_text(v, "title", MAX_TITLE, required=True),
+    "description": lambda v: clean_text(v, "description", MAX_DESCRIPTION),
+    "tags": clean_tags,
+    "medium": lambda v: clean_text(v, "medium", MAX_MEDIUM),
+    "year": clean_year,
+    "physical_size": lambda v: clean_text(v, "physical_size", MAX_SIZE_TEXT),
+}
+
+
+def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Return validated editable fields; unknown fields are refused, not ignored."""
+    unknown = sorted(set(fields) - set(EDITABLE))
+    if unknown:
+        raise InvalidArtwork(unknown[0], f"'{unknown[0]}' cannot be edited.")
+    return {name: CLEANERS[name](value) for name, value in fields.items()}
+
+
+def clean_focal_point(value: Any) -> tuple[float, float] | None:
+    """Return (x, y) fractions in 0-1, None to clear, or raise InvalidArtwork."""
+    if value is None:
+        return None
+    try:
+        x, y = (float(part) for part in value)
+    except (TypeError, ValueError) as error:
+        raise InvalidArtwork("focal_point", "The focal point is two numbers, x and y.") from error
+    if not (0 <= x <= 1 and 0 <= y <= 1):
+        raise InvalidArtwork("focal_point", "The focal point must lie inside the image (0 to 1).")
+    return round(x, 4), round(y, 4)
+
+
+@dataclass
+class ArtworkService:
+    """What artists and visitors can do with artworks; owner checks live in the store."""
+
+    repository: ContentRepository
+
+    def create(self, artist_id: str, fields: dict[str, Any]) -> Artwork:
+        """Create a draft artwork awaiting its upload."""
+        cleaned = clean_fields({"title": fields.get("title", ""), **fields})
+        artwork = Artwork(id=str(ULID()), artist_id=artist_id, **cleaned)
+        self.repository.add_artwork(artwork)
+        return artwork
+
+    def own(self, artist_id: str, artwork_id: str) -> Artwork:
+        """Return one of the artist's works (NotFound for anyone else's or a deleted one)."""
+        artwork = self.repository.get_artwork(artwork_id, owner_id=artist_id)
+        if artwork.status is Status.DELETED:
+            raise NotFound(artwork_id)
+        return artwork
+
+    def edit(
+        self, artist_id: str, artwork_id: str, fields: dict[str, Any], version: int | None = None
+    ) -> Artwork:
+        """Change the descriptive fields of the artist's own work."""
+        cleaned = clean_fields(fields)
+        return self._change(artist_id, artwork_id, version, lambda a: replace(a, **cleaned))
+
+    def set_focal_point(
+        self, artist_id: str, artwork_id: str, point: Any, version: int | None = None
+    ) -> Artwork:
+        """Set or clear the focal point used for the square thumbnail."""
+        focal = clean_focal_point(point)
+        return self._change(artist_id, artwork_id, version, lambda a: replace(a, focal_point=focal))
+
+    def set_visibility(
+        self, artist_id: str, artwork_id: str, visibility: Visibility, version: int | None = None
+    ) -> Artwork:
+        """Publish or unpublish; a published work shows once it is ready."""
+
+        def apply(artwork: Artwork) -> Artwork:
+            published_at = artwork.published_at
+            if visibility is Visibility.PUBLISHED and published_at is None:
+                published_at = now()
+            return replace(artwork, visibility=visibility, published_at=published_at)
+
+        return self._change(artist_id, artwork_id, version, apply)
+
+    def delete(self, artist_id: str, artwork_id: str, version: int | None = None) -> Artwork:
+        """Mark the work deleted; the original's removal then cleans up its renditions."""
+        return self._change(
+            artist_id,
+            artwork_id,
+            version,
+            lambda a: replace(a, status=Status.DELETED, visibility=Visibility.DRAFT),
+        )
+
+    def request_reprocess(
+        self, artist_id: str, artwork_id: str, version: int | None = None
+    ) -> Artwork:
+        """Send a processed work through the pipeline again (the artist's own retry)."""
+
+        def apply(artwork: Artwork) -> Artwork:
+            if artwork.status not in REPROCESSABLE or artwork.original is None:
+                raise NotAllowed(
+                    "Only an uploaded work that is ready, rejected or failed can be reprocessed."
+                )
+            return replace(artwork, status=Status.PROCESSING, rejection_reason=None)
+
+        return self._change(artist_id, artwork_id, version, apply)
+
+    def list_own(self, artist_id: str, cursor: str | None = None, limit: int = 24) -> Page[Artwork]:
+        """Return the artist's works, drafts included, newest first (deleted ones hidden)."""
+        page = self.repository.list_by_artist(
+            artist_id, include_drafts=True, cursor=cursor, limit=limit
+        )
+        kept = tuple(a for a in page.items if a.status is not Status.DELETED)
+        return Page(kept, page.next_cursor)
+
+    def public_artwork(self, artwork_id: str) -> Artwork:
+        """Return a published, ready work, or NotFound (drafts never leak)."""
+        artwork = self.repository.get_artwork(artwork_id)
+        if not artwork.is_public:
+            raise NotFound(artwork_id)
+        return artwork
+
+    def _change(
+        self,
+        artist_id: str,
+        artwork_id: str,
+        version: int | None,
+        change: Callable[[Artwork], Artwork],
+    ) -> Artwork:
+        current = self.own(artist_id, artwork_id)
+        expected = current.version if version is None else version
+        return self.repository.save_artwork(change(current), expected, owner_id=artist_id)
