@@ -1,0 +1,192 @@
+"""The Content Management Service's HTTP API, as a Flask blueprint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, current_app, g, request
+
+from content.accounts import InvalidToken, Principal
+from content.model import Visibility
+from content.repository import Page
+from content.views import own_artist, own_artwork, public_artist, public_artwork
+from copper.http import ApiError, json_body, page_args
+
+blueprint = Blueprint("content", __name__)
+
+
+def services() -> Any:
+    """Return the services built for this app."""
+    return current_app.extensions["copper"]
+
+
+def authenticated(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Require a valid bearer token; the caller is then `g.principal`."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError(401, "unauthenticated", "Log in to do this.")
+        try:
+            g.principal = services().accounts.tokens.verify(token.strip())
+        except InvalidToken as error:
+            raise ApiError(401, "unauthenticated", str(error)) from error
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def principal() -> Principal:
+    """Return the authenticated caller."""
+    return g.principal
+
+
+def paged(page: Page[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """Return a page of records as JSON."""
+    return {"items": [render(item) for item in page.items], "next_cursor": page.next_cursor}
+
+
+@blueprint.post("/auth/register")
+def register() -> tuple[dict[str, Any], int]:
+    """Create an artist account and return it with an access token."""
+    body = json_body("email", "password", "display_name")
+    accounts = services().accounts
+    artist = accounts.register(body["email"], body["password"], body["display_name"])
+    return {"artist": own_artist(artist), "token": accounts.tokens.issue(artist)}, 201
+
+
+@blueprint.post("/auth/login")
+def log_in() -> dict[str, Any]:
+    """Exchange an e-mail address and password for an access token."""
+    body = json_body("email", "password")
+    artist, token = services().accounts.log_in(body["email"], body["password"])
+    return {"artist": own_artist(artist), "token": token}
+
+
+@blueprint.get("/me")
+@authenticated
+def me() -> dict[str, Any]:
+    """Return the caller's own account."""
+    return own_artist(services().repository.get_artist(principal().artist_id))
+
+
+@blueprint.get("/me/artworks")
+@authenticated
+def my_artworks() -> dict[str, Any]:
+    """List the caller's works with their status, newest first."""
+    cursor, limit = page_args()
+    page = services().artworks.list_own(principal().artist_id, cursor, limit)
+    return paged(page, own_artwork)
+
+
+@blueprint.post("/me/artworks")
+@authenticated
+def create_artwork() -> tuple[dict[str, Any], int]:
+    """Create a draft work awaiting its upload."""
+    artwork = services().artworks.create(principal().artist_id, json_body("title"))
+    return own_artwork(artwork), 201
+
+
+@blueprint.get("/me/artworks/<artwork_id>")
+@authenticated
+def my_artwork(artwork_id: str) -> dict[str, Any]:
+    """Return one of the caller's works."""
+    return own_artwork(services().artworks.own(principal().artist_id, artwork_id))
+
+
+@blueprint.patch("/me/artworks/<artwork_id>")
+@authenticated
+def edit_artwork(artwork_id: str) -> dict[str, Any]:
+    """Change a work's title, description, tags, medium, year or size."""
+    body = json_body()
+    version = body.pop("version", None)
+    edited = services().artworks.edit(principal().artist_id, artwork_id, body, version)
+    return own_artwork(edited)
+
+
+@blueprint.put("/me/artworks/<artwork_id>/focal-point")
+@authenticated
+def set_focal_point(artwork_id: str) -> dict[str, Any]:
+    """Set (or clear, with null) the focal point of a work's square thumbnail."""
+    body = json_body("focal_point")
+    artworks = services().artworks
+    changed = artworks.set_focal_point(
+        principal().artist_id, artwork_id, body["focal_point"], body.get("version")
+    )
+    return own_artwork(changed)
+
+
+@blueprint.post("/me/artworks/<artwork_id>/publish")
+@authenticated
+def publish(artwork_id: str) -> dict[str, Any]:
+    """Publish a work: visitors see it once it is ready."""
+    changed = services().artworks.set_visibility(
+        principal().artist_id, artwork_id, Visibility.PUBLISHED
+    )
+    return own_artwork(changed)
+
+
+@blueprint.post("/me/artworks/<artwork_id>/unpublish")
+@authenticated
+def unpublish(artwork_id: str) -> dict[str, Any]:
+    """Take a work back to draft."""
+    changed = services().artworks.set_visibility(
+        principal().artist_id, artwork_id, Visibility.DRAFT
+    )
+    return own_artwork(changed)
+
+
+@blueprint.post("/me/artworks/<artwork_id>/reprocess")
+@authenticated
+def reprocess(artwork_id: str) -> tuple[dict[str, Any], int]:
+    """Send a processed work through the pipeline again."""
+    changed = services().artworks.request_reprocess(principal().artist_id, artwork_id)
+    return own_artwork(changed), 202
+
+
+@blueprint.delete("/me/artworks/<artwork_id>")
+@authenticated
+def delete_artwork(artwork_id: str) -> tuple[str, int]:
+    """Delete a work (its original and renditions are then removed)."""
+    services().artworks.delete(principal().artist_id, artwork_id)
+    return "", 204
+
+
+@blueprint.get("/artworks")
+def published_artworks() -> dict[str, Any]:
+    """List published works, newest first."""
+    cursor, limit = page_args()
+    return paged(services().repository.list_published(cursor, limit), public_artwork)
+
+
+@blueprint.get("/artworks/<artwork_id>")
+def artwork(artwork_id: str) -> dict[str, Any]:
+    """Return one published work."""
+    return public_artwork(services().artworks.public_artwork(artwork_id))
+
+
+@blueprint.get("/artists")
+def artists() -> dict[str, Any]:
+    """List artists."""
+    cursor, limit = page_args()
+    return paged(services().repository.list_artists(cursor, limit), public_artist)
+
+
+@blueprint.get("/artists/<slug>")
+def artist(slug: str) -> dict[str, Any]:
+    """Return an artist's public profile."""
+    return public_artist(services().repository.find_artist_by_slug(slug))
+
+
+@blueprint.get("/artists/<slug>/artworks")
+def artist_artworks(slug: str) -> dict[str, Any]:
+    """List an artist's published works, newest first."""
+    found = services().repository.find_artist_by_slug(slug)
+    cursor, limit = page_args()
+    page = services().repository.list_by_artist(
+        found.id, include_drafts=False, cursor=cursor, limit=limit
+    )
+    return paged(page, public_artwork)

@@ -1,0 +1,77 @@
+"""Pagination shared by the content store adapters: opaque cursors, limits, sort keys.
+
+A cursor names the position of the last item of a page (for example the last artwork id)
+and the kind of listing it belongs to, as URL-safe base64 of a small JSON document.
+Both adapters encode the same positions, so a cursor means the same thing to either.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from content.model import Artwork
+from content.repository import MAX_PAGE_SIZE, Page
+
+T = TypeVar("T")
+
+MAX_CURSOR_LENGTH = 2048
+_ALPHABET = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def page_limit(limit: int) -> int:
+    """Return `limit` capped at MAX_PAGE_SIZE; ValueError unless it is a positive integer."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"limit must be a positive integer, not {limit!r}")
+    return min(limit, MAX_PAGE_SIZE)
+
+
+def encode_cursor(kind: str, position: Sequence[str]) -> str:
+    """Return the opaque cursor of a page that ends at `position` in a `kind` listing."""
+    document = json.dumps({"k": kind, "p": list(position)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(document.encode()).rstrip(b"=").decode("ascii")
+
+
+def decode_cursor(cursor: str, kind: str, size: int) -> tuple[str, ...]:
+    """Return the position in a cursor of a `kind` listing; ValueError if it is malformed."""
+    if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_LENGTH:
+        raise ValueError("malformed cursor")
+    if not _ALPHABET.fullmatch(cursor):
+        raise ValueError("malformed cursor")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        document = json.loads(raw.decode("utf-8"))
+    except (binascii.Error, UnicodeDecodeError, ValueError) as e:
+        raise ValueError("malformed cursor") from e
+    if not isinstance(document, dict) or document.get("k") != kind:
+        raise ValueError("malformed cursor")
+    position = document.get("p")
+    if (
+        not isinstance(position, list)
+        or len(position) != size
+        or not all(isinstance(part, str) and part for part in position)
+    ):
+        raise ValueError("malformed cursor")
+    return tuple(position)
+
+
+def page_of(items: Sequence[T], size: int, cursor_of: Callable[[T], str]) -> Page[T]:
+    """Return a page of the first `size` of `items` (fetched as size + 1) and its next cursor."""
+    if len(items) <= size:
+        return Page(tuple(items), None)
+    return Page(tuple(items[:size]), cursor_of(items[size - 1]))
+
+
+def published_key(artwork: Artwork) -> str | None:
+    """Return a public work's sort key in the published listing; None if it is not public.
+
+    Newest `published_at` first, then newest id; a public work without `published_at`
+    sorts after every dated one.
+    """
+    if not artwork.is_public:
+        return None
+    return f"{artwork.published_at or ''}#{artwork.id}"

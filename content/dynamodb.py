@@ -1,0 +1,539 @@
+"""The content store in one DynamoDB table: the AWS adapter of `ContentRepository`.
+
+Single-table design; every key attribute is a string (S). Items and their keys:
+
+- artist:       PK `ARTIST#<id>`, SK `PROFILE`; GSI1PK `ARTISTS`, GSI1SK `<slug>`
+- e-mail guard: PK `EMAIL#<lower-case e-mail>`, SK `EMAIL`; attribute `artist_id`
+- slug guard:   PK `SLUG#<slug>`, SK `SLUG`; attribute `artist_id`
+- artwork:      PK `ARTWORK#<id>`, SK `ARTWORK`; GSI1PK `ARTIST#<artist_id>`, GSI1SK `<id>`;
+                and, only while ready and published, GSI2PK `PUBLISHED`,
+                GSI2SK `<published_at>#<id>` (see `content.cursor.published_key`)
+
+- Table key: PK (HASH), SK (RANGE).
+- GSI1 (projection ALL), overloaded: "works by artist" (query `ARTIST#<id>`, newest first
+  by ULID) and "artists by slug" (query `ARTISTS`, ascending).
+- GSI2 (projection ALL), sparse: "published, newest first" (query `PUBLISHED`, descending).
+- Billing: PAY_PER_REQUEST. `table_definition()` returns exactly these `create_table`
+  arguments; the deployment and the tests build the table from it.
+
+Record fields are top-level attributes; nested values (watermark, original, renditions,
+facts, focal point) are JSON strings so floats stay exact. The guard items make e-mail
+and slug unique through `TransactWriteItems` with `attribute_not_exists(PK)`. Listings
+read the GSIs, which are eventually consistent; single-record reads are consistent.
+`ARTISTS` and `PUBLISHED` are each one GSI partition (about 1,000 writes/s): ample for a
+gallery; shard those keys if it ever is not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, fields, replace
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from content.cursor import decode_cursor, encode_cursor, page_limit, page_of, published_key
+from content.model import (
+    Artist,
+    Artwork,
+    OriginalObject,
+    Role,
+    Status,
+    Visibility,
+    WatermarkPreference,
+    now,
+)
+from content.repository import (
+    DEFAULT_PAGE_SIZE,
+    Conflict,
+    NotFound,
+    Page,
+    StaleEvent,
+    StoreUnavailable,
+    VersionConflict,
+)
+from content.sequencer import is_newer
+
+Item = dict[str, dict[str, Any]]
+
+GSI1 = "GSI1"
+GSI2 = "GSI2"
+ARTISTS_PARTITION = "ARTISTS"
+PUBLISHED_PARTITION = "PUBLISHED"
+_KEY_ATTRIBUTES = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")
+_ARTIST_JSON = frozenset({"watermark"})
+_ARTWORK_JSON = frozenset({"original", "renditions", "facts", "focal_point"})
+
+# Error codes of the service (and of transaction cancellation reasons) that are transient.
+_UNAVAILABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+    }
+)
+_UNAVAILABLE_REASONS = frozenset(
+    {
+        "ProvisionedThroughputExceeded",
+        "ThrottlingError",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "TransactionConflict",
+    }
+)
+
+
+def table_definition(table_name: str) -> dict[str, Any]:
+    """Return the `create_table` arguments of the content table (keys, GSIs, billing)."""
+
+    def key(hash_name: str, range_name: str) -> list[dict[str, str]]:
+        return [
+            {"AttributeName": hash_name, "KeyType": "HASH"},
+            {"AttributeName": range_name, "KeyType": "RANGE"},
+        ]
+
+    return {
+        "TableName": table_name,
+        "KeySchema": key("PK", "SK"),
+        "AttributeDefinitions": [
+            {"AttributeName": name, "AttributeType": "S"} for name in _KEY_ATTRIBUTES
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": index,
+                "KeySchema": key(f"{index}PK", f"{index}SK"),
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for index in (GSI1, GSI2)
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+
+
+class DynamoContentRepository:
+    """Artists and artworks in one DynamoDB table, with conditional writes."""
+
+    def __init__(self, table_name: str, *, client: Any = None) -> None:
+        """Use `client` (a boto3 DynamoDB client), or make one from the environment."""
+        self._table = table_name
+        self._client = client if client is not None else boto3.client("dynamodb")
+
+    # artists
+
+    def add_artist(self, artist: Artist) -> None:
+        """Store a new artist; Conflict if the id, email or slug is taken."""
+        new = "attribute_not_exists(PK)"
+        writes = {
+            "id": {"Put": _put(self._table, _artist_item(artist), new)},
+            "email": {
+                "Put": _put(self._table, _guard("EMAIL", _email_key(artist.email), artist.id), new)
+            },
+            "slug": {"Put": _put(self._table, _guard("SLUG", artist.slug, artist.id), new)},
+        }
+        failed = self._transact(writes)
+        if failed:
+            raise Conflict(f"artist {failed[0]} is taken")
+
+    def get_artist(self, artist_id: str) -> Artist:
+        """Return an artist by id, or raise NotFound."""
+        item = self._get(_artist_key(artist_id))
+        if item is None:
+            raise NotFound(f"no artist {artist_id}")
+        return _artist_from_item(item)
+
+    def find_artist_by_email(self, email: str) -> Artist:
+        """Return an artist by e-mail (case-insensitive), or raise NotFound."""
+        return self._artist_by_guard("EMAIL", _email_key(email))
+
+    def find_artist_by_slug(self, slug: str) -> Artist:
+        """Return an artist by slug, or raise NotFound."""
+        return self._artist_by_guard("SLUG", slug)
+
+    def update_artist(self, artist: Artist, expected_version: int) -> Artist:
+        """Replace an artist if its stored version is `expected_version`; return it at +1."""
+        current = self.get_artist(artist.id)
+        if current.version != expected_version:
+            raise VersionConflict(f"artist {artist.id} is at version {current.version}")
+        saved = replace(artist, version=expected_version + 1, updated_at=now())
+        writes = {
+            "version": {"Put": _put_versioned(self._table, _artist_item(saved), expected_version)}
+        }
+        writes |= self._guard_moves(
+            "email", _email_key(current.email), _email_key(saved.email), saved.id
+        )
+        writes |= self._guard_moves("slug", current.slug, saved.slug, saved.id)
+        failed = self._transact(writes)
+        if "version" in failed or any(name.startswith("old ") for name in failed):
+            self.get_artist(artist.id)
+            raise VersionConflict(f"artist {artist.id} changed since it was read")
+        if failed:
+            raise Conflict(f"artist {failed[0]} is taken")
+        return saved
+
+    def list_artists(
+        self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+    ) -> Page[Artist]:
+        """Return artists ordered by slug."""
+        size = page_limit(limit)
+        start = None
+        if cursor is not None:
+            slug, artist_id = decode_cursor(cursor, "artists", 2)
+            start = {**_artist_key(artist_id), "GSI1PK": _s(ARTISTS_PARTITION), "GSI1SK": _s(slug)}
+        items = self._query(GSI1, ARTISTS_PARTITION, start, size + 1, forward=True)
+        artists = [_artist_from_item(item) for item in items]
+        return page_of(artists, size, lambda a: encode_cursor("artists", (a.slug, a.id)))
+
+    # artworks
+
+    def add_artwork(self, artwork: Artwork) -> None:
+        """Store a new artwork; Conflict if the id exists."""
+        try:
+            self._call(
+                "put_item",
+                **_put(self._table, _artwork_item(artwork), "attribute_not_exists(PK)"),
+            )
+        except ClientError as e:
+            if _code(e) == "ConditionalCheckFailedException":
+                raise Conflict(f"artwork {artwork.id} exists") from e
+            raise
+
+    def get_artwork(self, artwork_id: str, owner_id: str | None = None) -> Artwork:
+        """Return an artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
+        item = self._get(_artwork_key(artwork_id))
+        artwork = _artwork_from_item(item) if item is not None else None
+        if artwork is None or (owner_id is not None and artwork.artist_id != owner_id):
+            raise NotFound(f"no artwork {artwork_id}")
+        return artwork
+
+    def save_artwork(
+        self, artwork: Artwork, expected_version: int, owner_id: str | None = None
+    ) -> Artwork:
+        """Replace an artwork if its version (and owner, when given) match; return it at +1."""
+        saved = replace(artwork, version=expected_version + 1, updated_at=now())
+        request = _put_versioned(self._table, _artwork_item(saved), expected_version)
+        if owner_id is not None:
+            request["ConditionExpression"] += " AND artist_id = :owner"
+            request["ExpressionAttributeValues"][":owner"] = _s(owner_id)
+        try:
+            self._call("put_item", **request)
+        except ClientError as e:
+            if _code(e) != "ConditionalCheckFailedException":
+                raise
+            stored = self.get_artwork(artwork.id, owner_id)  # NotFound if gone or not theirs
+            raise VersionConflict(f"artwork {artwork.id} is at version {stored.version}") from e
+        return saved
+
+    def apply_event(self, artwork: Artwork, expected_version: int, sequencer: str) -> Artwork:
+        """Save a change caused by an S3 event unless `sequencer` is not newer than the stored."""
+        if artwork.original is None or artwork.original.sequencer != sequencer:
+            raise ValueError("the artwork's original.sequencer must equal the event's sequencer")
+        # S3 orders sequencers after right-padding the shorter with zeros, which a
+        # ConditionExpression cannot express. So: read, compare in Python, then write on
+        # condition that the version (and so the stored sequencer) has not moved since.
+        _check_event(self.get_artwork(artwork.id), expected_version, sequencer)
+        saved = replace(artwork, version=expected_version + 1, updated_at=now())
+        try:
+            self._call(
+                "put_item", **_put_versioned(self._table, _artwork_item(saved), expected_version)
+            )
+        except ClientError as e:
+            if _code(e) != "ConditionalCheckFailedException":
+                raise
+            _check_event(self.get_artwork(artwork.id), expected_version, sequencer)
+            raise VersionConflict(f"artwork {artwork.id} changed since it was read") from e
+        return saved
+
+    def list_by_artist(
+        self,
+        artist_id: str,
+        *,
+        include_drafts: bool,
+        cursor: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+    ) -> Page[Artwork]:
+        """Return an artist's works, newest first (by id); only public ones unless drafts."""
+        size = page_limit(limit)
+        partition = f"ARTIST#{artist_id}"
+        start = None
+        if cursor is not None:
+            cursor_artist, after = decode_cursor(cursor, "by_artist", 2)
+            if cursor_artist != artist_id:
+                raise ValueError("malformed cursor")
+            start = {**_artwork_key(after), "GSI1PK": _s(partition), "GSI1SK": _s(after)}
+        only_public = None if include_drafts else "attribute_exists(GSI2PK)"
+        items = self._query(GSI1, partition, start, size + 1, forward=False, where=only_public)
+        works = [_artwork_from_item(item) for item in items]
+        return page_of(works, size, lambda w: encode_cursor("by_artist", (w.artist_id, w.id)))
+
+    def list_published(
+        self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+    ) -> Page[Artwork]:
+        """Return ready, published works, newest published first."""
+        size = page_limit(limit)
+        start = None
+        if cursor is not None:
+            sort_key, artwork_id = decode_cursor(cursor, "published", 2)
+            start = {
+                **_artwork_key(artwork_id),
+                "GSI2PK": _s(PUBLISHED_PARTITION),
+                "GSI2SK": _s(sort_key),
+            }
+        items = self._query(GSI2, PUBLISHED_PARTITION, start, size + 1, forward=False)
+        works = [_artwork_from_item(item) for item in items]
+        return page_of(works, size, lambda w: encode_cursor("published", (published_key(w), w.id)))
+
+    def iter_artworks(self) -> Iterator[Artwork]:
+        """Yield every artwork (any status), a scan page at a time, in no particular order."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": "SK = :artwork",
+            "ExpressionAttributeValues": {":artwork": _s("ARTWORK")},
+        }
+        while True:
+            response = self._call("scan", **request)
+            yield from (_artwork_from_item(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    # plumbing
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """Call the client; throttling, server and connection errors become StoreUnavailable."""
+        try:
+            return getattr(self._client, operation)(**kwargs)
+        except ClientError as e:
+            if _code(e) in _UNAVAILABLE_CODES:
+                raise StoreUnavailable(f"content store unavailable: {_code(e)}") from e
+            raise
+        except (BotoConnectionError, HTTPClientError) as e:
+            raise StoreUnavailable(f"content store unreachable: {type(e).__name__}") from e
+
+    def _get(self, key: Item) -> Item | None:
+        response = self._call("get_item", TableName=self._table, Key=key, ConsistentRead=True)
+        return response.get("Item")
+
+    def _artist_by_guard(self, kind: str, value: str) -> Artist:
+        guard = self._get(_guard_key(kind, value))
+        if guard is None:
+            raise NotFound(f"no artist with that {kind.lower()}")
+        return self.get_artist(guard["artist_id"]["S"])
+
+    def _guard_moves(self, name: str, old: str, new: str, artist_id: str) -> dict[str, Any]:
+        """Return the writes that move a uniqueness guard from `old` to `new` (none if equal)."""
+        if old == new:
+            return {}
+        kind = name.upper()
+        return {
+            name: {
+                "Put": _put(self._table, _guard(kind, new, artist_id), "attribute_not_exists(PK)")
+            },
+            f"old {name}": {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": _guard_key(kind, old),
+                    "ConditionExpression": "artist_id = :id",
+                    "ExpressionAttributeValues": {":id": _s(artist_id)},
+                }
+            },
+        }
+
+    def _transact(self, writes: dict[str, dict[str, Any]]) -> list[str]:
+        """Write all or nothing; return the names of the writes whose condition failed."""
+        try:
+            self._call("transact_write_items", TransactItems=list(writes.values()))
+        except ClientError as e:
+            if _code(e) != "TransactionCanceledException":
+                raise
+            reasons = [reason.get("Code") for reason in e.response.get("CancellationReasons", [])]
+            if _UNAVAILABLE_REASONS.intersection(reasons):
+                raise StoreUnavailable(f"content store busy: {reasons}") from e
+            failed = [
+                name
+                for name, reason in zip(writes, reasons, strict=False)
+                if reason == "ConditionalCheckFailed"
+            ]
+            if not failed:
+                raise  # cancelled for a reason that is neither a rule nor transient: a bug
+            return failed
+        return []
+
+    def _query(
+        self,
+        index: str,
+        partition: str,
+        start: Item | None,
+        want: int,
+        *,
+        forward: bool,
+        where: str | None = None,
+    ) -> list[Item]:
+        """Return up to `want` items of one index partition from `start`, after the filter."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": f"{index}PK = :partition",
+            "ExpressionAttributeValues": {":partition": _s(partition)},
+            "ScanIndexForward": forward,
+            "Limit": want,
+        }
+        if where:
+            request["FilterExpression"] = where
+        if start:
+            request["ExclusiveStartKey"] = start
+        items: list[Item] = []
+        while len(items) < want:
+            response = self._call("query", **request)
+            items.extend(response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return items[:want]
+
+
+def _check_event(stored: Artwork, expected_version: int, sequencer: str) -> None:
+    """Raise StaleEvent unless `sequencer` is newer, then VersionConflict if the version moved."""
+    applied = stored.original.sequencer if stored.original else None
+    if not is_newer(sequencer, applied):
+        raise StaleEvent(f"sequencer {sequencer} is not newer than {applied}")
+    if stored.version != expected_version:
+        raise VersionConflict(f"artwork {stored.id} is at version {stored.version}")
+
+
+def _code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")
+
+
+def _email_key(email: str) -> str:
+    return email.lower()
+
+
+def _s(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def _put(table: str, item: Item, condition: str) -> dict[str, Any]:
+    """Return a conditional Put (usable as `put_item` kwargs or inside `{"Put": ...}`)."""
+    return {"TableName": table, "Item": item, "ConditionExpression": condition}
+
+
+def _put_versioned(table: str, item: Item, expected_version: int) -> dict[str, Any]:
+    """Return a Put that succeeds only over a stored record at `expected_version`."""
+    return {
+        "TableName": table,
+        "Item": item,
+        "ConditionExpression": "attribute_exists(PK) AND #version = :expected",
+        "ExpressionAttributeNames": {"#version": "version"},
+        "ExpressionAttributeValues": {":expected": {"N": str(expected_version)}},
+    }
+
+
+# keys and items
+
+
+def _artist_key(artist_id: str) -> Item:
+    return {"PK": _s(f"ARTIST#{artist_id}"), "SK": _s("PROFILE")}
+
+
+def _artwork_key(artwork_id: str) -> Item:
+    return {"PK": _s(f"ARTWORK#{artwork_id}"), "SK": _s("ARTWORK")}
+
+
+def _guard_key(kind: str, value: str) -> Item:
+    return {"PK": _s(f"{kind}#{value}"), "SK": _s(kind)}
+
+
+def _guard(kind: str, value: str, artist_id: str) -> Item:
+    return {**_guard_key(kind, value), "artist_id": _s(artist_id)}
+
+
+def _artist_item(artist: Artist) -> Item:
+    return {
+        **_attributes(asdict(artist), _ARTIST_JSON),
+        **_artist_key(artist.id),
+        "GSI1PK": _s(ARTISTS_PARTITION),
+        "GSI1SK": _s(artist.slug),
+    }
+
+
+def _artwork_item(artwork: Artwork) -> Item:
+    item = {
+        **_attributes(asdict(artwork), _ARTWORK_JSON),
+        **_artwork_key(artwork.id),
+        "GSI1PK": _s(f"ARTIST#{artwork.artist_id}"),
+        "GSI1SK": _s(artwork.id),
+    }
+    sort_key = published_key(artwork)
+    if sort_key is not None:
+        item |= {"GSI2PK": _s(PUBLISHED_PARTITION), "GSI2SK": _s(sort_key)}
+    return item
+
+
+def _attributes(record: dict[str, Any], json_fields: frozenset[str]) -> Item:
+    """Return DynamoDB attributes of a record's fields; None values are left out."""
+    item: Item = {}
+    for name, value in record.items():
+        if value is None:
+            continue
+        if name in json_fields:
+            item[name] = _s(json.dumps(value, separators=(",", ":")))
+        elif isinstance(value, bool):
+            item[name] = {"BOOL": value}
+        elif isinstance(value, int):
+            item[name] = {"N": str(value)}
+        elif isinstance(value, str):
+            item[name] = _s(value)
+        elif isinstance(value, list | tuple):
+            item[name] = {"L": [_s(str(part)) for part in value]}
+        else:
+            raise TypeError(f"cannot store {name}={value!r}")
+    return item
+
+
+def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the fields `cls` declares, so old records still load after a model change."""
+    names = {f.name for f in fields(cls)}
+    return {key: value for key, value in data.items() if key in names}
+
+
+def _plain(item: Item, cls: type, json_fields: frozenset[str]) -> dict[str, Any]:
+    """Return the fields of `cls` found in an item, decoded to plain Python values."""
+    data: dict[str, Any] = {}
+    for name, attribute in _known(cls, item).items():
+        ((kind, value),) = attribute.items()
+        if name in json_fields:
+            data[name] = json.loads(value)
+        elif kind == "N":
+            data[name] = int(value)
+        elif kind == "L":
+            data[name] = tuple(part["S"] for part in value)
+        elif kind == "NULL":
+            data[name] = None
+        else:
+            data[name] = value
+    return data
+
+
+def _artist_from_item(item: Item) -> Artist:
+    data = _plain(item, Artist, _ARTIST_JSON)
+    data["role"] = Role(data["role"])
+    data["watermark"] = WatermarkPreference(**_known(WatermarkPreference, data["watermark"]))
+    return Artist(**data)
+
+
+def _artwork_from_item(item: Item) -> Artwork:
+    data = _plain(item, Artwork, _ARTWORK_JSON)
+    data["status"] = Status(data["status"])
+    data["visibility"] = Visibility(data["visibility"])
+    data["renditions"] = tuple(data.get("renditions", ()))
+    if "original" in data:
+        data["original"] = OriginalObject(**_known(OriginalObject, data["original"]))
+    if "focal_point" in data:
+        data["focal_point"] = tuple(data["focal_point"])
+    return Artwork(**data)

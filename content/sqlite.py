@@ -1,0 +1,409 @@
+"""The content store in one SQLite file: the embedded adapter of `ContentRepository`.
+
+Records are stored as JSON next to the columns that queries and conditions need.
+Writes run in `BEGIN IMMEDIATE` transactions, so checks and writes are atomic. One
+connection per repository, used under a lock, so threads (a Flask dev server) may share it
+without leaking a connection per thread; other processes wait up to `busy_timeout`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+from typing import Any
+
+from content.cursor import decode_cursor, encode_cursor, page_limit, page_of, published_key
+from content.model import (
+    Artist,
+    Artwork,
+    OriginalObject,
+    Role,
+    Status,
+    Visibility,
+    WatermarkPreference,
+    now,
+)
+from content.repository import (
+    DEFAULT_PAGE_SIZE,
+    Conflict,
+    NotFound,
+    Page,
+    StaleEvent,
+    StoreUnavailable,
+    VersionConflict,
+)
+from content.sequencer import is_newer
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS artists (
+    id TEXT PRIMARY KEY,
+    email_key TEXT NOT NULL UNIQUE,
+    slug TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS artworks (
+    id TEXT PRIMARY KEY,
+    artist_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    published_at TEXT,
+    published_key TEXT,
+    version INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS artworks_by_artist ON artworks (artist_id, id);
+CREATE INDEX IF NOT EXISTS artworks_published ON artworks (published_key)
+    WHERE published_key IS NOT NULL;
+"""
+
+# Primary result codes that mean "busy, locked or unreachable": transient, retry later.
+_UNAVAILABLE_CODES = frozenset(
+    {
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_PROTOCOL,
+    }
+)
+
+Connect = Callable[..., sqlite3.Connection]
+
+
+def email_key(email: str) -> str:
+    """Return the form of an e-mail address that uniqueness and look-ups use."""
+    return email.lower()
+
+
+class SqliteContentRepository:
+    """Artists and artworks in one SQLite database file (WAL mode)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        connect: Connect = sqlite3.connect,
+        busy_timeout: float = 5.0,
+    ) -> None:
+        """Remember where the database lives; connect (and create the schema) on first use."""
+        self._path = str(path)
+        self._connect = connect
+        self._busy_timeout_ms = int(busy_timeout * 1000)
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+
+    def close(self) -> None:
+        """Close the connection; the next call opens a new one."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    # artists
+
+    def add_artist(self, artist: Artist) -> None:
+        """Store a new artist; Conflict if the id, email or slug is taken."""
+        with self._write() as db:
+            taken = _taken_artist_field(db, artist, new=True)
+            if taken:
+                raise Conflict(f"artist {taken} is taken")
+            db.execute(
+                "INSERT INTO artists (id, email_key, slug, version, record) VALUES (?, ?, ?, ?, ?)",
+                (artist.id, email_key(artist.email), artist.slug, artist.version, _dump(artist)),
+            )
+
+    def get_artist(self, artist_id: str) -> Artist:
+        """Return an artist by id, or raise NotFound."""
+        return self._one_artist("id", artist_id)
+
+    def find_artist_by_email(self, email: str) -> Artist:
+        """Return an artist by e-mail (case-insensitive), or raise NotFound."""
+        return self._one_artist("email_key", email_key(email))
+
+    def find_artist_by_slug(self, slug: str) -> Artist:
+        """Return an artist by slug, or raise NotFound."""
+        return self._one_artist("slug", slug)
+
+    def update_artist(self, artist: Artist, expected_version: int) -> Artist:
+        """Replace an artist if its stored version is `expected_version`; return it at +1."""
+        saved = replace(artist, version=expected_version + 1, updated_at=now())
+        with self._write() as db:
+            row = db.execute("SELECT version FROM artists WHERE id = ?", (artist.id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no artist {artist.id}")
+            if row[0] != expected_version:
+                raise VersionConflict(f"artist {artist.id} is at version {row[0]}")
+            taken = _taken_artist_field(db, artist, new=False)
+            if taken:
+                raise Conflict(f"artist {taken} is taken")
+            db.execute(
+                "UPDATE artists SET email_key = ?, slug = ?, version = ?, record = ? WHERE id = ?",
+                (email_key(saved.email), saved.slug, saved.version, _dump(saved), saved.id),
+            )
+        return saved
+
+    def list_artists(
+        self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+    ) -> Page[Artist]:
+        """Return artists ordered by slug."""
+        size = page_limit(limit)
+        after = decode_cursor(cursor, "artists", 2)[0] if cursor is not None else None
+        sql = "SELECT record FROM artists"
+        params: list[Any] = []
+        if after is not None:
+            sql += " WHERE slug > ?"
+            params.append(after)
+        rows = self._fetch(sql + " ORDER BY slug LIMIT ?", [*params, size + 1])
+        artists = [_load_artist(row[0]) for row in rows]
+        return page_of(artists, size, lambda a: encode_cursor("artists", (a.slug, a.id)))
+
+    # artworks
+
+    def add_artwork(self, artwork: Artwork) -> None:
+        """Store a new artwork; Conflict if the id exists."""
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM artworks WHERE id = ?", (artwork.id,)).fetchone():
+                raise Conflict(f"artwork {artwork.id} exists")
+            _insert_artwork(db, artwork)
+
+    def get_artwork(self, artwork_id: str, owner_id: str | None = None) -> Artwork:
+        """Return an artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
+        rows = self._fetch("SELECT record FROM artworks WHERE id = ?", [artwork_id])
+        artwork = _load_artwork(rows[0][0]) if rows else None
+        if artwork is None or (owner_id is not None and artwork.artist_id != owner_id):
+            raise NotFound(f"no artwork {artwork_id}")
+        return artwork
+
+    def save_artwork(
+        self, artwork: Artwork, expected_version: int, owner_id: str | None = None
+    ) -> Artwork:
+        """Replace an artwork if its version (and owner, when given) match; return it at +1."""
+        saved = replace(artwork, version=expected_version + 1, updated_at=now())
+        with self._write() as db:
+            stored = _stored_artwork(db, artwork.id, owner_id)
+            _check_version(stored, expected_version)
+            _replace_artwork(db, saved)
+        return saved
+
+    def apply_event(self, artwork: Artwork, expected_version: int, sequencer: str) -> Artwork:
+        """Save a change caused by an S3 event unless `sequencer` is not newer than the stored."""
+        _check_event(artwork, sequencer)
+        saved = replace(artwork, version=expected_version + 1, updated_at=now())
+        with self._write() as db:
+            stored = _stored_artwork(db, artwork.id, None)
+            _check_sequencer(stored, sequencer)
+            _check_version(stored, expected_version)
+            _replace_artwork(db, saved)
+        return saved
+
+    def list_by_artist(
+        self,
+        artist_id: str,
+        *,
+        include_drafts: bool,
+        cursor: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+    ) -> Page[Artwork]:
+        """Return an artist's works, newest first (by id); only public ones unless drafts."""
+        size = page_limit(limit)
+        sql = "SELECT record FROM artworks WHERE artist_id = ?"
+        params: list[Any] = [artist_id]
+        if not include_drafts:
+            sql += " AND published_key IS NOT NULL"
+        if cursor is not None:
+            cursor_artist, after = decode_cursor(cursor, "by_artist", 2)
+            if cursor_artist != artist_id:
+                raise ValueError("malformed cursor")
+            sql += " AND id < ?"
+            params.append(after)
+        rows = self._fetch(sql + " ORDER BY id DESC LIMIT ?", [*params, size + 1])
+        works = [_load_artwork(row[0]) for row in rows]
+        return page_of(works, size, lambda w: encode_cursor("by_artist", (w.artist_id, w.id)))
+
+    def list_published(
+        self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
+    ) -> Page[Artwork]:
+        """Return ready, published works, newest published first."""
+        size = page_limit(limit)
+        sql = "SELECT record FROM artworks WHERE published_key IS NOT NULL"
+        params: list[Any] = []
+        if cursor is not None:
+            sql += " AND published_key < ?"
+            params.append(decode_cursor(cursor, "published", 2)[0])
+        rows = self._fetch(sql + " ORDER BY published_key DESC LIMIT ?", [*params, size + 1])
+        works = [_load_artwork(row[0]) for row in rows]
+        return page_of(works, size, lambda w: encode_cursor("published", (published_key(w), w.id)))
+
+    def iter_artworks(self) -> Iterator[Artwork]:
+        """Yield every artwork (any status), in id order, a batch at a time."""
+        after = ""
+        while True:
+            rows = self._fetch(
+                "SELECT id, record FROM artworks WHERE id > ? ORDER BY id LIMIT ?",
+                [after, 500],
+            )
+            yield from (_load_artwork(row[1]) for row in rows)
+            if len(rows) < 500:
+                return
+            after = rows[-1][0]
+
+    # plumbing
+
+    def _one_artist(self, column: str, value: str) -> Artist:
+        """Return the artist whose unique `column` holds `value`, or raise NotFound."""
+        rows = self._fetch(f"SELECT record FROM artists WHERE {column} = ?", [value])
+        if not rows:
+            raise NotFound(f"no artist with that {column}")
+        return _load_artist(rows[0][0])
+
+    def _fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        with self._lock, _translated():
+            return self._connection().execute(sql, params).fetchall()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """Run the body in a `BEGIN IMMEDIATE` transaction; commit on success."""
+        with self._lock, _translated():
+            db = self._connection()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def _connection(self) -> sqlite3.Connection:
+        """Return the open connection, opening it (and creating the schema) if need be."""
+        if self._db is None:
+            db = self._connect(
+                self._path,
+                timeout=self._busy_timeout_ms / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            try:
+                db.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.executescript(SCHEMA)
+            except BaseException:
+                db.close()
+                raise
+            self._db = db
+        return self._db
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Translate SQLite's busy, locked and I/O errors into StoreUnavailable."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        code = getattr(e, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in _UNAVAILABLE_CODES:
+            raise StoreUnavailable(f"content store unavailable: {e.sqlite_errorname}") from e
+        raise
+    except sqlite3.IntegrityError as e:
+        raise Conflict("a uniqueness rule was broken") from e
+
+
+def _taken_artist_field(db: sqlite3.Connection, artist: Artist, *, new: bool) -> str | None:
+    """Return which of the artist's unique fields another record holds, if any."""
+    if new and db.execute("SELECT 1 FROM artists WHERE id = ?", (artist.id,)).fetchone():
+        return "id"
+    checks = (("email", "email_key", email_key(artist.email)), ("slug", "slug", artist.slug))
+    for name, column, value in checks:
+        sql = f"SELECT 1 FROM artists WHERE {column} = ? AND id != ?"
+        if db.execute(sql, (value, artist.id)).fetchone():
+            return name
+    return None
+
+
+def _stored_artwork(db: sqlite3.Connection, artwork_id: str, owner_id: str | None) -> Artwork:
+    """Return the stored artwork; NotFound if missing or not the owner's."""
+    row = db.execute("SELECT record FROM artworks WHERE id = ?", (artwork_id,)).fetchone()
+    stored = _load_artwork(row[0]) if row else None
+    if stored is None or (owner_id is not None and stored.artist_id != owner_id):
+        raise NotFound(f"no artwork {artwork_id}")
+    return stored
+
+
+def _check_version(stored: Artwork, expected_version: int) -> None:
+    if stored.version != expected_version:
+        raise VersionConflict(f"artwork {stored.id} is at version {stored.version}")
+
+
+def _check_event(artwork: Artwork, sequencer: str) -> None:
+    """Refuse an event change whose record does not carry the event's sequencer."""
+    if artwork.original is None or artwork.original.sequencer != sequencer:
+        raise ValueError("the artwork's original.sequencer must equal the event's sequencer")
+
+
+def _check_sequencer(stored: Artwork, sequencer: str) -> None:
+    applied = stored.original.sequencer if stored.original else None
+    if not is_newer(sequencer, applied):
+        raise StaleEvent(f"sequencer {sequencer} is not newer than {applied}")
+
+
+def _insert_artwork(db: sqlite3.Connection, artwork: Artwork) -> None:
+    db.execute(
+        "INSERT INTO artworks (id, artist_id, status, visibility, published_at, published_key,"
+        " version, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            artwork.id,
+            artwork.artist_id,
+            artwork.status.value,
+            artwork.visibility.value,
+            artwork.published_at,
+            published_key(artwork),
+            artwork.version,
+            _dump(artwork),
+        ),
+    )
+
+
+def _replace_artwork(db: sqlite3.Connection, artwork: Artwork) -> None:
+    db.execute("DELETE FROM artworks WHERE id = ?", (artwork.id,))
+    _insert_artwork(db, artwork)
+
+
+# records <-> JSON
+
+
+def _dump(record: Artist | Artwork) -> str:
+    return json.dumps(asdict(record), separators=(",", ":"))
+
+
+def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the fields `cls` declares, so old records still load after a model change."""
+    names = {f.name for f in fields(cls)}
+    return {key: value for key, value in data.items() if key in names}
+
+
+def _load_artist(text: str) -> Artist:
+    data = _known(Artist, json.loads(text))
+    data["role"] = Role(data["role"])
+    data["watermark"] = WatermarkPreference(**_known(WatermarkPreference, data["watermark"]))
+    return Artist(**data)
+
+
+def _load_artwork(text: str) -> Artwork:
+    data = _known(Artwork, json.loads(text))
+    data["status"] = Status(data["status"])
+    data["visibility"] = Visibility(data["visibility"])
+    data["tags"] = tuple(data.get("tags", ()))
+    data["renditions"] = tuple(data.get("renditions", ()))
+    if data.get("original") is not None:
+        data["original"] = OriginalObject(**_known(OriginalObject, data["original"]))
+    if data.get("focal_point") is not None:
+        data["focal_point"] = tuple(data["focal_point"])
+    return Artwork(**data)

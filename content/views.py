@@ -1,0 +1,61 @@
+"""JSON views of content records: what the owner sees, and what the public sees."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from content.model import Artist, Artwork
+
+
+def public_artist(artist: Artist) -> dict[str, Any]:
+    """Return an artist as visitors see them (no e-mail, no hash)."""
+    return {
+        "id": artist.id,
+        "slug": artist.slug,
+        "display_name": artist.display_name,
+        "bio": artist.bio,
+    }
+
+
+def own_artist(artist: Artist) -> dict[str, Any]:
+    """Return an artist's own account, as they see it."""
+    return public_artist(artist) | {
+        "email": artist.email,
+        "role": artist.role.value,
+        "copyright_line": artist.copyright_line,
+        "watermark": asdict(artist.watermark),
+        "version": artist.version,
+    }
+
+
+def public_artwork(artwork: Artwork) -> dict[str, Any]:
+    """Return a published work as visitors see it."""
+    return {
+        "id": artwork.id,
+        "artist_id": artwork.artist_id,
+        "title": artwork.title,
+        "description": artwork.description,
+        "tags": list(artwork.tags),
+        "medium": artwork.medium,
+        "year": artwork.year,
+        "physical_size": artwork.physical_size,
+        "renditions": list(artwork.renditions),
+        "facts": artwork.facts,
+        "published_at": artwork.published_at,
+    }
+
+
+def own_artwork(artwork: Artwork) -> dict[str, Any]:
+    """Return a work as its artist sees it, with status and processing details."""
+    return public_artwork(artwork) | {
+        "status": artwork.status.value,
+        "rejection_reason": artwork.rejection_reason,
+        "visibility": artwork.visibility.value,
+        "focal_point": list(artwork.focal_point) if artwork.focal_point else None,
+        "pipeline_version": artwork.pipeline_version,
+        "possible_duplicate_of": artwork.possible_duplicate_of,
+        "version": artwork.version,
+        "created_at": artwork.created_at,
+        "updated_at": artwork.updated_at,
+    }

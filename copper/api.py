@@ -1,0 +1,61 @@
+"""The backend API app: the services' blueprints on one Flask app (locally and on Lambda)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from flask import Flask, Response, current_app, g, request
+
+from content.api import blueprint as content_blueprint
+from copper.bootstrap import Services, build_services
+from copper.http import install_error_handlers
+
+MAX_BODY_BYTES = 1024 * 1024
+REQUEST_ID_HEADER = "X-Request-Id"
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+CORS_HEADERS = "Authorization, Content-Type, X-Request-Id"
+
+
+def create_app(services: Services | None = None) -> Flask:
+    """Create the API app around services built once (by the caller, or here)."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.sort_keys = False
+    app.extensions["copper"] = services or build_services()
+    app.register_blueprint(content_blueprint)
+    install_error_handlers(app)
+    app.before_request(assign_request_id)
+    app.after_request(add_response_headers)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        """Answer that the API is up."""
+        return {"status": "ok"}
+
+    return app
+
+
+def assign_request_id() -> Response | None:
+    """Adopt the caller's request id (from the web apps) or make one; answer CORS preflights."""
+    offered = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = offered if REQUEST_ID_PATTERN.match(offered) else uuid.uuid4().hex
+    if request.method == "OPTIONS":
+        return Response(status=204)
+    return None
+
+
+def add_response_headers(response: Response) -> Response:
+    """Echo the request id, allow configured origins only, and forbid sniffing."""
+    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = response.headers.get("Cache-Control", "no-store")
+    origin = request.headers.get("Origin")
+    if origin and origin in current_app.extensions["copper"].settings.cors_origins:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+        response.headers["Vary"] = "Origin"
+    return response

@@ -1,0 +1,72 @@
+"""The composition root: build every adapter and service once, for the configured backend."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from content.accounts import Accounts, TokenIssuer
+from content.artworks import ArtworkService
+from content.repository import ContentRepository
+from copper.settings import ServiceSettings
+from pipeline.envconfig import from_env
+
+SECRET_FILE = "token-secret"
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything the API and tools use, built for one backend."""
+
+    settings: ServiceSettings
+    repository: ContentRepository
+    accounts: Accounts
+    artworks: ArtworkService
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
+    """Return the service settings from the environment."""
+    return from_env(ServiceSettings, os.environ if environ is None else environ)
+
+
+def local_secret(data_dir: Path) -> str:
+    """Return the local token secret, generating it (owner-readable only) on first use."""
+    path = data_dir / SECRET_FILE
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def content_repository(settings: ServiceSettings) -> ContentRepository:
+    """Return the content store adapter of the configured backend."""
+    if settings.backend == "aws":
+        from content.dynamodb import DynamoContentRepository
+
+        return DynamoContentRepository(settings.dynamodb_table)
+    from content.sqlite import SqliteContentRepository
+
+    return SqliteContentRepository(Path(settings.data_dir) / "content.db")
+
+
+def build_services(settings: ServiceSettings | None = None) -> Services:
+    """Build the services once per process (a Lambda cold start, or `copper dev`)."""
+    settings = settings or load_settings()
+    secret = settings.token_secret
+    if not secret:
+        if settings.backend == "aws":
+            raise RuntimeError("COPPER_TOKEN_SECRET must be set on the aws backend")
+        secret = local_secret(Path(settings.data_dir))
+    repository = content_repository(settings)
+    tokens = TokenIssuer(secret, settings.token_lifetime)
+    return Services(
+        settings=settings,
+        repository=repository,
+        accounts=Accounts(repository, tokens),
+        artworks=ArtworkService(repository),
+    )

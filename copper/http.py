@@ -1,0 +1,106 @@
+"""HTTP plumbing shared by the service blueprints: JSON errors, bodies and paging arguments."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+
+from content.accounts import AccountError, InvalidCredentials
+from content.artworks import InvalidArtwork, NotAllowed
+from content.repository import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Conflict,
+    NotFound,
+    StoreUnavailable,
+    VersionConflict,
+)
+
+log = logging.getLogger("copper.api")
+
+
+class ApiError(Exception):
+    """An error answered as JSON with its HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_response(status: int, code: str, message: str) -> tuple[dict[str, Any], int]:
+    """Return the JSON error body and status."""
+    return {"error": {"code": code, "message": message}}, status
+
+
+def json_body(*required: str) -> dict[str, Any]:
+    """Return the request's JSON object, requiring the named fields."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "bad_request", "The request body must be a JSON object.")
+    missing = [name for name in required if name not in body]
+    if missing:
+        raise ApiError(422, "missing_field", f"'{missing[0]}' is required.")
+    return body
+
+
+def page_args() -> tuple[str | None, int]:
+    """Return the cursor and page size from the query string."""
+    raw_limit = request.args.get("limit", str(DEFAULT_PAGE_SIZE))
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_PAGE_SIZE:
+        raise ApiError(400, "bad_request", f"'limit' must be 1 to {MAX_PAGE_SIZE}.")
+    return request.args.get("cursor") or None, int(raw_limit)
+
+
+DOMAIN_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
+    (NotFound, 404, "not_found"),
+    (InvalidCredentials, 401, "invalid_credentials"),
+    (AccountError, 422, "invalid_account"),
+    (InvalidArtwork, 422, "invalid_field"),
+    (VersionConflict, 409, "version_conflict"),
+    (Conflict, 409, "conflict"),
+    (NotAllowed, 409, "not_allowed"),
+    (StoreUnavailable, 503, "unavailable"),
+)
+MESSAGES = {
+    NotFound: "Not found.",
+    VersionConflict: "The record changed; reload and retry.",
+    StoreUnavailable: "The service is busy; please retry shortly.",
+}
+
+
+def install_error_handlers(app: Flask) -> None:
+    """Answer every error as JSON with the right status; never a stack trace."""
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> tuple[dict[str, Any], int]:
+        return error_response(error.status, error.code, error.message)
+
+    for exception, status, code in DOMAIN_ERRORS:
+        app.register_error_handler(exception, domain_handler(exception, status, code))
+
+    @app.errorhandler(ValueError)
+    def bad_value(error: ValueError) -> tuple[dict[str, Any], int]:
+        return error_response(400, "bad_request", "A parameter is not valid.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[dict[str, Any], int]:
+        code = (error.name or "error").lower().replace(" ", "_")
+        return error_response(error.code or 500, code, error.description or error.name)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[dict[str, Any], int]:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "internal", "Something went wrong on our side.")
+
+
+def domain_handler(exception: type[Exception], status: int, code: str) -> Any:
+    """Return a handler answering `exception` with `status` and `code`."""
+
+    def handle(error: Exception) -> tuple[dict[str, Any], int]:
+        message = MESSAGES.get(exception) or str(error) or code
+        return error_response(status, code, message)
+
+    return handle

@@ -1,0 +1,36 @@
+"""Service settings: declared once with defaults and descriptions, read from COPPER_* variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pipeline.settings import check, setting
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """How the backend services are wired: which backend family, where data lives, secrets."""
+
+    backend: Literal["local", "aws"] = setting(
+        "local", "Adapter family: 'local' (files and SQLite) or 'aws' (S3, SQS, DynamoDB...)."
+    )
+    data_dir: str = setting("var", "Where the local backend keeps its databases and files.")
+    token_secret: str = setting(
+        "", "Secret that signs access tokens (local: generated into data_dir when empty)."
+    )
+    token_lifetime: int = setting(3600, "Lifetime of an access token, in seconds.")
+    cors_origins: tuple[str, ...] = setting(
+        (), "Origins of the web apps allowed to call the API from a browser (comma-separated)."
+    )
+    dynamodb_table: str = setting("copper-content", "DynamoDB table of the content store (aws).")
+    opensearch_url: str = setting("", "OpenSearch endpoint URL (aws).")
+    search_alias: str = setting("artworks", "Name of the search index alias.")
+
+    def __post_init__(self) -> None:
+        check(self.backend in ("local", "aws"), "the backend is 'local' or 'aws'")
+        check(60 <= self.token_lifetime <= 86_400, "the token lifetime is 60 s to 1 day")
+        check(
+            not self.token_secret or len(self.token_secret) >= 32,
+            "the token secret needs at least 32 characters",
+        )

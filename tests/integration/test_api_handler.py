@@ -1,0 +1,69 @@
+"""The Lambda path: API Gateway HTTP API (v2) events through handlers.api and serverless-wsgi."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handlers import api
+
+EVENTS = Path(__file__).parent.parent / "events"
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """Return a captured API Gateway v2 event."""
+    return json.loads((EVENTS / name).read_text())
+
+
+class LambdaContext:
+    """The parts of the Lambda context the handler may read."""
+
+    function_name = "copper-api"
+    aws_request_id = "3f1c9d7e-0000-4000-8000-000000000001"
+    memory_limit_in_mb = 512
+
+
+@pytest.fixture(autouse=True)
+def local_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point a fresh cold start at an empty local backend."""
+    monkeypatch.setenv("COPPER_BACKEND", "local")
+    monkeypatch.setenv("COPPER_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("COPPER_CORS_ORIGINS", "https://studio.example")
+    api.app.cache_clear()
+    yield
+    api.app.cache_clear()
+
+
+def invoke(name: str) -> tuple[int, dict[str, str], Any]:
+    """Invoke the handler with a captured event; return status, headers and JSON body."""
+    response = api.handler(load_event(name), LambdaContext())
+    body = json.loads(response["body"]) if response.get("body") else None
+    return response["statusCode"], response["headers"], body
+
+
+def test_healthz_through_the_lambda_handler() -> None:
+    status, headers, body = invoke("apigw-v2-healthz.json")
+    assert (status, body) == (200, {"status": "ok"})
+    assert headers["Content-Type"] == "application/json"
+
+
+def test_registering_through_the_lambda_handler_returns_a_token_and_cors() -> None:
+    status, headers, body = invoke("apigw-v2-register.json")
+    assert status == 201
+    assert body["artist"]["slug"] == "ada-lovelace"
+    assert body["token"].count(".") == 2
+    assert headers["Access-Control-Allow-Origin"] == "https://studio.example"
+
+
+def test_the_public_listing_reads_the_query_string() -> None:
+    status, _, body = invoke("apigw-v2-list-artworks.json")
+    assert (status, body) == (200, {"items": [], "next_cursor": None})
+
+
+def test_a_private_route_without_a_token_is_a_json_401() -> None:
+    status, _, body = invoke("apigw-v2-my-artworks-no-token.json")
+    assert (status, body["error"]["code"]) == (401, "unauthenticated")
