@@ -28,22 +28,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, fields, replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
+from content.codec import artist_from_plain, artwork_from_plain, known
 from content.cursor import decode_cursor, encode_cursor, page_limit, page_of, published_key
 from content.model import (
     Artist,
     Artwork,
-    OriginalObject,
-    Role,
-    Status,
-    Visibility,
-    WatermarkPreference,
     now,
 )
 from content.repository import (
@@ -496,16 +492,10 @@ def _attributes(record: dict[str, Any], json_fields: frozenset[str]) -> Item:
     return item
 
 
-def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    """Keep only the fields `cls` declares, so old records still load after a model change."""
-    names = {f.name for f in fields(cls)}
-    return {key: value for key, value in data.items() if key in names}
-
-
 def _plain(item: Item, cls: type, json_fields: frozenset[str]) -> dict[str, Any]:
     """Return the fields of `cls` found in an item, decoded to plain Python values."""
     data: dict[str, Any] = {}
-    for name, attribute in _known(cls, item).items():
+    for name, attribute in known(cls, item).items():
         ((kind, value),) = attribute.items()
         if name in json_fields:
             data[name] = json.loads(value)
@@ -521,19 +511,8 @@ def _plain(item: Item, cls: type, json_fields: frozenset[str]) -> dict[str, Any]
 
 
 def _artist_from_item(item: Item) -> Artist:
-    data = _plain(item, Artist, _ARTIST_JSON)
-    data["role"] = Role(data["role"])
-    data["watermark"] = WatermarkPreference(**_known(WatermarkPreference, data["watermark"]))
-    return Artist(**data)
+    return artist_from_plain(_plain(item, Artist, _ARTIST_JSON))
 
 
 def _artwork_from_item(item: Item) -> Artwork:
-    data = _plain(item, Artwork, _ARTWORK_JSON)
-    data["status"] = Status(data["status"])
-    data["visibility"] = Visibility(data["visibility"])
-    data["renditions"] = tuple(data.get("renditions", ()))
-    if "original" in data:
-        data["original"] = OriginalObject(**_known(OriginalObject, data["original"]))
-    if "focal_point" in data:
-        data["focal_point"] = tuple(data["focal_point"])
-    return Artwork(**data)
+    return artwork_from_plain(_plain(item, Artwork, _ARTWORK_JSON))

@@ -13,19 +13,15 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, fields, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from content.codec import artist_from_plain, artwork_from_plain, to_plain
 from content.cursor import decode_cursor, encode_cursor, page_limit, page_of, published_key
 from content.model import (
     Artist,
     Artwork,
-    OriginalObject,
-    Role,
-    Status,
-    Visibility,
-    WatermarkPreference,
     now,
 )
 from content.repository import (
@@ -380,30 +376,12 @@ def _replace_artwork(db: sqlite3.Connection, artwork: Artwork) -> None:
 
 
 def _dump(record: Artist | Artwork) -> str:
-    return json.dumps(asdict(record), separators=(",", ":"))
-
-
-def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
-    """Keep only the fields `cls` declares, so old records still load after a model change."""
-    names = {f.name for f in fields(cls)}
-    return {key: value for key, value in data.items() if key in names}
+    return json.dumps(to_plain(record), separators=(",", ":"))
 
 
 def _load_artist(text: str) -> Artist:
-    data = _known(Artist, json.loads(text))
-    data["role"] = Role(data["role"])
-    data["watermark"] = WatermarkPreference(**_known(WatermarkPreference, data["watermark"]))
-    return Artist(**data)
+    return artist_from_plain(json.loads(text))
 
 
 def _load_artwork(text: str) -> Artwork:
-    data = _known(Artwork, json.loads(text))
-    data["status"] = Status(data["status"])
-    data["visibility"] = Visibility(data["visibility"])
-    data["tags"] = tuple(data.get("tags", ()))
-    data["renditions"] = tuple(data.get("renditions", ()))
-    if data.get("original") is not None:
-        data["original"] = OriginalObject(**_known(OriginalObject, data["original"]))
-    if data.get("focal_point") is not None:
-        data["focal_point"] = tuple(data["focal_point"])
-    return Artwork(**data)
+    return artwork_from_plain(json.loads(text))
