@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, replace
+from dataclasses import replace
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from content.codec import artist_from_plain, artwork_from_plain, known
+from content.codec import artist_from_plain, artwork_from_plain, known, to_plain
 from content.cursor import decode_cursor, encode_cursor, page_limit, page_of, published_key
 from content.model import (
     Artist,
@@ -451,7 +451,7 @@ def _guard(kind: str, value: str, artist_id: str) -> Item:
 
 def _artist_item(artist: Artist) -> Item:
     return {
-        **_attributes(asdict(artist), _ARTIST_JSON),
+        **_attributes(to_plain(artist), _ARTIST_JSON),
         **_artist_key(artist.id),
         "GSI1PK": _s(ARTISTS_PARTITION),
         "GSI1SK": _s(artist.slug),
@@ -460,7 +460,7 @@ def _artist_item(artist: Artist) -> Item:
 
 def _artwork_item(artwork: Artwork) -> Item:
     item = {
-        **_attributes(asdict(artwork), _ARTWORK_JSON),
+        **_attributes(to_plain(artwork), _ARTWORK_JSON),
         **_artwork_key(artwork.id),
         "GSI1PK": _s(f"ARTIST#{artwork.artist_id}"),
         "GSI1SK": _s(artwork.id),
