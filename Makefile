@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup lint format test bench clean
+.PHONY: setup run lint format test bench clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP) ## create .venv/ and install the project (.venv/bin/copper)
+
+run: setup ## serve the backend API on the embedded backend (data in ./var/)
+	$(VENV)/bin/copper api
 
 lint: setup ## ruff lint and format check
 	$(VENV)/bin/ruff check .

@@ -69,6 +69,33 @@ def process(file: Path, out_dir: Path, **options: object) -> None:
     sys.exit(outcome.exit_code)
 
 
+@main.command("api")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve_api(host: str, port: int) -> None:
+    """Serve the backend API over HTTP on the configured (default: embedded) backend."""
+    from werkzeug.serving import make_server
+
+    from copper.api import create_app
+    from copper.bootstrap import build_services, load_settings
+
+    try:
+        services = build_services(load_settings())
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from error
+    server = make_server(host, port, create_app(services), threaded=True)
+    bound = server.server_address[1]
+    click.echo(
+        f"copper api: {services.settings.backend} backend, data in "
+        f"{services.settings.data_dir}/; listening on http://{host}:{bound}",
+        err=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("copper api: stopped", err=True)
+
+
 @main.command("settings")
 def show_settings() -> None:
     """List every setting: its environment variable, current value and description."""
