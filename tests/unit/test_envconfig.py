@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from copper.settings import ServiceSettings
 from pipeline.envconfig import SettingsError, declared, from_env
 from pipeline.settings import PipelineSettings
 
@@ -63,8 +64,9 @@ def test_per_artwork_settings_cannot_be_set_from_the_environment() -> None:
     assert "COPPER_FOCAL_POINT" not in variables
 
 
-def test_every_setting_has_a_description_and_is_documented_in_the_readme() -> None:
+@pytest.mark.parametrize("settings_class", [PipelineSettings, ServiceSettings])
+def test_every_setting_has_a_description_and_is_documented_in_the_readme(settings_class) -> None:
     readme = README.read_text()
-    for item in declared(PipelineSettings):
+    for item in declared(settings_class):
         assert item.doc, item.variable
         assert f"`{item.variable}`" in readme, f"{item.variable} is missing from the README"
