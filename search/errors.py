@@ -1,0 +1,15 @@
+"""The Search Service's errors, shared by the port and both adapters."""
+
+from __future__ import annotations
+
+
+class SearchError(Exception):
+    """Base class of search errors."""
+
+
+class SearchUnavailable(SearchError):
+    """The index could not be reached, was busy or throttled us: transient, retry later."""
+
+
+class InvalidQuery(SearchError, ValueError):
+    """The query cannot be run as given (a malformed cursor, limit, sort or colour)."""
