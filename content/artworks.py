@@ -117,17 +117,23 @@ def clean_focal_point(value: Any) -> tuple[float, float] | None:
     return round(x, 4), round(y, 4)
 
 
+def ignore_change(artwork: Artwork) -> None:
+    """Do nothing with a changed work (the default when no index listens)."""
+
+
 @dataclass
 class ArtworkService:
     """What artists and visitors can do with artworks; owner checks live in the store."""
 
     repository: ContentRepository
+    on_change: Callable[[Artwork], None] = ignore_change
 
     def create(self, artist_id: str, fields: dict[str, Any]) -> Artwork:
         """Create a draft artwork awaiting its upload."""
         cleaned = clean_fields({"title": fields.get("title", ""), **fields})
         artwork = Artwork(id=str(ULID()), artist_id=artist_id, **cleaned)
         self.repository.add_artwork(artwork)
+        self.on_change(artwork)
         return artwork
 
     def own(self, artist_id: str, artwork_id: str) -> Artwork:
@@ -211,4 +217,6 @@ class ArtworkService:
     ) -> Artwork:
         current = self.own(artist_id, artwork_id)
         expected = current.version if version is None else version
-        return self.repository.save_artwork(change(current), expected, owner_id=artist_id)
+        saved = self.repository.save_artwork(change(current), expected, owner_id=artist_id)
+        self.on_change(saved)
+        return saved

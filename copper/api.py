@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, g, request
 from content.api import blueprint as content_blueprint
 from copper.bootstrap import Services, build_services
 from copper.http import install_error_handlers
+from search.api import blueprint as search_blueprint
 
 MAX_BODY_BYTES = 1024 * 1024
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -26,6 +27,7 @@ def create_app(services: Services | None = None) -> Flask:
     app.json.sort_keys = False
     app.extensions["copper"] = services or build_services()
     app.register_blueprint(content_blueprint)
+    app.register_blueprint(search_blueprint)
     install_error_handlers(app)
     app.before_request(assign_request_id)
     app.after_request(add_response_headers)

@@ -13,6 +13,8 @@ from content.artworks import ArtworkService
 from content.repository import ContentRepository
 from copper.settings import ServiceSettings
 from pipeline.envconfig import from_env
+from search.index import SearchIndex
+from search.indexer import Indexer
 
 SECRET_FILE = "token-secret"
 
@@ -25,6 +27,8 @@ class Services:
     repository: ContentRepository
     accounts: Accounts
     artworks: ArtworkService
+    search: SearchIndex
+    indexer: Indexer
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -54,6 +58,22 @@ def content_repository(settings: ServiceSettings) -> ContentRepository:
     return SqliteContentRepository(Path(settings.data_dir) / "content.db")
 
 
+def search_index(settings: ServiceSettings) -> SearchIndex:
+    """Return the search index adapter of the configured backend."""
+    if settings.backend == "aws":
+        from opensearchpy import OpenSearch
+
+        from search.opensearch import OpenSearchIndex
+
+        if not settings.opensearch_url:
+            raise RuntimeError("COPPER_OPENSEARCH_URL must be set on the aws backend")
+        client = OpenSearch(hosts=[settings.opensearch_url], timeout=10)
+        return OpenSearchIndex(client, alias=settings.search_alias)
+    from search.sqlite import SqliteSearchIndex
+
+    return SqliteSearchIndex(Path(settings.data_dir) / "search.db")
+
+
 def build_services(settings: ServiceSettings | None = None) -> Services:
     """Build the services once per process (a Lambda cold start, or `copper dev`)."""
     settings = settings or load_settings()
@@ -63,10 +83,14 @@ def build_services(settings: ServiceSettings | None = None) -> Services:
             raise RuntimeError("COPPER_TOKEN_SECRET must be set on the aws backend")
         secret = local_secret(Path(settings.data_dir))
     repository = content_repository(settings)
+    index = search_index(settings)
+    indexer = Indexer(repository, index)
     tokens = TokenIssuer(secret, settings.token_lifetime)
     return Services(
         settings=settings,
         repository=repository,
         accounts=Accounts(repository, tokens),
-        artworks=ArtworkService(repository),
+        artworks=ArtworkService(repository, on_change=indexer.sync_quietly),
+        search=index,
+        indexer=indexer,
     )

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -77,12 +78,8 @@ def serve_api(host: str, port: int) -> None:
     from werkzeug.serving import make_server
 
     from copper.api import create_app
-    from copper.bootstrap import build_services, load_settings
 
-    try:
-        services = build_services(load_settings())
-    except SettingsError as error:
-        raise click.UsageError(str(error)) from error
+    services = services_or_usage_error()
     server = make_server(host, port, create_app(services), threaded=True)
     bound = server.server_address[1]
     click.echo(
@@ -94,6 +91,26 @@ def serve_api(host: str, port: int) -> None:
         server.serve_forever()
     except KeyboardInterrupt:
         click.echo("copper api: stopped", err=True)
+
+
+def services_or_usage_error() -> Any:
+    """Build the services from the environment, or stop with a usage error."""
+    from copper.bootstrap import build_services, load_settings
+
+    try:
+        return build_services(load_settings())
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from error
+
+
+@main.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from the content store and swap it in without downtime."""
+    services = services_or_usage_error()
+    total = sum(1 for _ in services.repository.iter_artworks())
+    with click.progressbar(length=total, label="Reindexing", file=sys.stderr) as bar:
+        written = services.indexer.reindex(progress=lambda done: bar.update(done - bar.pos))
+    click.echo(f"copper reindex: {written} documents indexed", err=True)
 
 
 @main.command("settings")

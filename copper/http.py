@@ -18,6 +18,7 @@ from content.repository import (
     StoreUnavailable,
     VersionConflict,
 )
+from search.errors import InvalidQuery, SearchUnavailable
 
 log = logging.getLogger("copper.api")
 
@@ -63,11 +64,14 @@ DOMAIN_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (Conflict, 409, "conflict"),
     (NotAllowed, 409, "not_allowed"),
     (StoreUnavailable, 503, "unavailable"),
+    (InvalidQuery, 400, "invalid_query"),
+    (SearchUnavailable, 503, "unavailable"),
 )
 MESSAGES = {
     NotFound: "Not found.",
     VersionConflict: "The record changed; reload and retry.",
     StoreUnavailable: "The service is busy; please retry shortly.",
+    SearchUnavailable: "Search is busy; please retry shortly.",
 }
 
 
