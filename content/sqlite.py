@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -34,6 +33,7 @@ from content.repository import (
     VersionConflict,
 )
 from content.sequencer import is_newer
+from storage.sqlite import Connect, Database, is_unavailable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS artists (
@@ -58,20 +58,6 @@ CREATE INDEX IF NOT EXISTS artworks_published ON artworks (published_key)
     WHERE published_key IS NOT NULL;
 """
 
-# Primary result codes that mean "busy, locked or unreachable": transient, retry later.
-_UNAVAILABLE_CODES = frozenset(
-    {
-        sqlite3.SQLITE_BUSY,
-        sqlite3.SQLITE_LOCKED,
-        sqlite3.SQLITE_IOERR,
-        sqlite3.SQLITE_CANTOPEN,
-        sqlite3.SQLITE_FULL,
-        sqlite3.SQLITE_PROTOCOL,
-    }
-)
-
-Connect = Callable[..., sqlite3.Connection]
-
 
 def email_key(email: str) -> str:
     """Return the form of an e-mail address that uniqueness and look-ups use."""
@@ -89,18 +75,13 @@ class SqliteContentRepository:
         busy_timeout: float = 5.0,
     ) -> None:
         """Remember where the database lives; connect (and create the schema) on first use."""
-        self._path = str(path)
-        self._connect = connect
-        self._busy_timeout_ms = int(busy_timeout * 1000)
-        self._lock = threading.RLock()
-        self._db: sqlite3.Connection | None = None
+        self._database = Database(
+            path, lambda db: db.executescript(SCHEMA), connect=connect, busy_timeout=busy_timeout
+        )
 
     def close(self) -> None:
         """Close the connection; the next call opens a new one."""
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        self._database.close()
 
     # artists
 
@@ -260,42 +241,14 @@ class SqliteContentRepository:
         return _load_artist(rows[0][0])
 
     def _fetch(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-        with self._lock, _translated():
-            return self._connection().execute(sql, params).fetchall()
+        with _translated():
+            return self._database.fetch(sql, params)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """Run the body in a `BEGIN IMMEDIATE` transaction; commit on success."""
-        with self._lock, _translated():
-            db = self._connection()
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-
-    def _connection(self) -> sqlite3.Connection:
-        """Return the open connection, opening it (and creating the schema) if need be."""
-        if self._db is None:
-            db = self._connect(
-                self._path,
-                timeout=self._busy_timeout_ms / 1000,
-                isolation_level=None,
-                check_same_thread=False,
-            )
-            try:
-                db.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
-                db.execute("PRAGMA journal_mode = WAL")
-                db.execute("PRAGMA synchronous = NORMAL")
-                db.executescript(SCHEMA)
-            except BaseException:
-                db.close()
-                raise
-            self._db = db
-        return self._db
+        with _translated(), self._database.write() as db:
+            yield db
 
 
 @contextmanager
@@ -304,8 +257,7 @@ def _translated() -> Iterator[None]:
     try:
         yield
     except sqlite3.OperationalError as e:
-        code = getattr(e, "sqlite_errorcode", None)
-        if code is not None and code & 0xFF in _UNAVAILABLE_CODES:
+        if is_unavailable(e):
             raise StoreUnavailable(f"content store unavailable: {e.sqlite_errorname}") from e
         raise
     except sqlite3.IntegrityError as e:

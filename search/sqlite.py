@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -60,25 +59,13 @@ from search.text import (
     query_terms,
     words,
 )
+from storage.sqlite import Connect, Database, is_unavailable
 
 SHARED_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
 )
 MAX_EXPANSIONS = 50
 BATCH_SIZE = 500
-
-_UNAVAILABLE_CODES = frozenset(
-    {
-        sqlite3.SQLITE_BUSY,
-        sqlite3.SQLITE_LOCKED,
-        sqlite3.SQLITE_IOERR,
-        sqlite3.SQLITE_CANTOPEN,
-        sqlite3.SQLITE_FULL,
-        sqlite3.SQLITE_PROTOCOL,
-    }
-)
-
-Connect = Callable[..., sqlite3.Connection]
 
 
 def _batches(documents: Iterable[SearchDocument], size: int) -> Iterator[list[SearchDocument]]:
@@ -186,23 +173,15 @@ class SqliteSearchIndex:
         busy_timeout: float = 5.0,
         batch_size: int = BATCH_SIZE,
     ) -> None:
-        """Remember where the database lives; connect lazily, one connection per thread."""
-        self._path = str(path)
-        self._connect = connect
-        self._busy_timeout_ms = int(busy_timeout * 1000)
+        """Remember where the database lives; connect (and create the first generation) lazily."""
+        self._database = Database(
+            path, _create_first_generation, connect=connect, busy_timeout=busy_timeout
+        )
         self._batch_size = batch_size
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[sqlite3.Connection] = []
-        self._schema_ready = False
 
     def close(self) -> None:
-        """Close every connection this index opened."""
-        with self._lock:
-            connections, self._connections = self._connections, []
-        for connection in connections:
-            connection.close()
-        self._local = threading.local()
+        """Close the connection; the next call opens it again."""
+        self._database.close()
 
     # writes
 
@@ -308,55 +287,14 @@ class SqliteSearchIndex:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """Run the body in a `BEGIN IMMEDIATE` transaction; commit on success."""
-        with _translated():
-            db = self._connection()
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        with _translated(), self._database.write() as db:
+            yield db
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """Run the body in a read transaction, so it sees one generation throughout."""
-        with _translated():
-            db = self._connection()
-            db.execute("BEGIN")
-            try:
-                yield db
-            finally:
-                if db.in_transaction:
-                    db.execute("COMMIT")
-
-    def _connection(self) -> sqlite3.Connection:
-        """Return this thread's connection, opening it on first use."""
-        db = getattr(self._local, "connection", None)
-        if db is None:
-            db = self._open()
-            self._local.connection = db
-        return db
-
-    def _open(self) -> sqlite3.Connection:
-        """Open a connection; create the first generation if the database is new."""
-        db = self._connect(
-            self._path,
-            timeout=self._busy_timeout_ms / 1000,
-            isolation_level=None,
-            check_same_thread=False,
-        )
-        with self._lock:
-            self._connections.append(db)
-        db.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
-        db.execute("PRAGMA synchronous = NORMAL")
-        with self._lock:
-            if not self._schema_ready:
-                db.execute("PRAGMA journal_mode = WAL")
-                _create_first_generation(db)
-                self._schema_ready = True
-        return db
+        with _translated(), self._database.read() as db:
+            yield db
 
 
 @contextmanager
@@ -365,8 +303,7 @@ def _translated() -> Iterator[None]:
     try:
         yield
     except sqlite3.OperationalError as e:
-        code = getattr(e, "sqlite_errorcode", None)
-        if code is not None and code & 0xFF in _UNAVAILABLE_CODES:
+        if is_unavailable(e):
             raise SearchUnavailable("the search database is busy or unavailable") from e
         raise
 
