@@ -1,1 +1,1 @@
-"""The blob store port (originals, renditions) and its S3 and local-directory adapters."""
+"""Shared I/O ports: the blob store (S3 and a directory) and the embedded SQLite plumbing."""

@@ -1,0 +1,44 @@
+"""Atomic file writes shared by the adapters: a temporary file, then `os.replace`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+CHUNK_SIZE = 1024 * 1024
+
+
+def write_atomically(
+    path: Path,
+    chunks: Iterable[bytes],
+    *,
+    temp_dir: Path | None = None,
+    check: Callable[[int], None] | None = None,
+) -> int:
+    """Write `chunks` to `path` so readers see the old file or the whole new one; return size.
+
+    `check(size)` runs before the file is moved into place; if it raises, nothing changes.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    directory = temp_dir if temp_dir is not None else path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=directory, prefix=".part-")
+    try:
+        size = 0
+        with os.fdopen(fd, "wb") as temp:
+            for chunk in chunks:
+                temp.write(chunk)
+                size += len(chunk)
+            temp.flush()
+            os.fsync(temp.fileno())
+        if check is not None:
+            check(size)
+        os.replace(temp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise
+    return size

@@ -1,0 +1,232 @@
+"""The blob store in a directory: the embedded adapter, with S3-style signed upload forms.
+
+Objects are files under `root` at their key's path; writes go to `root/.tmp` first and are
+moved into place with `os.replace`. Upload forms mirror S3's presigned POST (`key`,
+`Content-Type`, `policy`, `signature`), and `accept_upload` enforces them as S3 would.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from storage.blobstore import (
+    DEFAULT_MAX_BYTES,
+    BlobNotFound,
+    InvalidKey,
+    StorageUnavailable,
+    UploadForm,
+    UploadPolicy,
+    UploadRefused,
+    check_key,
+)
+from storage.files import CHUNK_SIZE, write_atomically
+from storage.signing import SignedPolicy, decode_policy, encode_policy, iso, sign, verify
+
+TEMP_DIR = ".tmp"
+FORM_OVERHEAD = 64 * 1024
+FORM_FIELDS = frozenset({"key", "Content-Type", "policy", "signature"})
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """An accepted upload: where it is stored and how many bytes it has."""
+
+    key: str
+    size: int
+
+
+class LocalBlobStore:
+    """Objects as files under one directory; direct uploads through signed forms."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        secret: bytes,
+        base_url: str,
+        clock: Callable[[], float] = time.time,
+        max_upload_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        """Keep files under `root`; sign forms with `secret` for `{base_url}/uploads`."""
+        if not secret:
+            raise ValueError("the upload signing secret is empty")
+        self.root = Path(root)
+        self._secret = secret
+        self._base_url = base_url.rstrip("/")
+        self._clock = clock
+        self.max_upload_bytes = max_upload_bytes
+
+    @property
+    def max_request_bytes(self) -> int:
+        """Return the largest upload request body worth reading (file plus form fields)."""
+        return self.max_upload_bytes + FORM_OVERHEAD
+
+    # direct uploads
+
+    def upload_form(self, policy: UploadPolicy, content_type: str) -> UploadForm:
+        """Return a form that lets a browser upload one `content_type` file to `policy.key`."""
+        declared = policy.declared_type(content_type)
+        if policy.max_bytes > self.max_upload_bytes:
+            raise ValueError(f"this store takes uploads up to {self.max_upload_bytes} bytes")
+        terms = SignedPolicy(
+            key=policy.key,
+            content_type=declared,
+            min_bytes=policy.min_bytes,
+            max_bytes=policy.max_bytes,
+            expires_at=iso(self._clock() + policy.expires_in),
+        )
+        encoded = encode_policy(terms)
+        fields = {
+            "key": policy.key,
+            "Content-Type": declared,
+            "policy": encoded,
+            "signature": sign(encoded, self._secret),
+        }
+        return UploadForm(
+            url=f"{self._base_url}/uploads", fields=fields, expires_at=terms.expires_at
+        )
+
+    def accept_upload(
+        self, fields: Mapping[str, str], stream: BinaryIO, declared_length: int | None
+    ) -> StoredUpload:
+        """Store the uploaded file if the form's signed policy allows it; else UploadRefused."""
+        terms = self._check_form(fields)
+        _check_size(terms, declared_length)
+        path = self._path(terms.key)
+        try:
+            size = write_atomically(
+                path,
+                _bounded_chunks(stream, terms.max_bytes),
+                temp_dir=self.root / TEMP_DIR,
+                check=lambda size: _check_size(terms, size),
+            )
+        except OSError as e:
+            raise StorageUnavailable(f"could not store {terms.key}: {type(e).__name__}") from e
+        return StoredUpload(key=terms.key, size=size)
+
+    def _check_form(self, fields: Mapping[str, str]) -> SignedPolicy:
+        """Return the form's policy once signature, expiry, key and type all hold."""
+        missing = sorted(FORM_FIELDS - fields.keys())
+        if missing:
+            raise UploadRefused("malformed", f"the form lacks {', '.join(missing)}")
+        extra = sorted(name for name in fields.keys() - FORM_FIELDS if not _ignored(name))
+        if extra:
+            raise UploadRefused("malformed", f"the form has fields the policy does not: {extra}")
+        if not verify(fields["policy"], fields["signature"], self._secret):
+            raise UploadRefused("bad_signature", "the upload policy signature does not match")
+        terms = decode_policy(fields["policy"])
+        if self._clock() >= terms.expires_at_epoch():
+            raise UploadRefused("expired", f"the upload form expired at {terms.expires_at}")
+        if fields["key"] != terms.key:
+            raise UploadRefused("wrong_key", "the form's key is not the one the policy grants")
+        if fields["Content-Type"] != terms.content_type:
+            raise UploadRefused(
+                "bad_content_type", f"the content type must be {terms.content_type}"
+            )
+        return terms
+
+    # objects
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Store `data` under `key`, replacing any object there (the type is not kept)."""
+        path = self._path(key)
+        try:
+            write_atomically(path, [data], temp_dir=self.root / TEMP_DIR)
+        except OSError as e:
+            raise StorageUnavailable(f"could not write {key}: {type(e).__name__}") from e
+
+    def get(self, key: str) -> bytes:
+        """Return the object's bytes, or raise BlobNotFound."""
+        with self.open(key) as file:
+            return file.read()
+
+    def open(self, key: str) -> BinaryIO:
+        """Return the object's file, open for reading, or raise BlobNotFound."""
+        path = self._path(key)
+        try:
+            return path.open("rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as e:
+            raise BlobNotFound(f"no object {key}") from e
+        except OSError as e:
+            raise StorageUnavailable(f"could not read {key}: {type(e).__name__}") from e
+
+    def download_to(self, key: str, path: Path) -> None:
+        """Copy the object to `path` atomically, or raise BlobNotFound."""
+        with self.open(key) as source:
+            write_atomically(Path(path), iter(lambda: source.read(CHUNK_SIZE), b""))
+
+    def delete(self, key: str) -> None:
+        """Remove the object; a missing object is not an error."""
+        path = self._path(key)
+        try:
+            path.unlink(missing_ok=True)
+        except (IsADirectoryError, NotADirectoryError):
+            return
+        except OSError as e:
+            raise StorageUnavailable(f"could not delete {key}: {type(e).__name__}") from e
+
+    def exists(self, key: str) -> bool:
+        """Return whether an object is stored under `key`."""
+        return self._path(key).is_file()
+
+    def list(self, prefix: str = "") -> Iterator[str]:
+        """Yield the keys that start with `prefix`, in ascending UTF-8 byte order."""
+        keys = [key for key in self._walk(self._walk_start(prefix)) if key.startswith(prefix)]
+        yield from sorted(keys, key=lambda k: k.encode("utf-8"))
+
+    # plumbing
+
+    def _path(self, key: str) -> Path:
+        """Return the file of a safe key; InvalidKey for anything that could leave `root`."""
+        path = self.root / check_key(key)
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise InvalidKey(f"key {key!r} leaves the store")
+        return path
+
+    def _walk_start(self, prefix: str) -> Path:
+        """Return the deepest directory that holds every key with `prefix`."""
+        directory = prefix.rpartition("/")[0]
+        try:
+            return self._path(directory) if directory else self.root
+        except InvalidKey:
+            return self.root
+
+    def _walk(self, start: Path) -> Iterator[str]:
+        """Yield the key of every object file under `start`, skipping dot-named entries."""
+        for directory, subdirectories, files in os.walk(start):
+            subdirectories[:] = [d for d in subdirectories if not d.startswith(".")]
+            for name in files:
+                if not name.startswith("."):
+                    yield Path(directory, name).relative_to(self.root).as_posix()
+
+
+def _ignored(name: str) -> bool:
+    """Return whether S3 would ignore a form field not named in the policy."""
+    return name.lower().startswith("x-ignore-")
+
+
+def _check_size(terms: SignedPolicy, size: int | None) -> None:
+    """Refuse a (declared or counted) size outside the policy's range; None passes."""
+    if size is None:
+        return
+    if size > terms.max_bytes:
+        raise UploadRefused("too_large", f"the file may have at most {terms.max_bytes} bytes")
+    if size < terms.min_bytes:
+        raise UploadRefused("too_small", f"the file must have at least {terms.min_bytes} bytes")
+
+
+def _bounded_chunks(stream: BinaryIO, max_bytes: int) -> Iterator[bytes]:
+    """Yield the stream's chunks; refuse (too_large) as soon as it passes `max_bytes`."""
+    remaining = max_bytes + 1
+    while remaining > 0:
+        chunk = stream.read(min(CHUNK_SIZE, remaining))
+        if not chunk:
+            return
+        remaining -= len(chunk)
+        yield chunk
+    raise UploadRefused("too_large", f"the file may have at most {max_bytes} bytes")
