@@ -139,6 +139,25 @@ def unpublish(artwork_id: str) -> dict[str, Any]:
     return own_artwork(changed)
 
 
+@blueprint.post("/me/artworks/<artwork_id>/upload")
+@authenticated
+def issue_upload(artwork_id: str) -> dict[str, Any]:
+    """Return a signed form to upload the work's original straight to storage."""
+    body = json_body("content_type")
+    if not isinstance(body["content_type"], str):
+        raise ApiError(
+            422, "invalid_field", "'content_type' must be a MIME type such as image/jpeg."
+        )
+    form = services().uploads.issue(principal().artist_id, artwork_id, body["content_type"])
+    limit = services().settings.upload_max_bytes
+    return {
+        "url": form.url,
+        "fields": form.fields,
+        "expires_at": form.expires_at,
+        "max_bytes": limit,
+    }
+
+
 @blueprint.post("/me/artworks/<artwork_id>/reprocess")
 @authenticated
 def reprocess(artwork_id: str) -> tuple[dict[str, Any], int]:

@@ -28,6 +28,8 @@ def create_app(services: Services | None = None) -> Flask:
     app.extensions["copper"] = services or build_services()
     app.register_blueprint(content_blueprint)
     app.register_blueprint(search_blueprint)
+    for blueprint in app.extensions["copper"].local_routes:
+        app.register_blueprint(blueprint)
     install_error_handlers(app)
     app.before_request(assign_request_id)
     app.after_request(add_response_headers)

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import Blueprint
+
 from content.accounts import Accounts, TokenIssuer
 from content.artworks import ArtworkService
 from content.repository import ContentRepository
+from content.uploads import UploadService
 from copper.settings import ServiceSettings
 from pipeline.envconfig import from_env
 from search.index import SearchIndex
 from search.indexer import Indexer
+from storage.blobstore import BlobStore
+
+log = logging.getLogger("copper.bootstrap")
 
 SECRET_FILE = "token-secret"
 
@@ -29,6 +38,9 @@ class Services:
     artworks: ArtworkService
     search: SearchIndex
     indexer: Indexer
+    blobs: BlobStore
+    uploads: UploadService
+    local_routes: tuple[Blueprint, ...] = ()
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -74,6 +86,35 @@ def search_index(settings: ServiceSettings) -> SearchIndex:
     return SqliteSearchIndex(Path(settings.data_dir) / "search.db")
 
 
+def blob_store(settings: ServiceSettings, secret: str) -> BlobStore:
+    """Return the blob store adapter of the configured backend."""
+    if settings.backend == "aws":
+        from storage.s3 import S3BlobStore
+
+        return S3BlobStore(settings.uploads_bucket)
+    from storage.local import LocalBlobStore
+
+    upload_key = hmac.new(secret.encode(), b"copper-local-uploads", hashlib.sha256).digest()
+    return LocalBlobStore(
+        Path(settings.data_dir) / "blobs",
+        secret=upload_key,
+        base_url=settings.public_api_url.rstrip("/"),
+        max_upload_bytes=settings.upload_max_bytes,
+    )
+
+
+def local_routes(settings: ServiceSettings, blobs: BlobStore) -> tuple[Blueprint, ...]:
+    """Return the routes only the embedded backend serves (S3 takes uploads on AWS)."""
+    if settings.backend == "aws":
+        return ()
+    from storage.local_api import upload_blueprint
+
+    def stored(key: str, size: int) -> None:
+        log.info("original stored: %s (%d bytes)", key, size)
+
+    return (upload_blueprint(lambda: blobs, stored),)
+
+
 def build_services(settings: ServiceSettings | None = None) -> Services:
     """Build the services once per process (a Lambda cold start, or `copper dev`)."""
     settings = settings or load_settings()
@@ -86,11 +127,16 @@ def build_services(settings: ServiceSettings | None = None) -> Services:
     index = search_index(settings)
     indexer = Indexer(repository, index)
     tokens = TokenIssuer(secret, settings.token_lifetime)
+    artworks = ArtworkService(repository, on_change=indexer.sync_quietly)
+    blobs = blob_store(settings, secret)
     return Services(
         settings=settings,
         repository=repository,
         accounts=Accounts(repository, tokens),
-        artworks=ArtworkService(repository, on_change=indexer.sync_quietly),
+        artworks=artworks,
         search=index,
         indexer=indexer,
+        blobs=blobs,
+        uploads=UploadService(artworks, blobs, settings.upload_max_bytes),
+        local_routes=local_routes(settings, blobs),
     )

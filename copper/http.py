@@ -19,6 +19,7 @@ from content.repository import (
     VersionConflict,
 )
 from search.errors import InvalidQuery, SearchUnavailable
+from storage.blobstore import StorageUnavailable, UploadRefused
 
 log = logging.getLogger("copper.api")
 
@@ -65,6 +66,8 @@ DOMAIN_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (NotAllowed, 409, "not_allowed"),
     (StoreUnavailable, 503, "unavailable"),
     (InvalidQuery, 400, "invalid_query"),
+    (UploadRefused, 422, "upload_refused"),
+    (StorageUnavailable, 503, "unavailable"),
     (SearchUnavailable, 503, "unavailable"),
 )
 MESSAGES = {
@@ -72,6 +75,7 @@ MESSAGES = {
     VersionConflict: "The record changed; reload and retry.",
     StoreUnavailable: "The service is busy; please retry shortly.",
     SearchUnavailable: "Search is busy; please retry shortly.",
+    StorageUnavailable: "Storage is busy; please retry shortly.",
 }
 
 

@@ -23,6 +23,13 @@ class ServiceSettings:
     cors_origins: tuple[str, ...] = setting(
         (), "Origins of the web apps allowed to call the API from a browser (comma-separated)."
     )
+    public_api_url: str = setting(
+        "http://127.0.0.1:8000", "Base URL where browsers reach this API (local upload forms)."
+    )
+    upload_max_bytes: int = setting(
+        250 * 1024 * 1024, "Largest original an artist may upload, in bytes."
+    )
+    uploads_bucket: str = setting("copper-uploads", "S3 bucket of the originals (aws).")
     dynamodb_table: str = setting("copper-content", "DynamoDB table of the content store (aws).")
     opensearch_url: str = setting("", "OpenSearch endpoint URL (aws).")
     search_alias: str = setting("artworks", "Name of the search index alias.")
@@ -30,6 +37,7 @@ class ServiceSettings:
     def __post_init__(self) -> None:
         check(self.backend in ("local", "aws"), "the backend is 'local' or 'aws'")
         check(60 <= self.token_lifetime <= 86_400, "the token lifetime is 60 s to 1 day")
+        check(self.upload_max_bytes > 0, "the upload size limit must be positive")
         check(
             not self.token_secret or len(self.token_secret) >= 32,
             "the token secret needs at least 32 characters",
