@@ -10,7 +10,7 @@ from typing import Any
 
 from ulid import ULID
 
-from content.model import Artwork, Status, Visibility, now
+from content.model import Artwork, Status, Visibility, now, original_key
 from content.repository import ContentRepository, NotFound, Page
 
 MAX_TITLE = 200
@@ -121,12 +121,17 @@ def ignore_change(artwork: Artwork) -> None:
     """Do nothing with a changed work (the default when no index listens)."""
 
 
+def keep_original(key: str) -> None:
+    """Do nothing with a deleted work's original (the default when no store is wired)."""
+
+
 @dataclass
 class ArtworkService:
     """What artists and visitors can do with artworks; owner checks live in the store."""
 
     repository: ContentRepository
     on_change: Callable[[Artwork], None] = ignore_change
+    remove_original: Callable[[str], None] = keep_original
 
     def create(self, artist_id: str, fields: dict[str, Any]) -> Artwork:
         """Create a draft artwork awaiting its upload."""
@@ -171,13 +176,15 @@ class ArtworkService:
         return self._change(artist_id, artwork_id, version, apply)
 
     def delete(self, artist_id: str, artwork_id: str, version: int | None = None) -> Artwork:
-        """Mark the work deleted; the original's removal then cleans up its renditions."""
-        return self._change(
+        """Mark the work deleted, then remove its original (whose event cleans up renditions)."""
+        deleted = self._change(
             artist_id,
             artwork_id,
             version,
             lambda a: replace(a, status=Status.DELETED, visibility=Visibility.DRAFT),
         )
+        self.remove_original(original_key(artist_id, artwork_id))
+        return deleted
 
     def request_reprocess(
         self, artist_id: str, artwork_id: str, version: int | None = None

@@ -38,6 +38,11 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def original_key(artist_id: str, artwork_id: str) -> str:
+    """Return the one key an artwork's original is stored under in the uploads store."""
+    return f"originals/{artist_id}/{artwork_id}/original"
+
+
 @dataclass(frozen=True)
 class WatermarkPreference:
     """How an artist wants public renditions marked."""

@@ -5,16 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from content.artworks import ArtworkService, NotAllowed
-from content.model import Status
+from content.model import Status, original_key
 from storage.blobstore import BlobStore, UploadForm, UploadPolicy
 
 UPLOAD_SECONDS = 900
 UPLOADABLE = frozenset({Status.AWAITING_UPLOAD, Status.REJECTED, Status.FAILED})
-
-
-def original_key(artist_id: str, artwork_id: str) -> str:
-    """Return the one key an artwork's original is stored under."""
-    return f"originals/{artist_id}/{artwork_id}/original"
 
 
 @dataclass

@@ -127,8 +127,10 @@ def build_services(settings: ServiceSettings | None = None) -> Services:
     index = search_index(settings)
     indexer = Indexer(repository, index)
     tokens = TokenIssuer(secret, settings.token_lifetime)
-    artworks = ArtworkService(repository, on_change=indexer.sync_quietly)
     blobs = blob_store(settings, secret)
+    artworks = ArtworkService(
+        repository, on_change=indexer.sync_quietly, remove_original=blobs.delete
+    )
     return Services(
         settings=settings,
         repository=repository,

@@ -112,3 +112,15 @@ def test_no_form_for_another_artists_work_or_a_processed_one(
     services.repository.save_artwork(replace(stored, status=Status.READY), stored.version)
     done = client.post(path, json={"content_type": "image/jpeg"}, headers=ada)
     assert (done.status_code, done.json["error"]["code"]) == (409, "not_allowed")
+
+
+def test_deleting_a_work_removes_its_original(client: FlaskClient, services: Services) -> None:
+    ada = register(client, "ada")
+    work = new_work(client, ada)
+    form = client.post(
+        f"/me/artworks/{work['id']}/upload", json={"content_type": "image/jpeg"}, headers=ada
+    ).json
+    assert post_file(client, form["fields"], images.jpeg(images.photo(64, 48))).status_code == 204
+    assert services.blobs.exists(form["fields"]["key"])
+    assert client.delete(f"/me/artworks/{work['id']}", headers=ada).status_code == 204
+    assert not services.blobs.exists(form["fields"]["key"])
