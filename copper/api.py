@@ -20,16 +20,24 @@ CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 CORS_HEADERS = "Authorization, Content-Type, X-Request-Id"
 
 
-def create_app(services: Services | None = None) -> Flask:
-    """Create the API app around services built once (by the caller, or here)."""
+PARTS = ("content", "search")
+
+
+def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS) -> Flask:
+    """Create an API app serving `parts` (one service on Lambda, both locally)."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown API parts: {sorted(unknown)}")
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False
     app.extensions["copper"] = services or build_services()
-    app.register_blueprint(content_blueprint)
-    app.register_blueprint(search_blueprint)
-    for blueprint in app.extensions["copper"].local_routes:
-        app.register_blueprint(blueprint)
+    if "content" in parts:
+        app.register_blueprint(content_blueprint)
+        for blueprint in app.extensions["copper"].local_routes:
+            app.register_blueprint(blueprint)
+    if "search" in parts:
+        app.register_blueprint(search_blueprint)
     install_error_handlers(app)
     app.before_request(assign_request_id)
     app.after_request(add_response_headers)

@@ -1,4 +1,4 @@
-"""The Lambda path: API Gateway HTTP API (v2) events through handlers.api and serverless-wsgi."""
+"""The Lambda path: API Gateway HTTP API (v2) events through the handlers and serverless-wsgi."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from handlers import api
+from handlers import content_api, search_api
 
 EVENTS = Path(__file__).parent.parent / "events"
 
@@ -33,14 +33,16 @@ def local_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("COPPER_BACKEND", "local")
     monkeypatch.setenv("COPPER_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("COPPER_CORS_ORIGINS", "https://studio.example")
-    api.app.cache_clear()
+    for module in (content_api, search_api):
+        module.app.cache_clear()
     yield
-    api.app.cache_clear()
+    for module in (content_api, search_api):
+        module.app.cache_clear()
 
 
-def invoke(name: str) -> tuple[int, dict[str, str], Any]:
-    """Invoke the handler with a captured event; return status, headers and JSON body."""
-    response = api.handler(load_event(name), LambdaContext())
+def invoke(name: str, module: Any = content_api) -> tuple[int, dict[str, str], Any]:
+    """Invoke a handler with a captured event; return status, headers and JSON body."""
+    response = module.handler(load_event(name), LambdaContext())
     body = json.loads(response["body"]) if response.get("body") else None
     return response["statusCode"], response["headers"], body
 
@@ -67,3 +69,16 @@ def test_the_public_listing_reads_the_query_string() -> None:
 def test_a_private_route_without_a_token_is_a_json_401() -> None:
     status, _, body = invoke("apigw-v2-my-artworks-no-token.json")
     assert (status, body["error"]["code"]) == (401, "unauthenticated")
+
+
+def test_the_search_function_answers_search_and_only_search() -> None:
+    status, _, body = invoke("apigw-v2-search.json", search_api)
+    assert status == 200
+    assert (body["items"], body["total"]) == ([], 0)
+    status, _, body = invoke("apigw-v2-list-artworks.json", search_api)
+    assert (status, body["error"]["code"]) == (404, "not_found")
+
+
+def test_both_functions_answer_healthz() -> None:
+    assert invoke("apigw-v2-healthz.json", search_api)[0] == 200
+    assert invoke("apigw-v2-healthz.json", content_api)[0] == 200

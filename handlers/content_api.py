@@ -1,4 +1,4 @@
-"""Lambda entry point of the backend API: API Gateway HTTP API (v2) events via serverless-wsgi."""
+"""Lambda entry point of the content API: API Gateway HTTP API (v2) events via serverless-wsgi."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from copper.api import create_app
 
 @functools.cache
 def app() -> Flask:
-    """Build the API app once per cold start."""
-    return create_app()
+    """Build the content API once per cold start."""
+    return create_app(parts=("content",))
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Answer one API Gateway request through the Flask app."""
+    """Answer one API Gateway request through the content API."""
     return serverless_wsgi.handle_request(app(), event, context)
