@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run lint format test bench clean
+.PHONY: setup run lint format test bench bench-search clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,6 +29,9 @@ test: lint ## lint, then every test tier
 
 bench: setup ## pipeline benchmark against bare pyvips and Pillow (prints ratios)
 	$(PYTHON) -m bench.pipeline
+
+bench-search: setup ## search index and listing benchmark on 100,000 generated works
+	$(PYTHON) -m bench.search
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache var/bench
