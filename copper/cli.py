@@ -1,4 +1,4 @@
-"""The `copper` command line: thin commands over the pipeline and (later) the services."""
+"""The `copper` command line: thin commands over the pipeline and the services."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from copper.process_command import EXIT_INTERNAL, ProcessOptions, run_process
+from copper.process_command import ProcessOptions, run_process
 from pipeline.envconfig import SettingsError, declared, from_env
 from pipeline.settings import POSITIONS, PipelineSettings, Watermark
 
@@ -132,4 +132,4 @@ def format_value(value: object) -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main() or EXIT_INTERNAL)
+    main()
