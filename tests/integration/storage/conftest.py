@@ -12,9 +12,10 @@ from moto import mock_aws
 from storage.blobstore import BlobStore
 from storage.local import LocalBlobStore
 from storage.s3 import S3BlobStore
+from tests.conftest import AWS_REGION
 
 BUCKET = "copper-uploads-test"
-REGION = "eu-west-1"
+REGION = AWS_REGION
 SECRET = b"test-upload-secret"
 BASE_URL = "http://localhost:5000"
 NOW = 1_700_000_000.0
@@ -30,19 +31,6 @@ class FakeClock:
     def __call__(self) -> float:
         """Return the current fake time."""
         return self.now
-
-
-@pytest.fixture
-def aws_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Point boto3 at eu-west-1 with fake credentials and no profile, config or endpoint."""
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
 
 
 @pytest.fixture
