@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from copy import deepcopy
+from dataclasses import dataclass, fields
 from typing import Any
 
 from content.model import Artist, Artwork
@@ -44,10 +45,11 @@ class SearchDocument:
         return self.published_at or ""
 
     def to_record(self) -> dict[str, Any]:
-        """Return the document as JSON-ready data."""
-        record = asdict(self)
+        """Return the document as JSON-ready data (fields in declaration order)."""
+        record = {field.name: getattr(self, field.name) for field in fields(self)}
         record["tags"] = list(self.tags)
         record["palette"] = [list(entry) for entry in self.palette]
+        record["thumbnail"] = deepcopy(self.thumbnail)
         return record
 
     @classmethod

@@ -275,3 +275,25 @@ def _tag_likeness(a: Sequence[str], b: Sequence[str]) -> float:
     """Return the Jaccard index of two tag sets."""
     union = set(a) | set(b)
     return len(set(a) & set(b)) / len(union) if union else 0.0
+
+
+def colour_distances(
+    lab: np.ndarray, shares: np.ndarray, present: np.ndarray, colours: Sequence[ColourQuery]
+) -> np.ndarray:
+    """Return `colour_distance` of many palettes at once (the same numbers).
+
+    `lab` is (works, colours, 3), `shares` and `present` (works, colours): palettes padded to
+    one length, `present` false on the padding. A work without colours is infinitely far.
+    """
+    count = lab.shape[0]
+    if not colours:
+        return np.zeros(count, dtype=np.float64)
+    if count == 0 or lab.shape[1] == 0:
+        return np.full(count, math.inf, dtype=np.float64)
+    query_lab = np.array([colour.lab for colour in colours], dtype=np.float64)
+    weights = np.array([colour.weight for colour in colours], dtype=np.float64)
+    shares = np.clip(np.asarray(shares, dtype=np.float64), 0.0, 1.0)
+    delta = delta_e_2000(query_lab[None, :, None, :], np.asarray(lab)[:, None, :, :])
+    penalised = delta + (COVERAGE_PENALTY * (1.0 - shares))[:, None, :]
+    nearest = np.where(present[:, None, :], penalised, math.inf).min(axis=2)
+    return (weights[None, :] * nearest).sum(axis=1) / weights.sum()

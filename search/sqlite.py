@@ -7,20 +7,32 @@ fills the next generation, then moves the pointer and drops the old tables in on
 transaction. Reads run in a transaction too, so a search sees one generation throughout.
 Writes made by other callers while a rebuild loads are lost when it swaps in.
 
-Typo tolerance: a vocabulary table holds every word of every document; each query term
-also matches the vocabulary words within its edit budget (optimal string alignment).
+Side tables (tags, palette colours, hash chunks) refer to documents by their integer
+`seq`. The documents table also keeps each palette packed (L, a, b, share as float64s) so
+that colour ranking decodes no JSON. A search collects its matches once into a temporary
+table; the page, the total and the facets are read from there.
+
+Typo tolerance: a vocabulary table holds every distinct word of the documents (with how
+many documents use it); each query term also matches the vocabulary words within its edit
+budget (optimal string alignment).
+
+`search_meta` also records the layout of the tables (`layout`); a database written in an
+older layout is copied into a new generation when it is opened.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from search.cursor import (
     COLOUR_KEY,
@@ -44,7 +56,7 @@ from search.query import (
     SearchQuery,
     SearchResult,
     colour_box,
-    colour_distance,
+    colour_distances,
     likeness,
     palette_colours,
     phash_chunks,
@@ -66,6 +78,13 @@ SHARED_SCHEMA = (
 )
 MAX_EXPANSIONS = 50
 BATCH_SIZE = 500
+CONNECTION_PRAGMAS = (
+    "PRAGMA cache_size = -131072",  # KiB: 128 MB of page cache
+    "PRAGMA temp_store = MEMORY",
+)
+LAYOUT = 2  # the layout of the generation tables, in search_meta
+MAX_PARAMS = 500  # ids per `IN (...)` list
+MATCHES = "temp.search_matches"
 
 
 def _batches(documents: Iterable[SearchDocument], size: int) -> Iterator[list[SearchDocument]]:
@@ -87,8 +106,13 @@ class _Tables:
 
     @property
     def docs(self) -> str:
-        """Documents: the filter and sort columns, and the whole document as JSON."""
+        """Documents: the filter, facet and sort columns."""
         return self.name("docs")
+
+    @property
+    def records(self) -> str:
+        """The document as JSON and its palette packed as float64s, by docs.seq."""
+        return self.name("records")
 
     @property
     def fts(self) -> str:
@@ -97,23 +121,23 @@ class _Tables:
 
     @property
     def tags(self) -> str:
-        """One row per (artwork, tag)."""
+        """One row per (document seq, tag)."""
         return self.name("tags")
 
     @property
     def palette(self) -> str:
-        """One row per palette colour (L, a, b)."""
+        """One row per palette colour (document seq, L, a, b)."""
         return self.name("palette")
 
     @property
     def chunks(self) -> str:
-        """One row per perceptual-hash chunk."""
+        """One row per (document seq, perceptual-hash chunk)."""
         return self.name("chunks")
 
     @property
-    def words(self) -> str:
-        """The vocabulary: one row per (artwork, folded word)."""
-        return self.name("words")
+    def vocab(self) -> str:
+        """The vocabulary: one row per distinct folded word, with how many documents hold it."""
+        return self.name("vocab")
 
     @property
     def tombstones(self) -> str:
@@ -133,33 +157,45 @@ class _Tables:
                 year INTEGER,
                 visible INTEGER NOT NULL,
                 published_sort TEXT NOT NULL,
-                version INTEGER NOT NULL,
-                record TEXT NOT NULL)""",
+                version INTEGER NOT NULL)""",
             f"CREATE INDEX {self.docs}_newest ON {self.docs} (published_sort, artwork_id)",
+            f"""CREATE TABLE {self.records} (seq INTEGER PRIMARY KEY, record TEXT NOT NULL,
+                colours BLOB NOT NULL)""",
             f"""CREATE VIRTUAL TABLE {self.fts} USING fts5({fts_columns},
                 tokenize = 'porter unicode61 remove_diacritics 2')""",
-            f"""CREATE TABLE {self.tags} (artwork_id TEXT NOT NULL, tag TEXT NOT NULL,
-                PRIMARY KEY (artwork_id, tag)) WITHOUT ROWID""",
-            f"CREATE INDEX {self.tags}_by_tag ON {self.tags} (tag, artwork_id)",
-            f"""CREATE TABLE {self.palette} (artwork_id TEXT NOT NULL,
+            f"""CREATE TABLE {self.tags} (seq INTEGER NOT NULL, tag TEXT NOT NULL,
+                PRIMARY KEY (seq, tag)) WITHOUT ROWID""",
+            f"CREATE INDEX {self.tags}_by_tag ON {self.tags} (tag, seq)",
+            f"""CREATE TABLE {self.palette} (seq INTEGER NOT NULL,
                 l REAL NOT NULL, a REAL NOT NULL, b REAL NOT NULL)""",
-            f"CREATE INDEX {self.palette}_by_id ON {self.palette} (artwork_id)",
-            f"""CREATE TABLE {self.chunks} (artwork_id TEXT NOT NULL, chunk TEXT NOT NULL,
-                PRIMARY KEY (artwork_id, chunk)) WITHOUT ROWID""",
-            f"CREATE INDEX {self.chunks}_by_chunk ON {self.chunks} (chunk)",
-            f"""CREATE TABLE {self.words} (artwork_id TEXT NOT NULL, word TEXT NOT NULL,
-                length INTEGER NOT NULL, PRIMARY KEY (artwork_id, word)) WITHOUT ROWID""",
-            f"CREATE INDEX {self.words}_by_length ON {self.words} (length, word)",
+            f"CREATE INDEX {self.palette}_by_seq ON {self.palette} (seq, l, a, b)",
+            f"""CREATE TABLE {self.chunks} (seq INTEGER NOT NULL, chunk TEXT NOT NULL,
+                PRIMARY KEY (seq, chunk)) WITHOUT ROWID""",
+            f"CREATE INDEX {self.chunks}_by_chunk ON {self.chunks} (chunk, seq)",
+            f"""CREATE TABLE {self.vocab} (word TEXT PRIMARY KEY, length INTEGER NOT NULL,
+                documents INTEGER NOT NULL) WITHOUT ROWID""",
+            f"CREATE INDEX {self.vocab}_by_length ON {self.vocab} (length, word)",
             f"""CREATE TABLE {self.tombstones} (artwork_id TEXT PRIMARY KEY,
                 version INTEGER NOT NULL)""",
         )
 
     def drop(self) -> tuple[str, ...]:
-        """Return the statements that drop this generation's tables."""
+        """Return the statements that drop this generation's tables (of any layout)."""
         return tuple(f"DROP TABLE IF EXISTS {self.name(kind)}" for kind in _TABLE_KINDS)
 
 
-_TABLE_KINDS = ("docs", "fts", "tags", "palette", "chunks", "words", "tombstones")
+# "words" is the vocabulary of layout 1 (one row per document and word).
+_TABLE_KINDS = (
+    "docs",
+    "records",
+    "fts",
+    "tags",
+    "palette",
+    "chunks",
+    "vocab",
+    "words",
+    "tombstones",
+)
 
 
 class SqliteSearchIndex:
@@ -190,9 +226,7 @@ class SqliteSearchIndex:
         report = BulkReport()
         for batch in _batches(documents, self._batch_size):
             with self._write() as db:
-                tables = _live_tables(db)
-                for document in batch:
-                    report += _upsert_one(db, tables, document)
+                report += _upsert_batch(db, _live_tables(db), batch)
         return report
 
     def delete(self, artwork_id: str, version: int) -> None:
@@ -202,7 +236,7 @@ class SqliteSearchIndex:
             stored = _stored_version(db, tables, artwork_id)
             if stored is not None and version < stored:
                 return
-            _remove(db, tables, artwork_id)
+            _remove(db, tables, [artwork_id])
             db.execute(
                 f"INSERT OR REPLACE INTO {tables.tombstones} (artwork_id, version) VALUES (?, ?)",
                 (artwork_id, version),
@@ -235,8 +269,7 @@ class SqliteSearchIndex:
         written = 0
         for batch in _batches(documents, self._batch_size):
             with self._write() as db:
-                for document in batch:
-                    written += _upsert_one(db, tables, document).written
+                written += _upsert_batch(db, tables, batch).written
             if progress is not None:
                 progress(written)
         return written
@@ -254,18 +287,22 @@ class SqliteSearchIndex:
             tables = _live_tables(db)
             match = _match_expression(db, tables, query_terms(query.text))
             where = _Where.of(tables, query, match)
-            if query.colours:
-                hits, next_key = _colour_page(db, where, query)
-            else:
-                hits, next_key = _ranked_page(db, where, query)
-            if match is not None:
-                hits = _highlighted(db, tables, match, hits)
-            return SearchResult(
-                hits=tuple(hits),
-                total=where.count(db),
-                facets=where.facets(db),
-                next_cursor=None if next_key is None else encode_cursor(query, next_key),
-            )
+            where.collect(db)
+            try:
+                if query.colours:
+                    hits, next_key = _colour_page(db, where, query)
+                else:
+                    hits, next_key = _ranked_page(db, where, query)
+                if match is not None:
+                    hits = _highlighted(db, tables, match, hits)
+                return SearchResult(
+                    hits=tuple(hits),
+                    total=where.count(db),
+                    facets=where.facets(db),
+                    next_cursor=None if next_key is None else encode_cursor(query, next_key),
+                )
+            finally:
+                db.execute(f"DELETE FROM {MATCHES}")
 
     def more_like_this(self, artwork_id: str, limit: int = 12) -> tuple[SearchHit, ...]:
         """Return visible works most like this one (palette, perceptual hash, tags), not itself."""
@@ -315,7 +352,8 @@ def _run(db: sqlite3.Connection, statements: Iterable[str]) -> None:
 
 
 def _create_first_generation(db: sqlite3.Connection) -> None:
-    """Create the shared tables and generation 1, unless they exist."""
+    """Tune the connection; create the shared tables and generation 1, unless they exist."""
+    _run(db, CONNECTION_PRAGMAS)
     db.execute("BEGIN IMMEDIATE")
     try:
         _run(db, SHARED_SCHEMA)
@@ -323,10 +361,34 @@ def _create_first_generation(db: sqlite3.Connection) -> None:
         if row is None:
             _run(db, _Tables(1).drop() + _Tables(1).schema())
             db.execute("INSERT INTO search_meta (key, value) VALUES ('generation', 1)")
+        else:
+            layout = db.execute("SELECT value FROM search_meta WHERE key = 'layout'").fetchone()
+            if layout is None or layout[0] != LAYOUT:
+                _migrate(db, _Tables(int(row[0])))
+        db.execute(
+            "INSERT OR REPLACE INTO search_meta (key, value) VALUES ('layout', ?)", (LAYOUT,)
+        )
     except BaseException:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+    db.execute(
+        f"""CREATE TABLE IF NOT EXISTS {MATCHES} (
+            seq INTEGER PRIMARY KEY, id TEXT NOT NULL, published TEXT NOT NULL,
+            score REAL NOT NULL, artist TEXT, medium TEXT, orientation TEXT, year INTEGER)"""
+    )
+
+
+def _migrate(db: sqlite3.Connection, old: _Tables) -> None:
+    """Copy a generation of an older layout into a new generation and swap it in."""
+    new = _Tables(old.generation + 1)
+    _run(db, new.drop() + new.schema())
+    db.execute(f"INSERT INTO {new.tombstones} SELECT artwork_id, version FROM {old.tombstones}")
+    rows = db.execute(f"SELECT record FROM {old.docs} ORDER BY seq")
+    while batch := rows.fetchmany(BATCH_SIZE):
+        _insert(db, new, [_document(record) for (record,) in batch])
+    db.execute("UPDATE search_meta SET value = ? WHERE key = 'generation'", (new.generation,))
+    _run(db, old.drop())
 
 
 def _live_tables(db: sqlite3.Connection) -> _Tables:
@@ -348,57 +410,135 @@ def _stored_version(db: sqlite3.Connection, tables: _Tables, artwork_id: str) ->
     return None if row is None else int(row[0])
 
 
-def _upsert_one(db: sqlite3.Connection, tables: _Tables, document: SearchDocument) -> BulkReport:
-    """Write one document if it is newer than what is stored."""
-    stored = _stored_version(db, tables, document.artwork_id)
-    if stored is not None and document.version <= stored:
-        return BulkReport(stale=1)
-    _remove(db, tables, document.artwork_id)
-    db.execute(f"DELETE FROM {tables.tombstones} WHERE artwork_id = ?", (document.artwork_id,))
-    _insert(db, tables, document)
-    return BulkReport(written=1)
+def _upsert_batch(
+    db: sqlite3.Connection, tables: _Tables, batch: Sequence[SearchDocument]
+) -> BulkReport:
+    """Write the documents that are newer than what is stored (or earlier in the batch)."""
+    ids = list(dict.fromkeys(document.artwork_id for document in batch))
+    stored = _versions(db, tables.tombstones, ids)
+    buried = set(stored)
+    in_docs = _versions(db, tables.docs, ids)
+    stored.update(in_docs)
+    pending: dict[str, SearchDocument] = {}
+    stale = 0
+    for document in batch:
+        version = stored.get(document.artwork_id)
+        if version is not None and document.version <= version:
+            stale += 1
+            continue
+        stored[document.artwork_id] = document.version
+        pending.pop(document.artwork_id, None)
+        pending[document.artwork_id] = document
+    _remove(db, tables, [artwork_id for artwork_id in pending if artwork_id in in_docs])
+    db.executemany(
+        f"DELETE FROM {tables.tombstones} WHERE artwork_id = ?",
+        [(artwork_id,) for artwork_id in pending if artwork_id in buried],
+    )
+    _insert(db, tables, list(pending.values()))
+    return BulkReport(written=len(batch) - stale, stale=stale)
 
 
-def _remove(db: sqlite3.Connection, tables: _Tables, artwork_id: str) -> None:
-    """Delete a document and its side rows (not its tombstone)."""
-    row = db.execute(
-        f"SELECT seq FROM {tables.docs} WHERE artwork_id = ?", (artwork_id,)
-    ).fetchone()
-    if row is None:
+def _versions(db: sqlite3.Connection, table: str, ids: Sequence[str]) -> dict[str, int]:
+    """Return the stored versions of these ids in a table with artwork_id and version."""
+    versions: dict[str, int] = {}
+    for start in range(0, len(ids), MAX_PARAMS):
+        chunk = ids[start : start + MAX_PARAMS]
+        rows = db.execute(
+            f"""SELECT artwork_id, version FROM {table}
+                WHERE artwork_id IN ({", ".join("?" * len(chunk))})""",
+            chunk,
+        )
+        versions.update((artwork_id, int(version)) for artwork_id, version in rows)
+    return versions
+
+
+def _remove(db: sqlite3.Connection, tables: _Tables, artwork_ids: Sequence[str]) -> None:
+    """Delete documents and their side rows (not their tombstones)."""
+    found = []
+    for start in range(0, len(artwork_ids), MAX_PARAMS):
+        chunk = artwork_ids[start : start + MAX_PARAMS]
+        found += db.execute(
+            f"""SELECT d.seq, r.record FROM {tables.docs} d
+                JOIN {tables.records} r ON r.seq = d.seq
+                WHERE d.artwork_id IN ({", ".join("?" * len(chunk))})""",
+            chunk,
+        ).fetchall()
+    if not found:
         return
-    db.execute(f"DELETE FROM {tables.fts} WHERE rowid = ?", (row[0],))
-    for kind in ("docs", "tags", "palette", "chunks", "words"):
-        db.execute(f"DELETE FROM {tables.name(kind)} WHERE artwork_id = ?", (artwork_id,))
+    seqs = [(seq,) for seq, _ in found]
+    db.executemany(f"DELETE FROM {tables.fts} WHERE rowid = ?", seqs)
+    for kind in ("docs", "records", "tags", "palette", "chunks"):
+        db.executemany(f"DELETE FROM {tables.name(kind)} WHERE seq = ?", seqs)
+    gone: dict[str, int] = {}
+    for _, record in found:
+        for word in _vocabulary(_document(record)):
+            gone[word] = gone.get(word, 0) + 1
+    db.executemany(
+        f"UPDATE {tables.vocab} SET documents = documents - ? WHERE word = ?",
+        [(count, word) for word, count in gone.items()],
+    )
+    db.executemany(
+        f"DELETE FROM {tables.vocab} WHERE word = ? AND documents <= 0",
+        [(word,) for word in gone],
+    )
 
 
-def _insert(db: sqlite3.Connection, tables: _Tables, document: SearchDocument) -> None:
-    """Insert a document, its full-text row and its side rows."""
-    d = document
-    cursor = db.execute(
-        f"""INSERT INTO {tables.docs} (artwork_id, artist_slug, medium, orientation, year,
-            visible, published_sort, version, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            d.artwork_id,
-            d.artist_slug,
-            d.medium or None,
-            d.orientation or None,
-            d.year,
-            int(d.visible),
-            d.published_sort,
-            d.version,
-            json.dumps(d.to_record()),
-        ),
+def _insert(db: sqlite3.Connection, tables: _Tables, documents: Sequence[SearchDocument]) -> None:
+    """Insert documents, their full-text rows and their side rows."""
+    if not documents:
+        return
+    seq = db.execute(f"SELECT coalesce(max(seq), 0) FROM {tables.docs}").fetchone()[0]
+    docs, records, texts, tags, palette, chunks = [], [], [], [], [], []
+    vocabulary: dict[str, int] = {}
+    for d in documents:
+        seq += 1
+        docs.append(
+            (
+                seq,
+                d.artwork_id,
+                d.artist_slug,
+                d.medium or None,
+                d.orientation or None,
+                d.year,
+                int(d.visible),
+                d.published_sort,
+                d.version,
+            )
+        )
+        records.append((seq, json.dumps(d.to_record()), _packed_palette(d)))
+        searchable = _searchable_texts(d)
+        texts.append((seq, *searchable.values()))
+        tags.extend((seq, tag) for tag in dict.fromkeys(d.tags))
+        palette.extend((seq, *entry[:3]) for entry in d.palette)
+        chunks.extend((seq, chunk) for chunk in dict.fromkeys(phash_chunks(d.phash)))
+        for word in _vocabulary(d, searchable):
+            vocabulary[word] = vocabulary.get(word, 0) + 1
+    db.executemany(f"INSERT INTO {tables.docs} VALUES ({', '.join('?' * len(docs[0]))})", docs)
+    db.executemany(f"INSERT INTO {tables.records} VALUES (?, ?, ?)", records)
+    db.executemany(
+        f"""INSERT INTO {tables.fts} (rowid, {", ".join(FIELD_BOOSTS)})
+            VALUES (?, {", ".join("?" * len(FIELD_BOOSTS))})""",
+        texts,
     )
-    texts = _searchable_texts(d)
-    db.execute(
-        f"INSERT INTO {tables.fts} (rowid, {', '.join(texts)}) VALUES (?, ?, ?, ?, ?, ?)",
-        (cursor.lastrowid, *texts.values()),
+    db.executemany(f"INSERT INTO {tables.tags} VALUES (?, ?)", tags)
+    db.executemany(f"INSERT INTO {tables.palette} VALUES (?, ?, ?, ?)", palette)
+    db.executemany(f"INSERT INTO {tables.chunks} VALUES (?, ?)", chunks)
+    db.executemany(
+        f"""INSERT INTO {tables.vocab} (word, length, documents) VALUES (?, ?, ?)
+            ON CONFLICT (word) DO UPDATE SET documents = documents + excluded.documents""",
+        [(word, len(word), count) for word, count in vocabulary.items()],
     )
-    _insert_rows(db, tables.tags, d.artwork_id, [(tag,) for tag in dict.fromkeys(d.tags)])
-    _insert_rows(db, tables.palette, d.artwork_id, [entry[:3] for entry in d.palette])
-    _insert_rows(db, tables.chunks, d.artwork_id, [(chunk,) for chunk in phash_chunks(d.phash)])
-    vocabulary = dict.fromkeys(word for text in texts.values() for word in words(text))
-    _insert_rows(db, tables.words, d.artwork_id, [(word, len(word)) for word in vocabulary])
+
+
+def _vocabulary(document: SearchDocument, texts: dict[str, str] | None = None) -> list[str]:
+    """Return the distinct folded words of a document's searchable text."""
+    texts = _searchable_texts(document) if texts is None else texts
+    return list(dict.fromkeys(word for text in texts.values() for word in words(text)))
+
+
+def _packed_palette(document: SearchDocument) -> bytes:
+    """Return the palette as float64s: L, a, b and share of each colour in turn."""
+    return array("d", [value for entry in document.palette for value in entry[:4]]).tobytes()
 
 
 def _searchable_texts(document: SearchDocument) -> dict[str, str]:
@@ -411,17 +551,6 @@ def _searchable_texts(document: SearchDocument) -> dict[str, str]:
         "description": document.description,
     }
     return {name: texts[name] for name in FIELD_BOOSTS}
-
-
-def _insert_rows(
-    db: sqlite3.Connection, table: str, artwork_id: str, rows: Sequence[Sequence[Any]]
-) -> None:
-    """Insert side rows (artwork_id first) into a table."""
-    if rows:
-        marks = ", ".join("?" * (len(rows[0]) + 1))
-        db.executemany(
-            f"INSERT INTO {table} VALUES ({marks})", [(artwork_id, *row) for row in rows]
-        )
 
 
 # search
@@ -444,7 +573,7 @@ def _similar_words(db: sqlite3.Connection, tables: _Tables, term: str) -> list[s
     if budget == 0:
         return []
     rows = db.execute(
-        f"SELECT DISTINCT word FROM {tables.words} WHERE length BETWEEN ? AND ?",
+        f"SELECT word FROM {tables.vocab} WHERE length BETWEEN ? AND ?",
         (len(term) - budget, len(term) + budget),
     )
     near = [(edit_distance(term, word, budget), word) for (word,) in rows if word != term]
@@ -479,36 +608,53 @@ class _Where:
         """Return the SQL expression of a match's text score."""
         return "m.score" if self.has_text else "0.0"
 
+    def collect(self, db: sqlite3.Connection) -> None:
+        """Write the matches (seq, id, published_sort, score) into the temporary table."""
+        db.execute(f"DELETE FROM {MATCHES}")
+        db.execute(
+            f"""INSERT INTO {MATCHES}
+                SELECT d.seq, d.artwork_id, d.published_sort, {self.score},
+                d.artist_slug, d.medium, d.orientation, d.year
+                FROM {self.source} WHERE {self.conditions}""",
+            self.params,
+        )
+
     def count(self, db: sqlite3.Connection) -> int:
         """Return the number of matches."""
-        sql = f"SELECT count(*) FROM {self.source} WHERE {self.conditions}"
-        return db.execute(sql, self.params).fetchone()[0]
+        return db.execute(f"SELECT count(*) FROM {MATCHES}").fetchone()[0]
 
     def facets(self, db: sqlite3.Connection) -> dict[str, tuple[tuple[str, int], ...]]:
         """Return the value counts of every facet over the matches."""
-        columns = {"artist": "d.artist_slug", "medium": "d.medium", "orientation": "d.orientation"}
+        columns = {"artist": "m.artist", "medium": "m.medium", "orientation": "m.orientation"}
         facets = {name: self._facet(db, column) for name, column in columns.items()}
         facets["tags"] = self._facet(
-            db, "g.tag", f"JOIN {self.tables.tags} g ON g.artwork_id = d.artwork_id"
+            db, "g.tag", f"CROSS JOIN {self.tables.tags} g ON g.seq = m.seq"
         )
-        facets["year"] = self._facet(db, "d.year")
+        facets["year"] = self._facet(db, "m.year")
         return {name: facets[name] for name in FACETS}
 
     def _facet(
         self, db: sqlite3.Connection, column: str, join: str = ""
     ) -> tuple[tuple[str, int], ...]:
         """Return one facet's values and counts: by count, then value."""
-        sql = f"""SELECT {column}, count(*) FROM {self.source} {join}
-            WHERE {self.conditions} AND {column} IS NOT NULL
+        sql = f"""SELECT {column}, count(*) FROM {MATCHES} m {join}
+            WHERE {column} IS NOT NULL
             GROUP BY {column} ORDER BY 2 DESC, 1 ASC LIMIT {FACET_SIZE}"""
-        return tuple((str(value), count) for value, count in db.execute(sql, self.params))
+        return tuple((str(value), count) for value, count in db.execute(sql))
 
-    def rows(self, db: sqlite3.Connection, tail: str, params: Sequence[Any] = ()) -> list[Any]:
-        """Return (id, published_sort, score, record) of matches, filtered and ordered by `tail`."""
-        sql = f"""SELECT * FROM (SELECT d.artwork_id AS id, d.published_sort AS published,
-            {self.score} AS score, d.record AS record
-            FROM {self.source} WHERE {self.conditions}) {tail}"""
-        return db.execute(sql, (*self.params, *params)).fetchall()
+    def rows(
+        self,
+        db: sqlite3.Connection,
+        keyset: str,
+        order: str,
+        limit: int,
+        params: Sequence[Any] = (),
+    ) -> list[Any]:
+        """Return (id, published_sort, score, record) of matches after `keyset`, in `order`."""
+        sql = f"""SELECT m.id, m.published, m.score, r.record
+            FROM (SELECT * FROM {MATCHES} {keyset} {order} LIMIT {limit}) m
+            CROSS JOIN {self.tables.records} r ON r.seq = m.seq {order}"""
+        return db.execute(sql, params).fetchall()
 
 
 def _filters(tables: _Tables, query: SearchQuery) -> tuple[str, list[Any]]:
@@ -528,7 +674,7 @@ def _filters(tables: _Tables, query: SearchQuery) -> tuple[str, list[Any]]:
             conditions.append(condition)
             params.append(value)
     for tag in query.tags:
-        conditions.append(_exists(tables.tags, "s.tag = ?"))
+        conditions.append(f"d.seq IN (SELECT seq FROM {tables.tags} WHERE tag = ?)")
         params.append(tag)
     if query.colours:
         boxes, box_params = _colour_boxes(query.colours)
@@ -558,7 +704,7 @@ def _ranked_page(
         keyset = "WHERE published < ? OR (published = ? AND id < ?)" if after else ""
         params = (after[0], after[0], after[1]) if after else ()
         order, key_of = "ORDER BY published DESC, id DESC", lambda row: (row[1], row[0])
-    rows = where.rows(db, f"{keyset} {order} LIMIT {query.limit + 1}", params)
+    rows = where.rows(db, keyset, order, query.limit + 1, params)
     page = rows[: query.limit]
     hits = [SearchHit(_document(row[3]), float(row[2])) for row in page]
     return hits, key_of(page[-1]) if len(rows) > query.limit else None
@@ -569,20 +715,49 @@ def _colour_page(
 ) -> tuple[list[SearchHit], Key | None]:
     """Return a page of hits ranked by colour distance, then text score, then id."""
     after = decode_cursor(query, COLOUR_KEY)
-    rows = where.rows(db, f"ORDER BY id ASC LIMIT {MAX_COLOUR_CANDIDATES}")
-    ranked = []
-    for artwork_id, _, score, record in rows:
-        document = _document(record)
-        distance = colour_distance(document.palette, query.colours)
-        ranked.append(((distance, -float(score), artwork_id), document))
-    ranked.sort(key=lambda pair: pair[0])
+    rows = db.execute(
+        f"""SELECT m.id, m.score, m.seq, r.colours
+            FROM (SELECT seq, id, score FROM {MATCHES} ORDER BY id ASC
+                LIMIT {MAX_COLOUR_CANDIDATES}) m
+            CROSS JOIN {where.tables.records} r ON r.seq = m.seq ORDER BY m.id ASC"""
+    ).fetchall()
+    distances = _colour_distances([row[3] for row in rows], query)
+    ranked = sorted(
+        ((float(distance), -float(score), artwork_id), seq)
+        for (artwork_id, score, seq, _), distance in zip(rows, distances.tolist(), strict=True)
+    )
     if after is not None:
         bound = (after[0], -after[1], after[2])
         ranked = [pair for pair in ranked if pair[0] > bound]
     page = ranked[: query.limit]
-    hits = [SearchHit(document, -key[0]) for key, document in page]
+    records = _records(db, where.tables, [seq for _, seq in page])
+    hits = [SearchHit(_document(records[seq]), -key[0]) for key, seq in page]
     last = page[-1][0] if len(ranked) > query.limit else None
     return hits, None if last is None else (last[0], -last[1], last[2])
+
+
+def _colour_distances(packed: Sequence[bytes], query: SearchQuery) -> np.ndarray:
+    """Return the colour distance of each packed palette to the query's colours."""
+    sizes = [len(blob) // 32 for blob in packed]
+    width = max(sizes, default=0)
+    values = np.zeros((len(packed), width, 4), dtype=np.float64)
+    present = np.zeros((len(packed), width), dtype=bool)
+    for i, (blob, size) in enumerate(zip(packed, sizes, strict=True)):
+        if size:
+            values[i, :size] = np.frombuffer(blob, dtype=np.float64).reshape(size, 4)
+            present[i, :size] = True
+    return colour_distances(values[:, :, :3], values[:, :, 3], present, query.colours)
+
+
+def _records(db: sqlite3.Connection, tables: _Tables, seqs: Sequence[int]) -> dict[int, str]:
+    """Return the JSON records of these documents by seq."""
+    if not seqs:
+        return {}
+    rows = db.execute(
+        f"SELECT seq, record FROM {tables.records} WHERE seq IN ({', '.join('?' * len(seqs))})",
+        list(seqs),
+    )
+    return dict(rows.fetchall())
 
 
 def _highlighted(
@@ -592,16 +767,22 @@ def _highlighted(
     if not hits:
         return hits
     ids = [hit.document.artwork_id for hit in hits]
-    marks = ", ".join("?" * len(ids))
+    seqs = dict(
+        db.execute(
+            f"""SELECT seq, artwork_id FROM {tables.docs}
+                WHERE artwork_id IN ({", ".join("?" * len(ids))})""",
+            ids,
+        ).fetchall()
+    )
     columns = list(FIELD_BOOSTS)
     rows = db.execute(
-        f"""SELECT d.artwork_id, highlight({tables.fts}, {columns.index("title")}, ?, ?),
+        f"""SELECT rowid, highlight({tables.fts}, {columns.index("title")}, ?, ?),
             highlight({tables.fts}, {columns.index("description")}, ?, ?)
-            FROM {tables.fts} JOIN {tables.docs} d ON d.seq = {tables.fts}.rowid
-            WHERE {tables.fts} MATCH ? AND d.artwork_id IN ({marks})""",
-        (MARK_OPEN, MARK_CLOSE, MARK_OPEN, MARK_CLOSE, match, *ids),
+            FROM {tables.fts}
+            WHERE {tables.fts} MATCH ? AND rowid IN ({", ".join("?" * len(seqs))})""",
+        (MARK_OPEN, MARK_CLOSE, MARK_OPEN, MARK_CLOSE, match, *seqs),
     )
-    marked = {artwork_id: (title, description) for artwork_id, title, description in rows}
+    marked = {seqs[seq]: (title, description) for seq, title, description in rows}
     return [_with_highlights(hit, *marked.get(hit.document.artwork_id, ("", ""))) for hit in hits]
 
 
@@ -630,7 +811,9 @@ def _load_document(
 ) -> SearchDocument | None:
     """Return a stored document, or None."""
     row = db.execute(
-        f"SELECT record FROM {tables.docs} WHERE artwork_id = ?", (artwork_id,)
+        f"""SELECT r.record FROM {tables.docs} d JOIN {tables.records} r ON r.seq = d.seq
+            WHERE d.artwork_id = ?""",
+        (artwork_id,),
     ).fetchone()
     return None if row is None else _document(row[0])
 
@@ -655,7 +838,8 @@ def _similar_candidates(
     if not shared:
         return []
     rows = db.execute(
-        f"""SELECT d.record FROM {tables.docs} d
+        f"""SELECT (SELECT record FROM {tables.records} r WHERE r.seq = d.seq)
+            FROM {tables.docs} d
             WHERE d.visible = 1 AND d.artwork_id <> ? AND ({" OR ".join(shared)})
             ORDER BY d.artwork_id ASC LIMIT {MAX_COLOUR_CANDIDATES}""",
         (source.artwork_id, *params),
@@ -670,7 +854,7 @@ def _side_match(table: str, column: str, count: int) -> str:
 
 def _exists(table: str, condition: str) -> str:
     """Return SQL true when a side table (as `s`) has a row of `d`'s work meeting `condition`."""
-    return f"EXISTS (SELECT 1 FROM {table} s WHERE s.artwork_id = d.artwork_id AND {condition})"
+    return f"EXISTS (SELECT 1 FROM {table} s WHERE s.seq = d.seq AND {condition})"
 
 
 def _document(record: str) -> SearchDocument:
