@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup run lint format test bench bench-search clean
+.PHONY: setup browser run lint format test bench bench-search clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,6 +16,11 @@ setup: $(STAMP) ## create .venv/ and install the project (.venv/bin/copper)
 run: setup ## serve the backend API on the embedded backend (data in ./var/)
 	$(VENV)/bin/copper api
 
+browser: ## Debian's Chromium for the browser tests (apt, as root or with sudo)
+	@command -v chromium >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
 lint: setup ## ruff lint and format check
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -24,7 +29,7 @@ format: setup ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: lint ## lint, then every test tier
+test: lint browser ## lint, then every test tier (browser tests included)
 	$(VENV)/bin/pytest
 
 bench: setup ## pipeline benchmark against bare pyvips and Pillow (prints ratios)
