@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, g, request
 
 from content.accounts import InvalidToken, Principal
 from content.model import Visibility
+from content.profile import ProfileService
 from content.repository import Page
 from content.views import own_artist, own_artwork, public_artist, public_artwork
 from copper.http import ApiError, json_body, page_args
@@ -71,6 +72,16 @@ def log_in() -> dict[str, Any]:
 def me() -> dict[str, Any]:
     """Return the caller's own account."""
     return own_artist(services().repository.get_artist(principal().artist_id))
+
+
+@blueprint.patch("/me")
+@authenticated
+def edit_me() -> dict[str, Any]:
+    """Change the caller's name, bio, copyright line or watermark (optionally at `version`)."""
+    body = json_body()
+    version = body.pop("version", None)
+    profiles = ProfileService(services().repository, services().artworks.request_reprocess)
+    return own_artist(profiles.edit(principal().artist_id, body, version))
 
 
 @blueprint.get("/me/artworks")
