@@ -132,6 +132,7 @@ class ArtworkService:
     repository: ContentRepository
     on_change: Callable[[Artwork], None] = ignore_change
     remove_original: Callable[[str], None] = keep_original
+    on_reprocess: Callable[[Artwork], None] = ignore_change
 
     def create(self, artist_id: str, fields: dict[str, Any]) -> Artwork:
         """Create a draft artwork awaiting its upload."""
@@ -198,7 +199,9 @@ class ArtworkService:
                 )
             return replace(artwork, status=Status.PROCESSING, rejection_reason=None)
 
-        return self._change(artist_id, artwork_id, version, apply)
+        saved = self._change(artist_id, artwork_id, version, apply)
+        self.on_reprocess(saved)
+        return saved
 
     def list_own(self, artist_id: str, cursor: str | None = None, limit: int = 24) -> Page[Artwork]:
         """Return the artist's works, drafts included, newest first (deleted ones hidden)."""

@@ -15,10 +15,16 @@ from flask import Blueprint
 
 from content.accounts import Accounts, TokenIssuer
 from content.artworks import ArtworkService
+from content.model import Artwork
 from content.repository import ContentRepository
 from content.uploads import UploadService
 from copper.settings import ServiceSettings
+from ingest.consumer import Consumer
+from ingest.messages import reprocess_body
+from ingest.service import Processor
+from messaging.queue import FailureLog, MessageQueue
 from pipeline.envconfig import from_env
+from pipeline.settings import PipelineSettings
 from search.index import SearchIndex
 from search.indexer import Indexer
 from storage.blobstore import BlobStore
@@ -39,8 +45,30 @@ class Services:
     search: SearchIndex
     indexer: Indexer
     blobs: BlobStore
+    media: BlobStore
     uploads: UploadService
+    queue: MessageQueue
+    failures: FailureLog
     local_routes: tuple[Blueprint, ...] = ()
+
+    def processor(self, pipeline: PipelineSettings | None = None) -> Processor:
+        """Return the image processor over these stores."""
+        return Processor(
+            repository=self.repository,
+            uploads=self.blobs,
+            media=self.media,
+            indexer=self.indexer,
+            settings=pipeline or from_env(PipelineSettings, os.environ),
+            media_base_url=self.settings.media_base_url,
+        )
+
+    def consumer(self, pipeline: PipelineSettings | None = None) -> Consumer:
+        """Return the queue consumer that drives the processor."""
+        return Consumer(self.processor(pipeline), self.failures, self.queue.max_receive_count)
+
+    def enqueue_reprocess(self, artwork: Artwork) -> None:
+        """Queue a request to render a work again."""
+        self.queue.send(reprocess_body(artwork.artist_id, artwork.id, secrets.token_hex(8)))
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -86,12 +114,13 @@ def search_index(settings: ServiceSettings) -> SearchIndex:
     return SqliteSearchIndex(Path(settings.data_dir) / "search.db")
 
 
-def blob_store(settings: ServiceSettings, secret: str) -> BlobStore:
-    """Return the blob store adapter of the configured backend."""
+def blob_store(settings: ServiceSettings, secret: str, queue: MessageQueue) -> BlobStore:
+    """Return the uploads store of the configured backend (locally, it raises S3 events)."""
     if settings.backend == "aws":
         from storage.s3 import S3BlobStore
 
         return S3BlobStore(settings.uploads_bucket)
+    from messaging.local_events import LocalObjectEvents
     from storage.local import LocalBlobStore
 
     upload_key = hmac.new(secret.encode(), b"copper-local-uploads", hashlib.sha256).digest()
@@ -100,23 +129,70 @@ def blob_store(settings: ServiceSettings, secret: str) -> BlobStore:
         secret=upload_key,
         base_url=settings.public_api_url.rstrip("/"),
         max_upload_bytes=settings.upload_max_bytes,
+        on_change=LocalObjectEvents(queue, settings.uploads_bucket),  # type: ignore[arg-type]
     )
 
 
-def local_routes(settings: ServiceSettings, blobs: BlobStore) -> tuple[Blueprint, ...]:
-    """Return the routes only the embedded backend serves (S3 takes uploads on AWS)."""
+def media_store(settings: ServiceSettings, secret: str) -> BlobStore:
+    """Return the store of the renditions (never watched by the pipeline)."""
+    if settings.backend == "aws":
+        from storage.s3 import S3BlobStore
+
+        return S3BlobStore(settings.media_bucket)
+    from storage.local import LocalBlobStore
+
+    media_key = hmac.new(secret.encode(), b"copper-local-media", hashlib.sha256).digest()
+    return LocalBlobStore(Path(settings.data_dir) / "media", secret=media_key, base_url="")
+
+
+def message_queue(settings: ServiceSettings) -> tuple[MessageQueue, FailureLog]:
+    """Return the upload-event queue (with its DLQ) and the failure log."""
+    if settings.backend == "aws":
+        from messaging.dynamodb import DynamoFailureLog
+        from messaging.sqs import SqsQueue
+
+        if not settings.queue_url or not settings.dead_letter_queue_url:
+            raise RuntimeError("COPPER_QUEUE_URL and COPPER_DEAD_LETTER_QUEUE_URL must be set")
+        queue = SqsQueue(
+            settings.queue_url,
+            settings.dead_letter_queue_url,
+            max_receive_count=settings.max_receive_count,
+        )
+        return queue, DynamoFailureLog(settings.dynamodb_table)
+    from messaging.sqlite import SqliteFailureLog, SqliteQueue
+
+    local = SqliteQueue(
+        Path(settings.data_dir) / "queue.db",
+        visibility_timeout=settings.visibility_timeout,
+        max_receive_count=settings.max_receive_count,
+    )
+    return local, SqliteFailureLog(local.database)
+
+
+def local_routes(
+    settings: ServiceSettings, blobs: BlobStore, media: BlobStore
+) -> tuple[Blueprint, ...]:
+    """Return the routes only the embedded backend serves (S3 and CloudFront do on AWS)."""
     if settings.backend == "aws":
         return ()
-    from storage.local_api import upload_blueprint
+    from storage.local_api import media_blueprint, upload_blueprint
 
     def stored(key: str, size: int) -> None:
         log.info("original stored: %s (%d bytes)", key, size)
 
-    return (upload_blueprint(lambda: blobs, stored),)
+    return (
+        upload_blueprint(lambda: blobs, stored),  # type: ignore[arg-type, return-value]
+        media_blueprint(lambda: media),  # type: ignore[arg-type, return-value]
+    )
 
 
-def build_services(settings: ServiceSettings | None = None) -> Services:
-    """Build the services once per process (a Lambda cold start, or `copper dev`)."""
+def build_services(
+    settings: ServiceSettings | None = None, *, search: SearchIndex | None = None
+) -> Services:
+    """Build the services once per process (a Lambda cold start, or `copper dev`).
+
+    `search` replaces the configured index (tests wrap the real one to simulate outages).
+    """
     settings = settings or load_settings()
     secret = settings.token_secret
     if not secret:
@@ -124,14 +200,16 @@ def build_services(settings: ServiceSettings | None = None) -> Services:
             raise RuntimeError("COPPER_TOKEN_SECRET must be set on the aws backend")
         secret = local_secret(Path(settings.data_dir))
     repository = content_repository(settings)
-    index = search_index(settings)
+    index = search or search_index(settings)
     indexer = Indexer(repository, index)
     tokens = TokenIssuer(secret, settings.token_lifetime)
-    blobs = blob_store(settings, secret)
+    queue, failures = message_queue(settings)
+    blobs = blob_store(settings, secret, queue)
+    media = media_store(settings, secret)
     artworks = ArtworkService(
         repository, on_change=indexer.sync_quietly, remove_original=blobs.delete
     )
-    return Services(
+    services = Services(
         settings=settings,
         repository=repository,
         accounts=Accounts(repository, tokens),
@@ -139,6 +217,16 @@ def build_services(settings: ServiceSettings | None = None) -> Services:
         search=index,
         indexer=indexer,
         blobs=blobs,
+        media=media,
         uploads=UploadService(artworks, blobs, settings.upload_max_bytes),
-        local_routes=local_routes(settings, blobs),
+        queue=queue,
+        failures=failures,
+        local_routes=local_routes(settings, blobs, media),
     )
+    artworks.on_reprocess = services.enqueue_reprocess
+    return services
+
+
+def build_consumer(settings: ServiceSettings | None = None) -> Consumer:
+    """Build the queue consumer once per process (the processor's Lambda cold start)."""
+    return build_services(settings).consumer()

@@ -33,8 +33,22 @@ class ServiceSettings:
     dynamodb_table: str = setting("copper-content", "DynamoDB table of the content store (aws).")
     opensearch_url: str = setting("", "OpenSearch endpoint URL (aws).")
     search_alias: str = setting("artworks", "Name of the search index alias.")
+    media_bucket: str = setting("copper-media", "S3 bucket of the renditions (aws).")
+    media_base_url: str = setting(
+        "http://127.0.0.1:8000/media", "Base URL where browsers fetch renditions (CDN on aws)."
+    )
+    queue_url: str = setting("", "URL of the SQS queue of upload events (aws).")
+    dead_letter_queue_url: str = setting("", "URL of that queue's dead-letter queue (aws).")
+    visibility_timeout: int = setting(
+        300, "Seconds a received message stays hidden (local queue; SQS sets its own)."
+    )
+    max_receive_count: int = setting(
+        5, "Receives before a message moves to the dead-letter queue (the RedrivePolicy's)."
+    )
 
     def __post_init__(self) -> None:
+        check(self.visibility_timeout >= 1, "the visibility timeout is at least 1 second")
+        check(1 <= self.max_receive_count <= 1000, "max receive count is 1 to 1000")
         check(self.backend in ("local", "aws"), "the backend is 'local' or 'aws'")
         check(60 <= self.token_lifetime <= 86_400, "the token lifetime is 60 s to 1 day")
         check(self.upload_max_bytes > 0, "the upload size limit must be positive")

@@ -25,7 +25,7 @@ from typing import Protocol
 
 from search.document import SearchDocument
 from search.errors import InvalidQuery, SearchError, SearchUnavailable
-from search.query import BulkReport, SearchHit, SearchQuery, SearchResult
+from search.query import NEAR_DUPLICATE_BITS, BulkReport, SearchHit, SearchQuery, SearchResult
 
 __all__ = ["InvalidQuery", "SearchError", "SearchIndex", "SearchUnavailable"]
 
@@ -46,6 +46,10 @@ class SearchIndex(Protocol):
 
     def more_like_this(self, artwork_id: str, limit: int = 12) -> tuple[SearchHit, ...]:
         """Return visible works most like this one (palette, perceptual hash, tags), not itself."""
+
+    def near_duplicates(self, phash: str, max_distance: int = NEAR_DUPLICATE_BITS) -> list[str]:
+        """Return the ids of works (visible or hidden) whose perceptual hash is within
+        `max_distance` bits of `phash`, nearest first, then by id."""
 
     def rebuild(self, documents: Iterable[SearchDocument], progress: Progress | None = None) -> int:
         """Index `documents` afresh and swap them in atomically; return how many were written."""

@@ -41,6 +41,8 @@ from search.query import (
     FACETS,
     MAX_COLOUR_CANDIDATES,
     MAX_LIMIT,
+    NEAR_DUPLICATE_BITS,
+    NEAR_DUPLICATE_CANDIDATES,
     BulkReport,
     ColourQuery,
     SearchHit,
@@ -49,6 +51,7 @@ from search.query import (
     colour_box,
     colour_distance,
     likeness,
+    nearest_hashes,
     palette_colours,
     phash_chunks,
 )
@@ -376,6 +379,24 @@ class OpenSearchIndex:
             key=lambda pair: (-pair[0], pair[1].artwork_id),
         )
         return tuple(SearchHit(doc, score) for score, doc in ranked[: min(limit, MAX_LIMIT)])
+
+    def near_duplicates(self, phash: str, max_distance: int = NEAR_DUPLICATE_BITS) -> list[str]:
+        """Return works whose perceptual hash is within `max_distance` bits, nearest first."""
+        chunks = list(phash_chunks(phash))
+        if not chunks:
+            return []
+        query = {
+            "bool": {"filter": [{"term": {"deleted": False}}, {"terms": {"phash_chunks": chunks}}]}
+        }
+        with _translated():
+            try:
+                hits = self._scan(
+                    query, self._alias, ["artwork_id", "phash"], None, NEAR_DUPLICATE_CANDIDATES
+                )
+            except NotFoundError:
+                return []
+        candidates = ((hit["_source"]["artwork_id"], hit["_source"].get("phash")) for hit in hits)
+        return nearest_hashes(phash, candidates, max_distance)
 
     def _get(self, artwork_id: str) -> SearchDocument | None:
         """Return a live document by id, or None."""

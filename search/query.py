@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -52,6 +52,8 @@ LIKENESS_WEIGHTS = (0.45, 0.4, 0.15)
 LIKENESS_COLOUR_SCALE = 50.0  # colour distance at which palette likeness reaches 0
 LIKENESS_HASH_SCALE = 32  # Hamming distance at which hash likeness reaches 0 (random pairs)
 PHASH_CHUNKS = 4  # a hash within 3 bits shares at least one of its 4 chunks exactly
+NEAR_DUPLICATE_BITS = PHASH_CHUNKS - 1  # the largest distance the chunks are sure to find
+NEAR_DUPLICATE_CANDIDATES = 200
 
 _HEX = re.compile(r"#?([0-9a-fA-F]{6})")
 
@@ -297,3 +299,16 @@ def colour_distances(
     penalised = delta + (COVERAGE_PENALTY * (1.0 - shares))[:, None, :]
     nearest = np.where(present[:, None, :], penalised, math.inf).min(axis=2)
     return (weights[None, :] * nearest).sum(axis=1) / weights.sum()
+
+
+def nearest_hashes(
+    phash: str, candidates: Iterable[tuple[str, str | None]], max_distance: int
+) -> list[str]:
+    """Return the ids of (id, phash) candidates within `max_distance` bits, nearest first."""
+    near = []
+    for artwork_id, other in candidates:
+        if other and len(other) == len(phash):
+            distance = hamming_distance(phash, other)
+            if distance <= max_distance:
+                near.append((distance, artwork_id))
+    return [artwork_id for _, artwork_id in sorted(near)]

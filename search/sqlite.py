@@ -50,6 +50,8 @@ from search.query import (
     FACETS,
     MAX_COLOUR_CANDIDATES,
     MAX_LIMIT,
+    NEAR_DUPLICATE_BITS,
+    NEAR_DUPLICATE_CANDIDATES,
     BulkReport,
     ColourQuery,
     SearchHit,
@@ -58,6 +60,7 @@ from search.query import (
     colour_box,
     colour_distances,
     likeness,
+    nearest_hashes,
     palette_colours,
     phash_chunks,
 )
@@ -318,6 +321,23 @@ class SqliteSearchIndex:
             key=lambda pair: (-pair[0], pair[1].artwork_id),
         )
         return tuple(SearchHit(document, score) for score, document in ranked[:limit])
+
+    def near_duplicates(self, phash: str, max_distance: int = NEAR_DUPLICATE_BITS) -> list[str]:
+        """Return works whose perceptual hash is within `max_distance` bits, nearest first."""
+        chunks = phash_chunks(phash)
+        if not chunks:
+            return []
+        with self._read() as db:
+            tables = _live_tables(db)
+            rows = db.execute(
+                f"""SELECT r.record FROM {tables.records} r WHERE r.seq IN (
+                      SELECT seq FROM {tables.chunks}
+                      WHERE chunk IN ({", ".join("?" * len(chunks))}))
+                    LIMIT {NEAR_DUPLICATE_CANDIDATES}""",
+                chunks,
+            ).fetchall()
+        candidates = ((doc.artwork_id, doc.phash) for doc in map(_document, (r[0] for r in rows)))
+        return nearest_hashes(phash, candidates, max_distance)
 
     # connections
 

@@ -28,6 +28,7 @@ from storage.files import CHUNK_SIZE, write_atomically
 from storage.signing import SignedPolicy, decode_policy, encode_policy, iso, sign, verify
 
 TEMP_DIR = ".tmp"
+ObjectObserver = Callable[[str, str, int | None], None]
 FORM_OVERHEAD = 64 * 1024
 FORM_FIELDS = frozenset({"key", "Content-Type", "policy", "signature"})
 
@@ -51,8 +52,13 @@ class LocalBlobStore:
         base_url: str,
         clock: Callable[[], float] = time.time,
         max_upload_bytes: int = DEFAULT_MAX_BYTES,
+        on_change: ObjectObserver | None = None,
     ) -> None:
-        """Keep files under `root`; sign forms with `secret` for `{base_url}/uploads`."""
+        """Keep files under `root`; sign forms with `secret` for `{base_url}/uploads`.
+
+        `on_change(event_name, key, size)` is told of every object created or removed, with
+        S3's event names, as S3 notifies its subscribers.
+        """
         if not secret:
             raise ValueError("the upload signing secret is empty")
         self.root = Path(root)
@@ -60,6 +66,7 @@ class LocalBlobStore:
         self._base_url = base_url.rstrip("/")
         self._clock = clock
         self.max_upload_bytes = max_upload_bytes
+        self._on_change = on_change
 
     @property
     def max_request_bytes(self) -> int:
@@ -107,6 +114,7 @@ class LocalBlobStore:
             )
         except OSError as e:
             raise StorageUnavailable(f"could not store {terms.key}: {type(e).__name__}") from e
+        self._notify("ObjectCreated:Post", terms.key, size)
         return StoredUpload(key=terms.key, size=size)
 
     def _check_form(self, fields: Mapping[str, str]) -> SignedPolicy:
@@ -139,6 +147,7 @@ class LocalBlobStore:
             write_atomically(path, [data], temp_dir=self.root / TEMP_DIR)
         except OSError as e:
             raise StorageUnavailable(f"could not write {key}: {type(e).__name__}") from e
+        self._notify("ObjectCreated:Put", key, len(data))
 
     def get(self, key: str) -> bytes:
         """Return the object's bytes, or raise BlobNotFound."""
@@ -164,11 +173,12 @@ class LocalBlobStore:
         """Remove the object; a missing object is not an error."""
         path = self._path(key)
         try:
-            path.unlink(missing_ok=True)
-        except (IsADirectoryError, NotADirectoryError):
+            path.unlink()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return
         except OSError as e:
             raise StorageUnavailable(f"could not delete {key}: {type(e).__name__}") from e
+        self._notify("ObjectRemoved:Delete", key, None)
 
     def exists(self, key: str) -> bool:
         """Return whether an object is stored under `key`."""
@@ -180,6 +190,15 @@ class LocalBlobStore:
         yield from sorted(keys, key=lambda k: k.encode("utf-8"))
 
     # plumbing
+
+    def _notify(self, event_name: str, key: str, size: int | None) -> None:
+        """Tell the observer of a change; if it cannot be told, the write reports failure."""
+        if self._on_change is None:
+            return
+        try:
+            self._on_change(event_name, key, size)
+        except Exception as e:
+            raise StorageUnavailable(f"stored {key}, but its event was not sent: {e}") from e
 
     def _path(self, key: str) -> Path:
         """Return the file of a safe key; InvalidKey for anything that could leave `root`."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from storage.blobstore import InvalidKey, UploadRefused
+from storage.blobstore import BlobNotFound, InvalidKey, UploadRefused
 from storage.local import LocalBlobStore, StoredUpload
 
 STATUS = {
@@ -68,3 +68,29 @@ def _accept(store: LocalBlobStore) -> StoredUpload:
 def _error(code: str, message: str, status: int) -> tuple[Response, int]:
     """Return the project's JSON error body with `status`."""
     return jsonify({"error": {"code": code, "message": message}}), status
+
+
+MEDIA_TYPES = {".avif": "image/avif", ".webp": "image/webp", ".jpg": "image/jpeg"}
+MEDIA_PREFIX = "renditions/"
+MEDIA_CACHE = "public, max-age=31536000, immutable"
+
+
+def media_blueprint(store_getter: Callable[[], LocalBlobStore]) -> Blueprint:
+    """Return a blueprint serving renditions at `GET /media/<key>` (CloudFront's stand-in)."""
+    blueprint = Blueprint("media", __name__)
+
+    @blueprint.get("/media/<path:key>")
+    def media(key: str) -> Response | tuple[Response, int]:
+        """Send one rendition with a long cache lifetime (its key changes with its content)."""
+        mimetype = MEDIA_TYPES.get(key[key.rfind(".") :].lower())
+        if not key.startswith(MEDIA_PREFIX) or mimetype is None:
+            return _error("not_found", "no such rendition", 404)
+        try:
+            stream = store_getter().open(key)
+        except (BlobNotFound, InvalidKey):
+            return _error("not_found", "no such rendition", 404)
+        response = send_file(stream, mimetype=mimetype, conditional=True, etag=False)
+        response.headers["Cache-Control"] = MEDIA_CACHE
+        return response
+
+    return blueprint

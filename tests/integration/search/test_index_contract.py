@@ -339,6 +339,26 @@ def test_more_like_this_ranks_the_near_duplicate_first_and_excludes_the_work_its
     assert index.more_like_this("missing") == ()
 
 
+def test_near_duplicates_finds_hidden_works_within_three_bits_nearest_first(
+    index: SearchIndex,
+) -> None:
+    # GIVEN works at 0, 1, 3 and 4 bits from a hash, one of them hidden, one deleted
+    index.upsert(
+        [
+            work("same", "Same", phash="f0f0f0f0f0f0f0f0", visible=False),
+            work("one-bit", "One", phash="f0f0f0f0f0f0f0f1"),
+            work("three-bits", "Three", phash="f0f0f0f0f0f0f0f7"),
+            work("four-bits", "Four", phash="f0f0f0f0f0f0f0ff"),
+            work("gone", "Gone", phash="f0f0f0f0f0f0f0f0"),
+        ]
+    )
+    index.delete("gone", 2)
+    # WHEN asking for near-duplicates of the hash THEN only those within 3 bits come back
+    assert index.near_duplicates("f0f0f0f0f0f0f0f0") == ["same", "one-bit", "three-bits"]
+    assert index.near_duplicates("f0f0f0f0f0f0f0f0", max_distance=0) == ["same"]
+    assert index.near_duplicates("0000000000000000") == []
+
+
 def test_an_older_version_is_stale_and_never_overwrites(index: SearchIndex) -> None:
     index.upsert([work("a1", "Harbour", version=2)])
     report = index.upsert([work("a1", "Mountain", version=1), work("a1", "Valley", version=2)])

@@ -1,0 +1,112 @@
+"""The local stand-in for Lambda's SQS event source: poll the queue, invoke the handler.
+
+Each batch is turned into the event Lambda would send (SQS records with their attributes)
+and passed, with a Lambda-like context, to the same handler function that runs on AWS.
+Records listed in `batchItemFailures` stay in the queue and reappear after the visibility
+timeout; the others are deleted. A worker killed mid-batch deletes nothing, so its messages
+reappear too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from messaging.queue import MAX_BATCH, Message, MessageQueue, QueueUnavailable
+
+log = logging.getLogger("copper.worker")
+
+QUEUE_ARN = "arn:aws:sqs:local:000000000000:copper-uploads"
+FUNCTION_TIMEOUT_MS = 900_000
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def sqs_event(messages: list[Message], queue_arn: str = QUEUE_ARN) -> dict[str, Any]:
+    """Return the Lambda event of an SQS batch, shaped as AWS shapes it."""
+    return {
+        "Records": [
+            {
+                "messageId": message.id,
+                "receiptHandle": message.receipt,
+                "body": message.body,
+                "attributes": {
+                    "ApproximateReceiveCount": str(message.receive_count),
+                    "SentTimestamp": str(int(message.sent_at * 1000)),
+                    "SenderId": "local",
+                    "ApproximateFirstReceiveTimestamp": str(int(time.time() * 1000)),
+                },
+                "messageAttributes": {},
+                "md5OfBody": hashlib.md5(message.body.encode()).hexdigest(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": "local",
+            }
+            for message in messages
+        ]
+    }
+
+
+@dataclass
+class LambdaContext:
+    """The parts of Lambda's context object that handlers and Powertools read."""
+
+    function_name: str = "copper-process-uploads"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 2048
+    invoked_function_arn: str = "arn:aws:lambda:local:000000000000:function:copper-process"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = "/aws/lambda/copper-process-uploads"
+    log_stream_name: str = "local"
+    deadline: float = field(default_factory=lambda: time.monotonic() + FUNCTION_TIMEOUT_MS / 1000)
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Return the milliseconds left before the invocation times out."""
+        return max(0, int((self.deadline - time.monotonic()) * 1000))
+
+
+@dataclass
+class Worker:
+    """Polls one queue and invokes a handler with each batch."""
+
+    queue: MessageQueue
+    handler: Handler
+    batch_size: int = MAX_BATCH
+    wait_seconds: float = 1.0
+
+    def run_once(self, wait_seconds: float = 0) -> int:
+        """Process one batch, if any; return how many messages it held."""
+        messages = self.queue.receive(self.batch_size, wait_seconds=wait_seconds)
+        if not messages:
+            return 0
+        response = self.handler(sqs_event(messages), LambdaContext())
+        failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
+        for message in messages:
+            if message.id not in failed:
+                self.queue.delete(message.receipt)
+        return len(messages)
+
+    def drain(self, max_batches: int = 10_000) -> int:
+        """Process batches until none is visible; return how many messages were handled."""
+        handled = 0
+        for _ in range(max_batches):
+            count = self.run_once()
+            if count == 0:
+                break
+            handled += count
+        return handled
+
+    def run(self, stop: threading.Event) -> None:
+        """Process batches until `stop` is set; a queue outage is waited out."""
+        while not stop.is_set():
+            try:
+                self.run_once(self.wait_seconds)
+            except QueueUnavailable:
+                log.warning("queue unavailable; retrying shortly", exc_info=True)
+                stop.wait(1.0)

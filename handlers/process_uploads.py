@@ -1,0 +1,70 @@
+"""Lambda entry point of the image processor: SQS batches of S3 notifications.
+
+Partial batch responses: only the records that failed are reported in `batchItemFailures`,
+so SQS retries just those (and dead-letters them after `maxReceiveCount`).
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from copper.bootstrap import build_consumer
+from ingest.consumer import Consumer
+
+logger = Logger(service="copper-processor")
+metrics = Metrics(namespace="CopperPrintGallery", service="copper-processor")
+batch = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+@functools.cache
+def consumer() -> Consumer:
+    """Build the processor once per cold start."""
+    return build_consumer()
+
+
+def build_handler(get_consumer: Callable[[], Consumer]) -> Handler:
+    """Return a Lambda handler over the consumer `get_consumer` returns (local runs pass theirs)."""
+
+    def record_handler(record: SQSRecord) -> None:
+        """Handle one SQS record; raising marks it failed."""
+        started = time.perf_counter()
+        logger.append_keys(message_id=record.message_id)
+        try:
+            handled = get_consumer().handle_message(
+                record.message_id, record.body, int(record.attributes.approximate_receive_count)
+            )
+        except Exception:
+            metrics.add_metric(name="failed", unit=MetricUnit.Count, value=1)
+            logger.exception("message failed; it will be retried")
+            raise
+        for outcome in handled:
+            metrics.add_metric(name=outcome.value, unit=MetricUnit.Count, value=1)
+        elapsed = (time.perf_counter() - started) * 1000
+        metrics.add_metric(name="duration", unit=MetricUnit.Milliseconds, value=elapsed)
+        logger.info("message handled", extra={"outcomes": [o.value for o in handled]})
+
+    @metrics.log_metrics
+    @logger.inject_lambda_context
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Process one SQS batch and report the records that failed."""
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=batch, context=context
+        )
+
+    return handler
+
+
+handler = build_handler(consumer)

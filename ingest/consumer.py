@@ -1,0 +1,52 @@
+"""One queue message through the processor: parse, handle, and account for failures.
+
+A failure is recorded in the failure log under the message id (so the dead-letter tools can
+show why a message died) and re-raised, so the queue retries it. On the last receive before
+the dead-letter queue, the work is marked `failed` so its artist sees a retry button.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ingest.messages import Request, parse_body
+from ingest.plan import Outcome
+from ingest.service import Processor
+from messaging.queue import Failure, FailureLog
+
+log = logging.getLogger("copper.ingest")
+MAX_ERROR_TEXT = 1000
+
+
+@dataclass
+class Consumer:
+    """Handles queue messages with the processor, logging each failure."""
+
+    processor: Processor
+    failures: FailureLog
+    max_receive_count: int
+    clock: Callable[[], float] = field(default=time.time)
+
+    def handle_message(self, message_id: str, body: str, receive_count: int) -> list[Outcome]:
+        """Handle every request in a message; raise (after logging it) if any failed."""
+        requests: list[Request] = []
+        try:
+            requests = parse_body(body)
+            return [self.processor.handle(request) for request in requests]
+        except Exception as error:
+            self._record(message_id, error)
+            if receive_count >= self.max_receive_count:
+                for request in requests:
+                    self.processor.give_up(request, error)
+            raise
+
+    def _record(self, message_id: str, error: Exception) -> None:
+        """Store the failure; a failure log outage must not hide the original error."""
+        text = (str(error) or repr(error))[:MAX_ERROR_TEXT]
+        try:
+            self.failures.record(Failure(message_id, type(error).__name__, text, self.clock()))
+        except Exception:
+            log.warning("could not record the failure of message %s", message_id, exc_info=True)

@@ -1,0 +1,140 @@
+"""The queue port: SQS semantics (visibility timeout, receive count, redrive to a DLQ).
+
+Both adapters behave identically (one contract suite runs against both):
+
+- `receive` hands out visible messages in send order, hides each for the visibility
+  timeout and counts the receive. A message already received `max_receive_count` times is
+  moved to the dead-letter queue instead of being handed out again (SQS's RedrivePolicy).
+- `delete` takes the receipt of the latest receive; an outdated receipt deletes nothing.
+- Dead letters keep their message id and body. `redrive` moves chosen dead letters back
+  (send, then delete: a crash between the two duplicates a message, never loses one);
+  `redrive_all` moves them all (SQS StartMessageMoveTask on AWS).
+- The failure log records the last error of a message under its id, so the admin tools can
+  show why a dead letter died (SQS itself keeps no such thing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+DEFAULT_VISIBILITY_TIMEOUT = 60
+DEFAULT_MAX_RECEIVE_COUNT = 5
+MAX_BATCH = 10
+
+
+class QueueError(Exception):
+    """Base class of queue errors."""
+
+
+class QueueUnavailable(QueueError):
+    """The queue could not be reached or throttled us: transient, retry later."""
+
+
+@dataclass(frozen=True)
+class Message:
+    """A received message: its id, body, receipt for this receive, and how often it was received."""
+
+    id: str
+    body: str
+    receipt: str
+    receive_count: int
+    sent_at: float
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A message in the dead-letter queue."""
+
+    id: str
+    body: str
+    receive_count: int
+    sent_at: float
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The last error seen while handling a message."""
+
+    message_id: str
+    error_class: str
+    error_message: str
+    at: float
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
+class MoveTask:
+    """A redrive of the whole dead-letter queue: its handle, status and progress."""
+
+    handle: str
+    status: str  # RUNNING, COMPLETED, CANCELLED, FAILED
+    moved: int
+    to_move: int | None = None
+
+
+class MessageQueue(Protocol):
+    """A work queue with its dead-letter queue."""
+
+    max_receive_count: int
+
+    def send(self, body: str) -> str:
+        """Enqueue a message; return its id."""
+        ...
+
+    def receive(self, max_messages: int = MAX_BATCH, wait_seconds: float = 0) -> list[Message]:
+        """Return up to `max_messages` visible messages, hiding them for the visibility timeout."""
+        ...
+
+    def delete(self, receipt: str) -> None:
+        """Delete a received message (its work is done)."""
+        ...
+
+    def release(self, receipt: str) -> None:
+        """Make a received message visible again at once."""
+        ...
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of messages `visible`, `in_flight` and `dead`."""
+        ...
+
+    def dead_letters(self, limit: int = 1000) -> list[DeadLetter]:
+        """Return up to `limit` dead letters, oldest first, without removing them."""
+        ...
+
+    def redrive(self, ids: Sequence[str]) -> list[str]:
+        """Move these dead letters back to the queue (send, then delete); return the moved ids."""
+        ...
+
+    def redrive_all(self) -> MoveTask:
+        """Start moving every dead letter back to the queue."""
+        ...
+
+    def move_status(self, handle: str) -> MoveTask:
+        """Return the state of a redrive started by `redrive_all`."""
+        ...
+
+    def cancel_move(self, handle: str) -> MoveTask:
+        """Cancel a running redrive."""
+        ...
+
+    def purge_dead_letters(self) -> int:
+        """Delete every dead letter; return how many there were (SQS: approximately)."""
+        ...
+
+
+class FailureLog(Protocol):
+    """The last error of each failed message, by message id."""
+
+    def record(self, failure: Failure) -> None:
+        """Store a message's latest failure (counting the attempts)."""
+        ...
+
+    def get(self, message_ids: Sequence[str]) -> dict[str, Failure]:
+        """Return the failures known for these ids."""
+        ...
+
+    def forget(self, message_ids: Sequence[str]) -> None:
+        """Drop the failures of messages that are gone (purged)."""
+        ...

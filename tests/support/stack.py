@@ -1,0 +1,212 @@
+"""The local stack for integration and browser tests: a real API over HTTP and a worker.
+
+`LocalStack(tmp_path)` builds the services on the embedded backend in a temporary data
+directory, serves the backend API (content, search, local uploads at `POST /uploads` and
+renditions at `GET /media/<key>`) on a free loopback port, and runs a worker thread that
+feeds the local queue to the real processing handler (`handlers.process_uploads`). Uploads
+made through it go the real way: signed form, local S3 event, queue, handler.
+
+    with LocalStack(tmp_path) as stack:
+        artist = stack.register("Ada Verdigris")
+        artwork_id = stack.upload(artist.token, artwork_jpeg(1), {"title": "Tide"})
+        stack.wait_for(artwork_id, artist.token, {"ready"})
+        stack.index_down = True   # the next index writes raise SearchUnavailable
+
+`stack.seed(per_artist=4)` loads the demo artists and published works (as `copper seed`)
+and waits until every one is processed. The pipeline uses a short ladder (320, 640, 1024)
+so tests stay quick; pass `pipeline=` for other settings.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import requests
+from werkzeug.serving import make_server
+
+from copper.api import create_app
+from copper.bootstrap import Services, build_services
+from copper.demo_art import artwork_jpeg
+from copper.seed import SeededArtist, demo_fields, register, upload_artwork
+from copper.settings import ServiceSettings
+from copper.worker import Worker
+from handlers.process_uploads import build_handler
+from pipeline.settings import PipelineSettings
+from search.errors import SearchUnavailable
+from search.index import SearchIndex
+
+TEST_PIPELINE = PipelineSettings(ladder=(320, 640, 1024))
+FINAL = frozenset({"ready", "rejected", "failed", "deleted"})
+
+class SwitchableIndex:
+    """A search index that can be switched off: while down, every call raises SearchUnavailable."""
+
+    def __init__(self, inner: SearchIndex) -> None:
+        """Wrap the real index."""
+        self.inner = inner
+        self.down = False
+
+    def __getattr__(self, name: str) -> Any:
+        """Forward to the real index, or fail while down."""
+        attribute = getattr(self.inner, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if self.down:
+                raise SearchUnavailable("the search index is down (simulated outage)")
+            return attribute(*args, **kwargs)
+
+        return call
+
+class _Deferred:
+    """A WSGI app set after the server is bound (the API needs the port in its settings)."""
+
+    app: Any = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        """Serve with the app set later."""
+        return self.app(environ, start_response)
+
+class LocalStack:
+    """The backend API on a free port plus one worker, over a temporary data directory."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        cors_origins: Iterable[str] = (),
+        pipeline: PipelineSettings = TEST_PIPELINE,
+        visibility_timeout: int = 1,
+        max_receive_count: int = 3,
+        worker: bool = True,
+    ) -> None:
+        """Build the services and bind the server (call `start`, or use `with`)."""
+        self.data_dir = Path(data_dir)
+        deferred = _Deferred()
+        self._server = make_server("127.0.0.1", 0, deferred, threaded=True)
+        self.port = self._server.server_address[1]
+        self.api_url = f"http://127.0.0.1:{self.port}"
+        self.settings = ServiceSettings(
+            data_dir=str(self.data_dir),
+            public_api_url=self.api_url,
+            media_base_url=f"{self.api_url}/media",
+            cors_origins=tuple(cors_origins),
+            token_secret=secrets.token_urlsafe(40),
+            visibility_timeout=visibility_timeout,
+            max_receive_count=max_receive_count,
+        )
+        from copper.bootstrap import search_index
+
+        self.index = SwitchableIndex(search_index(self.settings))
+        self.services: Services = build_services(self.settings, search=self.index)  # type: ignore[arg-type]
+        deferred.app = create_app(self.services)
+        consumer = self.services.consumer(pipeline)
+        self.worker = Worker(self.services.queue, build_handler(lambda: consumer), wait_seconds=0.2)
+        self._run_worker = worker
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    @property
+    def index_down(self) -> bool:
+        """Return whether the simulated index outage is on."""
+        return self.index.down
+
+    @index_down.setter
+    def index_down(self, down: bool) -> None:
+        """Switch the simulated index outage on or off."""
+        self.index.down = down
+
+    def start(self) -> LocalStack:
+        """Start serving and (unless disabled) the worker."""
+        self._threads.append(threading.Thread(target=self._server.serve_forever, daemon=True))
+        if self._run_worker:
+            self._threads.append(
+                threading.Thread(target=self.worker.run, args=(self._stop,), daemon=True)
+            )
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop the worker and the server."""
+        self._stop.set()
+        self._server.shutdown()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def __enter__(self) -> LocalStack:
+        """Start the stack."""
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the stack."""
+        self.close()
+
+    # artists and artworks
+
+    def register(self, display_name: str, bio: str = "") -> SeededArtist:
+        """Register an artist over the API."""
+        email = f"{display_name.split()[0].lower()}.{secrets.token_hex(3)}@example.com"
+        return register(self.api_url, display_name, bio, email)
+
+    def upload(
+        self, token: str, image: bytes, fields: dict[str, Any], *, publish: bool = True
+    ) -> str:
+        """Create an artwork and upload its original through the signed form."""
+        artwork_id = upload_artwork(self.api_url, token, image, fields)
+        if not publish:
+            self.call("POST", f"/me/artworks/{artwork_id}/unpublish", token)
+        return artwork_id
+
+    def call(self, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+        """Call the API and return the JSON body (raising for an error status)."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = requests.request(
+            method, f"{self.api_url}{path}", headers=headers, timeout=30, **kwargs
+        )
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def artwork(self, artwork_id: str, token: str) -> dict[str, Any]:
+        """Return the artist's view of one of their works."""
+        return self.call("GET", f"/me/artworks/{artwork_id}", token)
+
+    def wait_for(
+        self,
+        artwork_id: str,
+        token: str,
+        statuses: Iterable[str] = FINAL,
+        timeout: float = 60,
+    ) -> dict[str, Any]:
+        """Wait until the work reaches one of `statuses`; return it (TimeoutError if not)."""
+        wanted = set(statuses)
+        deadline = time.monotonic() + timeout
+        while True:
+            artwork = self.artwork(artwork_id, token)
+            if artwork["status"] in wanted:
+                return artwork
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{artwork_id} is {artwork['status']}, not {sorted(wanted)}")
+            time.sleep(0.1)
+
+    def seed(self, per_artist: int = 3, long_edge: int = 1024) -> dict[str, Any]:
+        """Load demo artists with published works and wait until all are ready."""
+
+        rng = random.Random(11)
+        names = ("Ada Verdigris", "Rufus Ochre", "Mina Cobalt")
+        artists, works = [], []
+        for number, name in enumerate(names):
+            artist = self.register(name, f"{name} makes demo prints.")
+            artists.append(artist)
+            for index in range(per_artist):
+                image = artwork_jpeg(number * 100 + index, long_edge)
+                works.append((self.upload(artist.token, image, demo_fields(rng)), artist))
+        ready = [self.wait_for(work_id, artist.token, FINAL) for work_id, artist in works]
+        return {"artists": artists, "artworks": ready}
