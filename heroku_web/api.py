@@ -1,0 +1,255 @@
+"""The backend API client: timeouts, retries of idempotent GETs, a short cache, request ids."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import requests
+from flask import Flask, current_app, g, has_request_context
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from heroku_web.observability import REQUEST_ID_HEADER
+
+log = logging.getLogger("heroku_web.api")
+
+Params = Iterable[tuple[str, Any]] | dict[str, Any] | None
+RETRIED_STATUSES = (502, 503, 504)
+ARTISTS_PAGE = 100
+ARTIST_DIRECTORY_PAGES = 50
+
+
+class ApiError(Exception):
+    """The API answered with an error, or could not be reached."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class ApiNotFound(ApiError):
+    """The API has no such record (or it is not public)."""
+
+
+class ApiRejected(ApiError):
+    """The API refused the request's parameters (400 or 422)."""
+
+
+class ApiUnavailable(ApiError):
+    """The API is down, slow or failing: show a friendly page, never a stack trace."""
+
+
+def encoded(params: Params) -> str:
+    """Return the query string of `params` (lists repeat; None and '' are dropped)."""
+    pairs: list[tuple[str, str]] = []
+    items = params.items() if isinstance(params, dict) else (params or ())
+    for name, value in items:
+        values = value if isinstance(value, list | tuple) else [value]
+        pairs += [(name, str(v)) for v in values if v is not None and v != ""]
+    return urlencode(pairs)
+
+
+class TtlCache:
+    """A small thread-safe LRU of JSON answers, fresh for `ttl` s and usable stale for `stale`."""
+
+    def __init__(self, ttl: float, stale: float, size: int) -> None:
+        self.ttl, self.stale, self.size = ttl, stale, size
+        self.entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, *, allow_stale: bool = False) -> Any | None:
+        """Return a fresh entry (or a stale one when allowed), else None."""
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            age = time.monotonic() - entry[0]
+            if age <= self.ttl or (allow_stale and age <= self.ttl + self.stale):
+                self.entries.move_to_end(key)
+                return entry[1]
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        """Store an answer, evicting the least recently used beyond `size`."""
+        if self.ttl <= 0:
+            return
+        with self.lock:
+            self.entries[key] = (time.monotonic(), value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self.lock:
+            self.entries.clear()
+
+
+class GalleryApi:
+    """What the gallery asks of the API; subclasses provide `get_json`."""
+
+    def get_json(self, path: str, params: Params = None) -> Any:
+        """Return the JSON answer to GET `path`."""
+        raise NotImplementedError
+
+    def artworks(self, cursor: str | None = None, limit: int = 24) -> dict[str, Any]:
+        """Return a page of published works, newest first."""
+        return self.get_json("/artworks", {"limit": limit, "cursor": cursor})
+
+    def artwork(self, artwork_id: str) -> dict[str, Any]:
+        """Return one published work."""
+        return self.get_json(f"/artworks/{quote(artwork_id, safe='')}")
+
+    def similar(self, artwork_id: str) -> list[dict[str, Any]]:
+        """Return search cards of works like this one."""
+        return self.get_json(f"/artworks/{quote(artwork_id, safe='')}/similar")["items"]
+
+    def artists(self, cursor: str | None = None, limit: int = ARTISTS_PAGE) -> dict[str, Any]:
+        """Return a page of artists, by slug."""
+        return self.get_json("/artists", {"limit": limit, "cursor": cursor})
+
+    def artist(self, slug: str) -> dict[str, Any]:
+        """Return an artist's public profile."""
+        return self.get_json(f"/artists/{quote(slug, safe='')}")
+
+    def artist_artworks(
+        self, slug: str, cursor: str | None = None, limit: int = 24
+    ) -> dict[str, Any]:
+        """Return a page of an artist's published works, newest first."""
+        path = f"/artists/{quote(slug, safe='')}/artworks"
+        return self.get_json(path, {"limit": limit, "cursor": cursor})
+
+    def search(self, params: Params) -> dict[str, Any]:
+        """Return a page of search results with facets."""
+        return self.get_json("/search", params)
+
+    def artist_directory(self) -> dict[str, dict[str, Any]]:
+        """Return every artist by id (the artwork JSON names its artist by id only)."""
+        directory: dict[str, dict[str, Any]] = {}
+        cursor = None
+        for _ in range(ARTIST_DIRECTORY_PAGES):
+            page = self.artists(cursor)
+            directory.update({artist["id"]: artist for artist in page["items"]})
+            cursor = page.get("next_cursor")
+            if not cursor:
+                break
+        return directory
+
+    def artist_of(self, artwork: dict[str, Any]) -> dict[str, Any] | None:
+        """Return the artist of an artwork (embedded, or from the directory)."""
+        embedded = artwork.get("artist")
+        if isinstance(embedded, dict) and embedded.get("slug"):
+            return embedded
+        return self.artist_directory().get(artwork.get("artist_id", ""))
+
+
+class ApiClient(GalleryApi):
+    """The HTTP client of the backend API, attached to an app with `init_app`."""
+
+    def __init__(self, app: Flask | None = None) -> None:
+        self.base_url = ""
+        self.timeout = (2.0, 4.0)
+        self.session = requests.Session()
+        self.cache = TtlCache(0, 0, 1)
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Configure the client from the app's settings and attach it as `extensions['api']`."""
+        config = app.config
+        self.base_url = str(config["API_URL"]).rstrip("/")
+        self.timeout = (float(config["API_CONNECT_TIMEOUT"]), float(config["API_READ_TIMEOUT"]))
+        self.session = requests.Session()
+        retries = Retry(
+            total=int(config["API_RETRIES"]),
+            connect=int(config["API_RETRIES"]),
+            read=0,  # a slow answer does not get faster by asking again
+            status=int(config["API_RETRIES"]),
+            other=0,
+            allowed_methods=frozenset({"GET", "HEAD"}),
+            status_forcelist=RETRIED_STATUSES,
+            backoff_factor=0.1,
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(max_retries=retries, pool_connections=4, pool_maxsize=16)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.cache = TtlCache(
+            float(config["API_CACHE_SECONDS"]),
+            float(config["API_STALE_SECONDS"]),
+            int(config["API_CACHE_ENTRIES"]),
+        )
+        app.extensions["api"] = self
+
+    def get_json(self, path: str, params: Params = None) -> Any:
+        """Return the JSON answer to GET `path`: cached when fresh, stale while the API is down."""
+        query = encoded(params)
+        key = f"{path}?{query}" if query else path
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            value = self.fetch(key)
+        except ApiUnavailable:
+            stale = self.cache.get(key, allow_stale=True)
+            if stale is None:
+                raise
+            log.warning("api unavailable; serving a stale answer for %s", key)
+            return stale
+        self.cache.put(key, value)
+        return value
+
+    def fetch(self, path_and_query: str) -> Any:
+        """GET one resource from the API, mapping failures to the client's errors."""
+        started = time.perf_counter()
+        request_id = g.get("request_id", "") if has_request_context() else ""
+        headers = {"Accept": "application/json", REQUEST_ID_HEADER: request_id}
+        try:
+            response = self.session.get(
+                self.base_url + path_and_query, headers=headers, timeout=self.timeout
+            )
+        except requests.RequestException as error:
+            log.warning(
+                "api request failed",
+                extra={"path": path_and_query, "error": type(error).__name__},
+            )
+            message = "The gallery's API is not answering."
+            raise ApiUnavailable(503, "unreachable", message) from error
+        elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+        log.info(
+            "api GET %s %s",
+            path_and_query,
+            response.status_code,
+            extra={"path": path_and_query, "status": response.status_code, "ms": elapsed_ms},
+        )
+        return answer(response)
+
+
+def answer(response: requests.Response) -> Any:
+    """Return the response's JSON, or raise the error it describes."""
+    status = response.status_code
+    try:
+        body = response.json()
+    except ValueError as error:
+        message = "The API answered something unexpected."
+        raise ApiUnavailable(502, "bad_gateway", message) from error
+    if status < 400:
+        return body
+    detail = body.get("error", {}) if isinstance(body, dict) else {}
+    code, message = str(detail.get("code", "error")), str(detail.get("message", ""))
+    if status == 404:
+        raise ApiNotFound(status, code, message)
+    if status in (400, 422):
+        raise ApiRejected(status, code, message)
+    raise ApiUnavailable(status, code, message)
+
+
+def api() -> GalleryApi:
+    """Return the app's API client."""
+    return current_app.extensions["api"]

@@ -1,0 +1,61 @@
+"""The artwork page: the largest fitting rendition, its story, its facts and similar works."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, url_for
+
+from heroku_web.api import ApiError, api
+from heroku_web.media import alt_text, aspect, palette, picture, rendition
+from heroku_web.pages import canonical, page
+
+blueprint = Blueprint("artworks", __name__)
+
+OG_RENDITION = "1600px"
+
+
+@blueprint.get("/artworks/<artwork_id>")
+def detail(artwork_id: str) -> Response:
+    """Show one published work."""
+    artwork = api().artwork(artwork_id)
+    artist = api().artist_of(artwork)
+    ratio = aspect(artwork)
+    return page(
+        "artwork.html",
+        artwork=artwork,
+        artist=artist,
+        picture=picture(artwork, stage_sizes(ratio), fallback_width=1024),
+        colours=palette(artwork),
+        prints=print_sizes(artwork),
+        fidelity_warning=bool(((artwork.get("facts") or {}).get("fidelity") or {}).get("warning")),
+        similar=similar_works(artwork_id),
+        og_image=og_image(artwork, artist),
+        canonical_url=canonical("artworks.detail", artwork_id=artwork_id),
+        search_url=url_for("search.results"),
+    )
+
+
+def og_image(artwork: dict[str, Any], artist: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return the OpenGraph image: a large JPEG rendition, with its alt text."""
+    chosen = rendition(artwork, OG_RENDITION)
+    return chosen | {"alt": alt_text(artwork, artist)} if chosen else None
+
+
+def stage_sizes(ratio: float) -> str:
+    """Return the `sizes` of the artwork stage: full width, no taller than 80% of the screen."""
+    return f"min(calc(100vw - 2rem), {round(ratio * 80, 2)}vh, 1400px)"
+
+
+def print_sizes(artwork: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the largest prints the original allows, best resolution first."""
+    sizes = (artwork.get("facts") or {}).get("print") or []
+    return sorted(sizes, key=lambda size: -int(size.get("dpi", 0)))
+
+
+def similar_works(artwork_id: str) -> list[dict[str, Any]]:
+    """Return cards of similar works; the page still shows without them."""
+    try:
+        return [hit for hit in api().similar(artwork_id) if hit.get("id") != artwork_id]
+    except ApiError:
+        return []

@@ -1,0 +1,130 @@
+"""Search: text with typo tolerance, facets, colour, sort and paging, all state in the URL."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+
+from heroku_web.api import ApiRejected, api
+from heroku_web.pages import page, public_url
+
+blueprint = Blueprint("search", __name__)
+
+PARAMS = ("q", "artist", "tag", "medium", "orientation", "year_from", "year_to", "colour", "sort")
+REPEATED = ("tag", "colour")
+SORTS = (("relevance", "Best match"), ("newest", "Newest"))
+COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})(:(?:0|1)?(?:\.\d{1,3})?)?$")
+MAX_COLOURS = 5
+MAX_TEXT = 200
+SWATCHES = (
+    ("b03a2e", "red"),
+    ("d35400", "orange"),
+    ("e1b12c", "yellow"),
+    ("6a8d3a", "green"),
+    ("1e8c7e", "teal"),
+    ("2e5e8c", "blue"),
+    ("5b3f8c", "violet"),
+    ("c76b98", "pink"),
+    ("8b5a2b", "brown"),
+    ("f2ede4", "cream"),
+    ("7f8c8d", "grey"),
+    ("1c1c1c", "black"),
+)
+MARK = re.compile(r"(</?mark>)")
+
+
+def clean_value(name: str, value: str) -> str:
+    """Return a parameter's canonical value ('' drops it)."""
+    value = value.strip()
+    if name == "q":
+        return value[:MAX_TEXT]
+    if name == "colour":
+        match = COLOUR.match(value)
+        return (match.group(1).lower() + (match.group(2) or "")) if match else ""
+    if name == "tag":
+        return value.lower()
+    if name == "sort":
+        return value if value in dict(SORTS) and value != "relevance" else ""
+    return value
+
+
+def search_state(args: MultiDict[str, str]) -> MultiDict[str, str]:
+    """Return the search state of a query string, cleaned, in its original order."""
+    state: MultiDict[str, str] = MultiDict()
+    for name, raw in args.items(multi=True):
+        if name not in (*PARAMS, "cursor"):
+            continue
+        value = clean_value(name, raw) if name != "cursor" else raw.strip()
+        if not value or value in state.getlist(name):
+            continue
+        if name not in REPEATED and name in state:
+            continue
+        if name == "colour" and len(state.getlist("colour")) >= MAX_COLOURS:
+            continue
+        state.add(name, value)
+    return state
+
+
+def url_with(state: MultiDict[str, str], **changes: Any) -> str:
+    """Return the URL of `state` changed: a value sets, None drops, ('+'|'-', v) toggles."""
+    new: MultiDict[str, str] = MultiDict(state)
+    new.poplist("cursor")
+    for name, change in changes.items():
+        if isinstance(change, tuple):
+            op, value = change
+            values = [v for v in new.poplist(name) if v != value]
+            new.setlist(name, [*values, value] if op == "+" else values)
+        elif change is None:
+            new.poplist(name)
+        else:
+            new.setlist(name, [str(change)])
+    return url_for("search.results", **new.to_dict(flat=False))
+
+
+def highlighted(text: str) -> Markup:
+    """Return API highlight HTML made safe: only <mark> tags survive, all else is escaped."""
+    parts = MARK.split(text or "")
+    return Markup("".join(p if MARK.fullmatch(p) else str(escape(html.unescape(p))) for p in parts))
+
+
+def api_params(state: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """Return the API's query parameters for a search state."""
+    limit = str(current_app.config["PAGE_SIZE"])
+    return [*state.items(multi=True), ("limit", limit)]
+
+
+@blueprint.get("/search")
+def results() -> ResponseReturnValue:
+    """Search the gallery from the URL's state: results, facets, colour and paging."""
+    state = search_state(request.args)
+    if list(state.items(multi=True)) != list(request.args.items(multi=True)):
+        return redirect(url_for("search.results", **state.to_dict(flat=False)), 302)
+    status, error = 200, None
+    try:
+        result = api().search(api_params(state))
+    except ApiRejected as rejected:
+        status, error = 400, rejected.message or "That search could not be run."
+        result = {"items": [], "total": 0, "facets": {}, "next_cursor": None}
+    directory = api().artist_directory()
+    names = {artist["slug"]: artist["display_name"] for artist in directory.values()}
+    names |= {hit["artist"]["slug"]: hit["artist"]["display_name"] for hit in result["items"]}
+    return page(
+        "search.html",
+        status=status,
+        error=error,
+        state=state,
+        result=result,
+        names=names,
+        sorts=SORTS,
+        swatches=SWATCHES,
+        url_with=url_with,
+        highlighted=highlighted,
+        filtered=any(name != "sort" and name != "cursor" for name in state),
+        canonical_url=public_url(request.full_path.rstrip("?")),
+    )
