@@ -1,0 +1,199 @@
+"""Admin pages: dead letters (inspect, replay, purge), reprocess, reindex and the audit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from heroku_artist.api import ApiError, api, path
+from heroku_artist.auth import login_required, token, wants_json
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+STATUSES = ("ready", "processing", "rejected", "failed", "awaiting_upload")
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Let admins in; everyone else gets the studio's 404 (admin pages do not exist for them)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if session.get("role") != "admin":
+            abort(404)
+        try:
+            return view(*args, **kwargs)
+        except ApiError as error:
+            if error.status == 403:
+                abort(403)
+            if error.status in (404, 405) and error.code in ("not_found", "method_not_allowed"):
+                if request.endpoint == "admin.message":
+                    abort(404)
+                return render_template("admin/unavailable.html"), 503
+            raise
+
+    return wrapper
+
+
+def call(method: str, api_path: str, body: dict[str, Any] | None = None) -> Any:
+    """Call the admin API as the signed-in admin."""
+    return api().call(method, api_path, token=token(), json=body)
+
+
+def replay_body(form: Any) -> dict[str, Any]:
+    """Return the replay request the form describes: the ticked ids, or the filters."""
+    ids = [i for i in form.getlist("ids") if i]
+    if ids:
+        return {"ids": ids}
+    body: dict[str, Any] = {}
+    for name in ("error_class", "artist"):
+        if form.get(name, "").strip():
+            body[name] = form[name].strip()
+    for name in ("older_than", "limit"):
+        raw = form.get(name, "").strip()
+        if raw.isdigit():
+            body[name] = int(raw)
+    return body
+
+
+def reprocess_body(form: Any) -> dict[str, Any]:
+    """Return the reprocess request the form describes."""
+    body: dict[str, Any] = {}
+    if form.get("artist", "").strip():
+        body["artist"] = form["artist"].strip()
+    if form.get("status") in STATUSES:
+        body["status"] = form["status"]
+    for flag in ("outdated", "missing_renditions"):
+        if form.get(flag) == "on":
+            body[flag] = True
+    return body
+
+
+@blueprint.get("/")
+@admin_required
+def index() -> str:
+    """Show the audit summary and the admin tools."""
+    return render_template("admin/index.html", audit=call("GET", "/admin/audit"))
+
+
+@blueprint.get("/dlq")
+@admin_required
+def dead_letters() -> str:
+    """List dead-lettered messages: error class, artist, age; filter and tick to replay."""
+    items = call("GET", "/admin/dlq")["items"]
+    error_class = request.args.get("error_class", "").strip()
+    artist = request.args.get("artist", "").strip()
+    shown = [
+        item
+        for item in items
+        if (not error_class or item.get("error_class") == error_class)
+        and (not artist or item.get("artist_id") == artist)
+    ]
+    classes = sorted({str(i.get("error_class")) for i in items if i.get("error_class")})
+    return render_template(
+        "admin/dlq.html",
+        items=shown,
+        total=len(items),
+        classes=classes,
+        error_class=error_class,
+        artist=artist,
+    )
+
+
+@blueprint.get("/dlq/<message_id>")
+@admin_required
+def message(message_id: str) -> str:
+    """Show one dead-lettered message with its body."""
+    item = call("GET", path("/admin/dlq/{}", message_id))
+    return render_template("admin/message.html", item=item)
+
+
+@blueprint.post("/dlq/replay")
+@admin_required
+def replay() -> Any:
+    """Preview a replay (dry run), then replay once the admin confirms."""
+    body = replay_body(request.form)
+    confirmed = request.form.get("confirm") == "yes"
+    answer = call("POST", "/admin/dlq/replay", {**body, "dry_run": not confirmed})
+    if not confirmed:
+        return render_template("admin/replay.html", body=body, answer=answer)
+    flash(f"Replayed {answer['count']} message(s) onto the queue.", "success")
+    return redirect(url_for("admin.dead_letters"))
+
+
+@blueprint.route("/dlq/purge", methods=["GET", "POST"])
+@admin_required
+def purge() -> Any:
+    """Ask for confirmation, then delete every dead-lettered message."""
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        count = len(call("GET", "/admin/dlq")["items"])
+        return render_template("admin/purge.html", count=count)
+    answer = call("POST", "/admin/dlq/purge", {"confirm": True})
+    flash(f"Purged {answer['purged']} message(s).", "success")
+    return redirect(url_for("admin.dead_letters"))
+
+
+@blueprint.route("/reprocess", methods=["GET", "POST"])
+@admin_required
+def reprocess() -> Any:
+    """Choose works to render again (by artist, status, outdated pipeline), preview, confirm."""
+    if request.method == "GET":
+        return render_template("admin/reprocess.html", body={}, answer=None, statuses=STATUSES)
+    body = reprocess_body(request.form)
+    confirmed = request.form.get("confirm") == "yes"
+    answer = call("POST", "/admin/reprocess", {**body, "dry_run": not confirmed})
+    if not confirmed:
+        return render_template("admin/reprocess.html", body=body, answer=answer, statuses=STATUSES)
+    flash(f"Sent {answer['count']} work(s) for processing again.", "success")
+    return redirect(url_for("admin.reprocess"))
+
+
+@blueprint.route("/reindex", methods=["GET", "POST"])
+@admin_required
+def reindex() -> Any:
+    """Rebuild the search index from the content store (the page shows progress meanwhile)."""
+    if request.method == "GET":
+        return render_template("admin/reindex.html")
+    answer = call("POST", "/admin/reindex")
+    if wants_json():
+        return jsonify(written=answer["written"])
+    flash(f"Search index rebuilt: {answer['written']} work(s) written.", "success")
+    return redirect(url_for("admin.reindex"))
+
+
+@blueprint.app_template_global()
+def age(seconds: Any) -> str:
+    """Return an age in seconds as a short human duration."""
+    try:
+        value = int(float(seconds))
+    except (TypeError, ValueError):
+        return "—"
+    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60)):
+        if value >= size:
+            return f"{value // size} {unit}"
+    return f"{value} s"
+
+
+@blueprint.app_template_global()
+def pretty(body: Any) -> str:
+    """Return a message body as indented JSON when it is JSON."""
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            return body
+    return json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,157 @@
+"""The studio's HTTP client of the backend API: timeouts, GET-only retries, one request id."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import requests
+from flask import Flask, current_app, g, has_app_context
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+log = logging.getLogger("heroku_artist.api")
+
+REQUEST_ID_HEADER = "X-Request-Id"
+
+
+class ApiError(Exception):
+    """The API answered with an error: its status, code and a message for people."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class ApiUnavailable(Exception):
+    """The API could not be reached, timed out or said it is busy (502/503/504)."""
+
+
+class Api(Protocol):
+    """What the studio asks of the backend API (the HTTP client, or a fake in tests)."""
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        json: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        """Send one request and return its decoded JSON body (None when empty)."""
+
+
+class HttpApi:
+    """The backend API over HTTP with a pooled session."""
+
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 10.0,
+        retries: int = 2,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.session = session or requests.Session()
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            backoff_factor=0.2,
+            status_forcelist=(502, 503, 504),
+            allowed_methods=frozenset({"GET"}),
+            raise_on_status=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        json: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any:
+        """Send one request and return its decoded JSON body (None when empty)."""
+        headers = {REQUEST_ID_HEADER: request_id(), "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        started = time.monotonic()
+        try:
+            response = self.session.request(
+                method,
+                self.base_url + path,
+                json=json,
+                params=params,
+                headers=headers,
+                timeout=(min(3.05, self.timeout), self.timeout),
+            )
+        except requests.RequestException as error:
+            log.warning(
+                "api %s %s failed: %s request_id=%s",
+                method,
+                path,
+                error,
+                headers[REQUEST_ID_HEADER],
+            )
+            raise ApiUnavailable(str(error)) from error
+        elapsed = (time.monotonic() - started) * 1000
+        log.info(
+            "api %s %s -> %d in %.0f ms request_id=%s",
+            method,
+            path,
+            response.status_code,
+            elapsed,
+            headers[REQUEST_ID_HEADER],
+        )
+        return decode(response)
+
+
+def decode(response: requests.Response) -> Any:
+    """Return the JSON body of a success, or raise ApiError / ApiUnavailable."""
+    if response.status_code in (502, 503, 504):
+        raise ApiUnavailable(f"the API answered {response.status_code}")
+    try:
+        body = response.json() if response.content else None
+    except ValueError:
+        body = None
+    if response.status_code >= 400:
+        error = body.get("error", {}) if isinstance(body, dict) else {}
+        raise ApiError(
+            response.status_code,
+            str(error.get("code", "error")),
+            str(error.get("message", "The request failed.")),
+        )
+    return body
+
+
+def request_id() -> str:
+    """Return the id of the request being served (or a fixed marker outside one)."""
+    return g.get("request_id", "studio") if has_app_context() else "studio"
+
+
+def path(template: str, *parts: str) -> str:
+    """Return an API path with each part URL-quoted (ids never escape their segment)."""
+    return template.format(*(quote(part, safe="") for part in parts))
+
+
+def init_app(app: Flask, client: Api | None = None) -> None:
+    """Attach the API client to `app` (the configured HTTP client unless one is given)."""
+    app.extensions["studio_api"] = client or HttpApi(
+        app.config["API_URL"],
+        timeout=float(app.config["API_TIMEOUT"]),
+        retries=int(app.config["API_RETRIES"]),
+    )
+
+
+def api() -> Api:
+    """Return the API client of the current app."""
+    return current_app.extensions["studio_api"]

@@ -1,0 +1,40 @@
+"""The studio's settings: defaults here, overridden by FLASK_* config vars (Heroku)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    # Where the studio's server reaches the backend API.
+    "API_URL": "http://127.0.0.1:8000",
+    # Where browsers reach the API (upload forms, CSP); empty: the same as API_URL.
+    "API_PUBLIC_URL": "",
+    # Extra origins browsers upload to (the S3 bucket's URL on AWS), comma-separated.
+    "UPLOAD_ORIGINS": "",
+    # Base URL of renditions whose entry has a key but no url; empty: {API_PUBLIC_URL}/media.
+    "MEDIA_URL": "",
+    # Seconds to wait for the API (connect and read), and retries of idempotent GETs.
+    "API_TIMEOUT": 10.0,
+    "API_RETRIES": 2,
+    # Failed log-ins allowed per address and e-mail (and 4x that per address) in the window.
+    "LOGIN_ATTEMPTS": 5,
+    "LOGIN_WINDOW_SECONDS": 300,
+    # Milliseconds between status polls of the upload page.
+    "POLL_INTERVAL_MS": 1500,
+    # Hops of reverse proxies in front of the app (Heroku's router is one).
+    "PROXY_FIX_HOPS": 1,
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "studio_session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+}
+
+
+def check(config: dict[str, Any]) -> None:
+    """Refuse to start without a secret key (sessions and CSRF tokens are signed with it)."""
+    if not config.get("SECRET_KEY"):
+        raise RuntimeError("set FLASK_SECRET_KEY: the studio signs sessions and forms with it")

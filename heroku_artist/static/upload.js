@@ -1,0 +1,263 @@
+/* The upload page: drop files, upload each straight to storage with progress, follow its status. */
+"use strict";
+
+(function () {
+  const root = document.getElementById("uploader");
+  if (!root) return;
+  const input = document.getElementById("files");
+  const zone = document.getElementById("dropzone");
+  const list = document.getElementById("upload-list");
+  const template = document.getElementById("card-template");
+  const announcer = document.getElementById("upload-announcer");
+  const types = root.dataset.types.split(" ");
+  const extensions = root.dataset.extensions.split(" ");
+  const pollMs = parseInt(root.dataset.pollMs, 10) || 1500;
+  let maxBytes = parseInt(root.dataset.maxBytes, 10) || 0;
+  const cards = new Map(); // artwork id -> card state
+  const TERMINAL = ["ready", "rejected", "failed", "deleted"];
+  const LABELS = {
+    checking: "Checking",
+    uploading: "Uploading",
+    processing: "Processing",
+    ready: "Ready",
+    rejected: "Rejected",
+    failed: "Failed",
+    deleted: "Deleted",
+  };
+  let pollTimer = null;
+
+
+  function urlFor(name, id) {
+    return root.dataset[name].replace("__id__", encodeURIComponent(id));
+  }
+
+  function announce(text) {
+    announcer.textContent = text;
+  }
+
+  function extensionOf(name) {
+    const dot = name.lastIndexOf(".");
+    return dot >= 0 ? name.slice(dot).toLowerCase() : "";
+  }
+
+  function megabytes(bytes) {
+    return (bytes / 1000000).toFixed(bytes >= 10000000 ? 0 : 1) + " MB";
+  }
+
+  /** Return why a file cannot be uploaded, or null when it can. */
+  function refusal(file) {
+    const typeKnown = types.indexOf(file.type) >= 0;
+    const untyped = file.type === "" || file.type === "application/octet-stream";
+    if (!typeKnown && !(untyped && extensions.indexOf(extensionOf(file.name)) >= 0)) {
+      return "This is not a supported image type (JPEG, PNG, WebP, TIFF, GIF, HEIC/HEIF or AVIF).";
+    }
+    if (file.size === 0) return "This file is empty.";
+    if (maxBytes && file.size > maxBytes) {
+      return "This file is " + megabytes(file.size) + "; the largest upload is " + megabytes(maxBytes) + ".";
+    }
+    return null;
+  }
+
+  function makeCard(file) {
+    const node = template.content.firstElementChild.cloneNode(true);
+    node.querySelector(".card-title").textContent = file.name;
+    list.prepend(node);
+    const card = { node: node, file: file, id: null, state: "checking", sent: false };
+    node.querySelector(".card-retry").addEventListener("click", function () { retry(card); });
+    return card;
+  }
+
+  function show(card, state, detail, reason) {
+    card.state = state;
+    const node = card.node;
+    node.dataset.state = state;
+    const badge = node.querySelector(".badge");
+    badge.textContent = LABELS[state] || state;
+    badge.className = "badge badge-" + state;
+    node.querySelector(".card-detail").textContent = detail || "";
+    const reasonNode = node.querySelector(".card-reason");
+    reasonNode.textContent = reason || "";
+    const progress = node.querySelector("progress");
+    progress.hidden = state !== "uploading" && state !== "processing";
+    if (state === "processing") progress.removeAttribute("value");
+    node.querySelector(".card-retry").hidden = state !== "failed";
+    const link = node.querySelector(".card-link");
+    if (card.id && state !== "deleted") {
+      link.href = urlFor("workUrl", card.id);
+      link.hidden = false;
+    }
+  }
+
+  function showThumbnail(card, url, title) {
+    const holder = card.node.querySelector(".card-thumb");
+    if (!url || holder.querySelector("img")) return;
+    const img = document.createElement("img");
+    img.src = url;
+    img.alt = "Thumbnail of " + title;
+    img.width = 160;
+    img.height = 160;
+    holder.appendChild(img);
+    holder.removeAttribute("aria-hidden");
+  }
+
+  /** Post the signed form's fields, then the file, straight to storage with progress. */
+  function sendToStorage(card, form, contentType) {
+    return new Promise(function (resolve) {
+      const data = new FormData();
+      Object.keys(form.fields).forEach(function (name) { data.append(name, form.fields[name]); });
+      if (!("Content-Type" in form.fields) && !("content-type" in form.fields)) {
+        data.append("Content-Type", contentType);
+      }
+      data.append("file", card.file);
+      const xhr = new XMLHttpRequest();
+      const progress = card.node.querySelector("progress");
+      xhr.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) {
+          const percent = Math.round((event.loaded / event.total) * 100);
+          progress.value = percent;
+          card.node.querySelector(".card-detail").textContent = percent + "%";
+        }
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.status >= 200 && xhr.status < 300) {
+          resolve(null);
+          return;
+        }
+        let message = "Storage refused the file (" + xhr.status + ").";
+        try {
+          const body = JSON.parse(xhr.responseText);
+          if (body && body.error && body.error.message) message = "Storage refused the file: " + body.error.message + ".";
+        } catch (error) { /* S3 answers XML: keep the generic message */ }
+        resolve(message);
+      });
+      xhr.addEventListener("error", function () { resolve("The upload was interrupted. Check your connection and retry."); });
+      xhr.addEventListener("abort", function () { resolve("The upload was cancelled."); });
+      xhr.open("POST", form.url);
+      xhr.send(data);
+    });
+  }
+
+  async function upload(card, form, contentType) {
+    show(card, "uploading", "0%");
+    card.node.querySelector("progress").value = 0;
+    const problem = await sendToStorage(card, form, contentType);
+    if (problem) {
+      card.sent = false;
+      show(card, "failed", "", problem);
+      announce(card.file.name + ": upload failed.");
+      return;
+    }
+    card.sent = true;
+    show(card, "processing", "Making renditions…");
+    announce(card.file.name + " uploaded; processing.");
+    schedulePoll();
+  }
+
+  async function start(file) {
+    const card = makeCard(file);
+    const problem = refusal(file);
+    if (problem) {
+      show(card, "rejected", "", problem);
+      announce(file.name + " was not uploaded: " + problem);
+      return;
+    }
+    show(card, "uploading", "Preparing…");
+    const result = await Studio.send("POST", root.dataset.createUrl, { name: file.name, type: file.type, size: file.size });
+    if (!result.ok) {
+      const message = Studio.errorMessage(result, "The studio could not start this upload.");
+      const state = result.status === 413 || result.status === 415 ? "rejected" : "failed";
+      show(card, state, "", message);
+      announce(file.name + ": " + message);
+      return;
+    }
+    card.id = result.body.work.id;
+    card.contentType = result.body.content_type;
+    cards.set(card.id, card);
+    if (result.body.upload.max_bytes) maxBytes = result.body.upload.max_bytes;
+    await upload(card, result.body.upload, card.contentType);
+  }
+
+  async function retry(card) {
+    if (!card.id) {
+      card.node.remove();
+      start(card.file);
+      return;
+    }
+    if (card.sent) {
+      show(card, "processing", "Sending for processing again…");
+      const result = await Studio.send("POST", urlFor("reprocessUrl", card.id));
+      if (result.ok) {
+        schedulePoll();
+        return;
+      }
+      if (result.status !== 409) {
+        show(card, "failed", "", Studio.errorMessage(result, "Could not retry."));
+        return;
+      }
+    }
+    show(card, "uploading", "Preparing…");
+    const result = await Studio.send("POST", urlFor("reissueUrl", card.id), { name: card.file.name, type: card.file.type });
+    if (!result.ok) {
+      show(card, "failed", "", Studio.errorMessage(result, "Could not retry the upload."));
+      return;
+    }
+    await upload(card, result.body.upload, result.body.content_type);
+  }
+
+  function schedulePoll() {
+    if (pollTimer === null) pollTimer = window.setTimeout(poll, pollMs);
+  }
+
+  async function poll() {
+    pollTimer = null;
+    const waiting = [];
+    cards.forEach(function (card, id) { if (card.sent && card.state === "processing") waiting.push(id); });
+    if (!waiting.length) return;
+    const result = await Studio.send("GET", root.dataset.statusUrl + "?ids=" + waiting.map(encodeURIComponent).join(","));
+    if (result.ok) {
+      result.body.works.forEach(function (work) {
+        const card = cards.get(work.id);
+        if (!card || TERMINAL.indexOf(work.status) < 0) return;
+        if (work.status === "ready") {
+          const duplicate = work.possible_duplicate_of ? "Possible duplicate of another work." : "";
+          show(card, "ready", "Open it to add details and publish.", duplicate);
+          showThumbnail(card, work.thumbnail, work.title);
+        } else if (work.status === "rejected") {
+          show(card, "rejected", "", work.rejection_reason || "The image could not be used.");
+        } else if (work.status === "failed") {
+          show(card, "failed", "", work.rejection_reason || "Processing failed. Retry in a moment.");
+        } else {
+          show(card, "deleted", "");
+        }
+        announce(card.file.name + ": " + (LABELS[work.status] || work.status) + ".");
+      });
+    } else if (result.status === 401) {
+      announce("Your session has ended. Log in again to follow your uploads.");
+      return;
+    }
+    schedulePoll();
+  }
+
+  function take(files) {
+    Array.prototype.forEach.call(files, function (file) { start(file); });
+  }
+
+  input.addEventListener("change", function () {
+    take(input.files);
+    input.value = "";
+  });
+  ["dragenter", "dragover"].forEach(function (name) {
+    zone.addEventListener(name, function (event) {
+      event.preventDefault();
+      zone.classList.add("dropzone-active");
+    });
+  });
+  ["dragleave", "dragend"].forEach(function (name) {
+    zone.addEventListener(name, function () { zone.classList.remove("dropzone-active"); });
+  });
+  zone.addEventListener("drop", function (event) {
+    event.preventDefault();
+    zone.classList.remove("dropzone-active");
+    if (event.dataTransfer && event.dataTransfer.files.length) take(event.dataTransfer.files);
+  });
+})();

@@ -1,0 +1,164 @@
+"""The upload page and the small JSON endpoints its script calls (create, re-issue, poll)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from heroku_artist.api import ApiError, api, path
+from heroku_artist.auth import login_required, token
+from heroku_artist.present import card
+
+blueprint = Blueprint("upload", __name__)
+
+IMAGE_TYPES = (
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/tiff",
+    "image/gif",
+    "image/heic",
+    "image/heif",
+    "image/avif",
+)
+EXTENSIONS = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+    ".gif": "image/gif",
+    ".heic": "image/heic",
+    ".heif": "image/heif",
+    ".avif": "image/avif",
+}
+MAX_TITLE = 200
+MAX_POLLED = 50
+
+
+def json_error(status: int, code: str, message: str) -> tuple[Response, int]:
+    """Return the studio's JSON error body with `status`."""
+    return jsonify(error={"code": code, "message": message}), status
+
+
+def content_type_of(name: str, declared: str) -> str | None:
+    """Return the image type of a file from what the browser declared, else its extension."""
+    declared = declared.strip().lower()
+    if declared in IMAGE_TYPES:
+        return declared
+    if declared in ("", "application/octet-stream"):
+        return EXTENSIONS.get(PurePath(name).suffix.lower())
+    return None
+
+
+def title_from(name: str) -> str:
+    """Return a work title from a file name (its stem, or the name itself)."""
+    stem = PurePath(name).stem.strip() or name.strip() or "Untitled"
+    return stem[:MAX_TITLE]
+
+
+def known_max_bytes() -> int | None:
+    """Return the largest upload the API last allowed, once a form has told us."""
+    return current_app.extensions.get("studio_max_bytes")
+
+
+def issue(artwork_id: str, content_type: str) -> dict[str, Any]:
+    """Ask the API for a signed upload form for one work and remember its size limit."""
+    form = api().call(
+        "POST",
+        path("/me/artworks/{}/upload", artwork_id),
+        token=token(),
+        json={"content_type": content_type},
+    )
+    current_app.extensions["studio_max_bytes"] = int(form["max_bytes"])
+    return dict(form)
+
+
+@blueprint.get("/upload")
+@login_required
+def index() -> str:
+    """Show the drop zone."""
+    accept = ",".join((*IMAGE_TYPES, *EXTENSIONS))
+    return render_template(
+        "upload/index.html",
+        accept=accept,
+        types=" ".join(IMAGE_TYPES),
+        extensions=" ".join(EXTENSIONS),
+        max_bytes=known_max_bytes() or "",
+        poll_ms=current_app.config["POLL_INTERVAL_MS"],
+    )
+
+
+@blueprint.post("/studio/works")
+@login_required
+def create() -> tuple[Response, int]:
+    """Create a work for one dropped file and return the form to upload it straight to storage."""
+    body = request.get_json(silent=True) or {}
+    name, size = str(body.get("name", "")), body.get("size")
+    content_type = content_type_of(name, str(body.get("type", "")))
+    if content_type is None:
+        return json_error(
+            415, "unsupported_type", "Only JPEG, PNG, WebP, TIFF, GIF, HEIC and AVIF images."
+        )
+    limit = known_max_bytes()
+    if isinstance(size, int) and limit and size > limit:
+        return json_error(413, "too_large", f"This file is larger than {limit:,} bytes.")
+    work = api().call("POST", "/me/artworks", token=token(), json={"title": title_from(name)})
+    try:
+        form = issue(work["id"], content_type)
+    except ApiError:
+        api().call("DELETE", path("/me/artworks/{}", work["id"]), token=token())
+        raise
+    if isinstance(size, int) and size > form["max_bytes"]:
+        api().call("DELETE", path("/me/artworks/{}", work["id"]), token=token())
+        return json_error(
+            413, "too_large", f"This file is larger than {form['max_bytes']:,} bytes."
+        )
+    return jsonify(work=card(work), upload=form, content_type=content_type), 201
+
+
+@blueprint.post("/studio/works/<artwork_id>/upload")
+@login_required
+def reissue(artwork_id: str) -> Response | tuple[Response, int]:
+    """Return a fresh upload form for a work whose upload failed."""
+    body = request.get_json(silent=True) or {}
+    content_type = content_type_of(str(body.get("name", "")), str(body.get("type", "")))
+    if content_type is None:
+        return json_error(415, "unsupported_type", "This file type cannot be uploaded.")
+    return jsonify(upload=issue(artwork_id, content_type), content_type=content_type)
+
+
+@blueprint.post("/studio/works/<artwork_id>/reprocess")
+@login_required
+def reprocess(artwork_id: str) -> Response:
+    """Send a failed work through the pipeline again."""
+    work = api().call("POST", path("/me/artworks/{}/reprocess", artwork_id), token=token())
+    return jsonify(work=card(work))
+
+
+@blueprint.get("/studio/works/status")
+@login_required
+def status() -> Response:
+    """Return the live status of the works the upload page shows."""
+    wanted = [i for i in request.args.get("ids", "").split(",") if i][:MAX_POLLED]
+    found: dict[str, dict[str, Any]] = {}
+    if wanted:
+        page = api().call("GET", "/me/artworks", token=token(), params={"limit": 100})
+        found = {w["id"]: w for w in page["items"] if w["id"] in wanted}
+    cards = []
+    for artwork_id in wanted:
+        work = found.get(artwork_id)
+        if work is None:
+            try:
+                work = api().call("GET", path("/me/artworks/{}", artwork_id), token=token())
+            except ApiError as error:
+                if error.status != 404:
+                    raise
+                cards.append({"id": artwork_id, "status": "deleted", "status_label": "Deleted"})
+                continue
+        cards.append(card(work))
+    return jsonify(works=cards)

@@ -1,0 +1,227 @@
+"""My works: the filtered list, and one work's page to edit, frame, publish or delete it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from heroku_artist.api import ApiError, api, path
+from heroku_artist.auth import login_required, token, wants_json
+from heroku_artist.present import STATUS_LABELS
+
+blueprint = Blueprint("works", __name__)
+
+FIELDS = ("title", "description", "tags", "medium", "year", "physical_size")
+STATUS_FILTERS = ("ready", "processing", "awaiting_upload", "rejected", "failed")
+VISIBILITY_FILTERS = ("published", "draft")
+PAGE_SIZE = 48
+API_PAGE = 100
+MAX_API_PAGES = 10
+
+
+def fetch(artwork_id: str) -> dict[str, Any]:
+    """Return one of the artist's works (the studio's 404 for anyone else's)."""
+    try:
+        return dict(api().call("GET", path("/me/artworks/{}", artwork_id), token=token()))
+    except ApiError as error:
+        if error.status == 404:
+            abort(404)
+        raise
+
+
+def matches(work: dict[str, Any], status: str, visibility: str) -> bool:
+    """Return whether a work passes the list's filters."""
+    if status and work.get("status") != status:
+        return False
+    return not visibility or work.get("visibility") == visibility
+
+
+def collect(status: str, visibility: str, cursor: str | None) -> tuple[list[Any], str | None]:
+    """Return up to a page of matching works, reading API pages until it is full."""
+    found: list[Any] = []
+    for _ in range(MAX_API_PAGES):
+        params: dict[str, Any] = {"limit": API_PAGE}
+        if cursor:
+            params["cursor"] = cursor
+        page = api().call("GET", "/me/artworks", token=token(), params=params)
+        found.extend(w for w in page["items"] if matches(w, status, visibility))
+        cursor = page.get("next_cursor")
+        if cursor is None or len(found) >= PAGE_SIZE:
+            break
+    return found, cursor
+
+
+@blueprint.get("/works")
+@login_required
+def index() -> str:
+    """List the artist's works with their status, filtered by status and visibility."""
+    status = request.args.get("status", "")
+    visibility = request.args.get("visibility", "")
+    status = status if status in STATUS_FILTERS else ""
+    visibility = visibility if visibility in VISIBILITY_FILTERS else ""
+    works, next_cursor = collect(status, visibility, request.args.get("cursor") or None)
+    return render_template(
+        "works/index.html",
+        works=works,
+        next_cursor=next_cursor,
+        status=status,
+        visibility=visibility,
+        statuses=[(s, STATUS_LABELS[s]) for s in STATUS_FILTERS],
+    )
+
+
+def form_fields() -> dict[str, Any]:
+    """Return the edit form's fields as the API expects them."""
+    fields: dict[str, Any] = {name: request.form.get(name, "").strip() for name in FIELDS}
+    fields["tags"] = [t.strip() for t in fields["tags"].split(",") if t.strip()]
+    year = fields["year"]
+    fields["year"] = int(year) if year.isdigit() else (year or None)
+    return fields
+
+
+def version_field() -> int | None:
+    """Return the version the form was made from."""
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@blueprint.get("/works/<artwork_id>")
+@login_required
+def detail(artwork_id: str) -> str:
+    """Show one work: its facts, the edit form, the focal point and the actions."""
+    work = fetch(artwork_id)
+    duplicate = None
+    if work.get("possible_duplicate_of"):
+        duplicate = other_work(work["possible_duplicate_of"])
+    return render_template("works/detail.html", work=work, duplicate=duplicate, error=None)
+
+
+def other_work(artwork_id: str) -> dict[str, Any]:
+    """Return the work a duplicate flag names (just its id if it is gone)."""
+    try:
+        return dict(api().call("GET", path("/me/artworks/{}", artwork_id), token=token()))
+    except ApiError:
+        return {"id": artwork_id, "title": artwork_id}
+
+
+@blueprint.post("/works/<artwork_id>")
+@login_required
+def edit(artwork_id: str) -> Any:
+    """Save the work's title, description, tags, medium, year and size."""
+    fields = form_fields()
+    try:
+        api().call(
+            "PATCH",
+            path("/me/artworks/{}", artwork_id),
+            token=token(),
+            json={**fields, "version": version_field()},
+        )
+    except ApiError as error:
+        if error.status == 404:
+            abort(404)
+        if error.status not in (409, 422):
+            raise
+        work = fetch(artwork_id)
+        if error.status == 409:
+            message = "This work changed since you opened it. Check the form and save again."
+        else:
+            message = error.message
+        work.update({name: fields[name] for name in FIELDS})
+        page = render_template("works/detail.html", work=work, duplicate=None, error=message)
+        return page, error.status
+    flash("Saved.", "success")
+    return redirect(url_for("works.detail", artwork_id=artwork_id))
+
+
+@blueprint.post("/works/<artwork_id>/focal-point")
+@login_required
+def focal_point(artwork_id: str) -> Any:
+    """Set (or clear) the point the square thumbnail is cropped around."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    body = body or {}
+    if body.get("clear"):
+        point = None
+    else:
+        try:
+            point = [round(float(body["x"]), 4), round(float(body["y"]), 4)]
+        except (KeyError, TypeError, ValueError):
+            return answer_error(artwork_id, 422, "Choose a point on the image.")
+    try:
+        work = api().call(
+            "PUT",
+            path("/me/artworks/{}/focal-point", artwork_id),
+            token=token(),
+            json={"focal_point": point},
+        )
+    except ApiError as error:
+        if error.status == 404:
+            abort(404)
+        if error.status not in (409, 422):
+            raise
+        return answer_error(artwork_id, error.status, error.message)
+    if wants_json():
+        return jsonify(focal_point=work.get("focal_point"), version=work.get("version"))
+    flash("Focal point saved; the thumbnail is re-cropped on the next render.", "success")
+    return redirect(url_for("works.detail", artwork_id=artwork_id))
+
+
+def answer_error(artwork_id: str, status: int, message: str) -> Any:
+    """Answer a refused action as JSON for scripts, or as a flash on the work's page."""
+    if wants_json():
+        return jsonify(error={"code": "refused", "message": message}), status
+    flash(message, "error")
+    return redirect(url_for("works.detail", artwork_id=artwork_id))
+
+
+@blueprint.post("/works/<artwork_id>/<any(publish, unpublish):action>")
+@login_required
+def visibility(artwork_id: str, action: str) -> Response:
+    """Publish or unpublish the work."""
+    try:
+        api().call("POST", path("/me/artworks/{}/" + action, artwork_id), token=token())
+    except ApiError as error:
+        if error.status == 404:
+            abort(404)
+        if error.status not in (409, 422):
+            raise
+        flash(error.message, "error")
+    else:
+        done = "Published: visitors see it once it is ready." if action == "publish" else None
+        flash(done or "Unpublished: it is a draft again.", "success")
+    return redirect(url_for("works.detail", artwork_id=artwork_id))
+
+
+@blueprint.post("/works/<artwork_id>/reprocess")
+@login_required
+def reprocess(artwork_id: str) -> Response:
+    """Send the work through the pipeline again."""
+    try:
+        api().call("POST", path("/me/artworks/{}/reprocess", artwork_id), token=token())
+    except ApiError as error:
+        if error.status == 404:
+            abort(404)
+        if error.status not in (409, 422):
+            raise
+        flash(error.message, "error")
+    else:
+        flash("Sent for processing again.", "success")
+    return redirect(url_for("works.detail", artwork_id=artwork_id))
+
+
+@blueprint.route("/works/<artwork_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(artwork_id: str) -> Any:
+    """Ask for confirmation, then delete the work and its files."""
+    work = fetch(artwork_id)
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("works/delete.html", work=work)
+    try:
+        api().call("DELETE", path("/me/artworks/{}", artwork_id), token=token())
+    except ApiError as error:
+        if error.status == 404:
+            abort(404)
+        raise
+    flash(f"“{work['title']}” was deleted.", "success")
+    return redirect(url_for("works.index"))
