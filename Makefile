@@ -13,8 +13,8 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv/ and install the project (.venv/bin/copper)
 
-run: setup ## serve the backend API on the embedded backend (data in ./var/)
-	$(VENV)/bin/copper api
+run: setup ## the whole gallery on the embedded backend, seeded with demo works (data in ./var/)
+	$(VENV)/bin/copper dev --seed
 
 browser: ## Debian's Chromium for the browser tests (apt, as root or with sudo)
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, g, request
 from content.api import blueprint as content_blueprint
 from copper.bootstrap import Services, build_services
 from copper.http import install_error_handlers
+from ingest.api import blueprint as admin_blueprint
 from search.api import blueprint as search_blueprint
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -20,7 +21,7 @@ CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 CORS_HEADERS = "Authorization, Content-Type, X-Request-Id"
 
 
-PARTS = ("content", "search")
+PARTS = ("content", "search", "admin")
 
 
 def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS) -> Flask:
@@ -38,6 +39,8 @@ def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS)
             app.register_blueprint(blueprint)
     if "search" in parts:
         app.register_blueprint(search_blueprint)
+    if "admin" in parts:
+        app.register_blueprint(admin_blueprint)
     install_error_handlers(app)
     app.before_request(assign_request_id)
     app.after_request(add_response_headers)

@@ -20,6 +20,7 @@ from content.repository import ContentRepository
 from content.uploads import UploadService
 from copper.settings import ServiceSettings
 from ingest.consumer import Consumer
+from ingest.maintenance import Maintenance
 from ingest.messages import reprocess_body
 from ingest.service import Processor
 from messaging.queue import FailureLog, MessageQueue
@@ -65,6 +66,10 @@ class Services:
     def consumer(self, pipeline: PipelineSettings | None = None) -> Consumer:
         """Return the queue consumer that drives the processor."""
         return Consumer(self.processor(pipeline), self.failures, self.queue.max_receive_count)
+
+    def maintenance(self) -> Maintenance:
+        """Return the dead-letter, reprocess and audit tools."""
+        return Maintenance(self.queue, self.failures, self.repository, self.blobs)
 
     def enqueue_reprocess(self, artwork: Artwork) -> None:
         """Queue a request to render a work again."""

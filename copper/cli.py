@@ -131,5 +131,16 @@ def format_value(value: object) -> str:
     return str(value)
 
 
+def register_commands() -> None:
+    """Add the event-flow commands and `copper dev` to the group."""
+    from copper.dev import dev
+    from copper.flow_commands import COMMANDS
+
+    for command in (*COMMANDS, dev):
+        main.add_command(command)
+
+
+register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -18,6 +18,7 @@ from content.repository import (
     StoreUnavailable,
     VersionConflict,
 )
+from messaging.queue import QueueUnavailable
 from search.errors import InvalidQuery, SearchUnavailable
 from storage.blobstore import StorageUnavailable, UploadRefused
 
@@ -69,6 +70,7 @@ DOMAIN_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (UploadRefused, 422, "upload_refused"),
     (StorageUnavailable, 503, "unavailable"),
     (SearchUnavailable, 503, "unavailable"),
+    (QueueUnavailable, 503, "unavailable"),
 )
 MESSAGES = {
     NotFound: "Not found.",
@@ -76,6 +78,7 @@ MESSAGES = {
     StoreUnavailable: "The service is busy; please retry shortly.",
     SearchUnavailable: "Search is busy; please retry shortly.",
     StorageUnavailable: "Storage is busy; please retry shortly.",
+    QueueUnavailable: "The processing queue is busy; please retry shortly.",
 }
 
 

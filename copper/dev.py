@@ -1,0 +1,131 @@
+"""`copper dev`: the whole gallery on one machine, on the embedded backend under ./var/.
+
+The backend API (with the local upload endpoint and the media files), worker processes
+that feed the local queue to the processing handler, and the two web apps when present:
+the visitor gallery and the artist studio, each on its own port as on Heroku.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from werkzeug.serving import make_server
+
+WEB_APPS = (("heroku_web", "gallery"), ("heroku_artist", "studio"))
+
+
+def configure(host: str, port: int, web_port: int, studio_port: int) -> dict[str, str]:
+    """Set the environment every part reads (unless the operator set it); return the URLs."""
+    api = f"http://{host}:{port}"
+    urls = {
+        "api": api,
+        "gallery": f"http://{host}:{web_port}",
+        "studio": f"http://{host}:{studio_port}",
+    }
+    os.environ.setdefault("COPPER_PUBLIC_API_URL", api)
+    os.environ.setdefault("COPPER_MEDIA_BASE_URL", f"{api}/media")
+    os.environ.setdefault("COPPER_CORS_ORIGINS", f"{urls['gallery']},{urls['studio']}")
+    return urls
+
+
+@contextmanager
+def worker_processes(count: int) -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Run `count` `copper worker` processes; stop them on exit."""
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "copper.cli", "worker"]) for _ in range(count)
+    ]
+    try:
+        yield processes
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def start_web_app(module: str, host: str, port: int, urls: dict[str, str], data_dir: Path) -> bool:
+    """Serve one Heroku app in a thread, configured as on Heroku; False if it is absent."""
+    try:
+        package = importlib.import_module(module)
+    except ModuleNotFoundError:
+        return False
+    os.environ.setdefault("FLASK_API_URL", urls["api"])
+    os.environ.setdefault("FLASK_MEDIA_BASE_URL", f"{urls['api']}/media")
+    from copper.bootstrap import local_secret
+
+    os.environ.setdefault("FLASK_SECRET_KEY", local_secret(data_dir / "web"))
+    os.environ.setdefault("FLASK_SESSION_COOKIE_SECURE", "false")
+    os.environ["FLASK_PUBLIC_URL"] = f"http://{host}:{port}"
+    app = package.create_app()
+    server = make_server(host, port, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return True
+
+
+def seed_when_empty(found: Any, api_url: str) -> None:
+    """Load the demo data in the background if the gallery has no artists yet."""
+    from copper.flow_commands import ensure_admin, wait_for_api
+    from copper.seed import seed
+
+    if found.repository.list_artists(limit=1).items:
+        click.echo("copper dev: data present; not seeding", err=True)
+        return
+
+    def run() -> None:
+        wait_for_api(api_url)
+        ensure_admin(found)
+        ids = seed(api_url, Path(found.settings.data_dir), progress=lambda line: None)
+        click.echo(
+            f"copper dev: seeded {len(ids)} works; logins in "
+            f"{found.settings.data_dir}/seed-accounts.json",
+            err=True,
+        )
+
+    threading.Thread(target=run, daemon=True).start()
+
+
+@click.command("dev")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--web-port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+@click.option("--studio-port", type=click.IntRange(1, 65535), default=8002, show_default=True)
+@click.option("--workers", type=click.IntRange(0, 16), default=2, show_default=True)
+@click.option("--seed", "with_seed", is_flag=True, help="Load demo data if the gallery is empty.")
+def dev(
+    host: str, port: int, web_port: int, studio_port: int, workers: int, with_seed: bool
+) -> None:
+    """Run the API, the workers and the web apps on the embedded backend (data in ./var/)."""
+    from copper.api import create_app
+    from copper.flow_commands import services
+
+    urls = configure(host, port, web_port, studio_port)
+    found = services()
+    if found.settings.backend != "local":
+        raise click.UsageError("copper dev runs the embedded backend (COPPER_BACKEND=local)")
+    data_dir = Path(found.settings.data_dir)
+    server = make_server(host, port, create_app(found), threaded=True)
+    click.echo(f"copper dev: API on {urls['api']} (data in {data_dir}/)", err=True)
+    for (module, name), web in zip(WEB_APPS, (web_port, studio_port), strict=True):
+        if start_web_app(module, host, web, urls, data_dir):
+            click.echo(f"copper dev: {name} on {urls[name]}", err=True)
+    with worker_processes(workers):
+        click.echo(f"copper dev: {workers} workers polling {data_dir}/queue.db", err=True)
+        if with_seed:
+            seed_when_empty(found, urls["api"])
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            click.echo("copper dev: stopping", err=True)

@@ -1,0 +1,302 @@
+"""Admin operations on the event flow: dead letters, reprocessing and the audit.
+
+The same use cases serve `copper dlq|reprocess|audit` and the admin API, on both backends.
+Replaying the whole dead-letter queue uses the queue's bulk move (SQS StartMessageMoveTask);
+a selective replay moves each chosen message back (send, then delete), at most `rate` per
+second. The audit checks the invariant of the flow: every original in the uploads store
+ends ready, rejected or deleted, or has its message in the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from content.model import Artwork, Status
+from content.repository import ContentRepository, NotFound, VersionConflict
+from ingest.messages import (
+    MalformedMessage,
+    ObjectEvent,
+    ReprocessRequest,
+    parse_body,
+    reprocess_body,
+)
+from messaging.queue import DeadLetter, FailureLog, MessageQueue, MoveTask
+from pipeline.settings import PIPELINE_VERSION
+from storage.blobstore import BlobStore
+
+ORIGINALS_PREFIX = "originals/"
+SETTLED = frozenset({Status.READY, Status.REJECTED, Status.DELETED})
+REPROCESSABLE = frozenset({Status.READY, Status.REJECTED, Status.FAILED, Status.PROCESSING})
+
+
+@dataclass(frozen=True)
+class DeadLetterView:
+    """A dead letter as an admin sees it: when, how often, why, and whose."""
+
+    id: str
+    sent_at: float
+    age_seconds: int
+    receive_count: int
+    error_class: str | None
+    error_message: str | None
+    artist_id: str | None
+    artwork_id: str | None
+    key: str | None
+    body: str
+
+    def summary(self) -> dict[str, Any]:
+        """Return the view without the body, as JSON-ready data."""
+        data = asdict(self)
+        del data["body"]
+        return data
+
+
+@dataclass(frozen=True)
+class DeadLetterFilter:
+    """Which dead letters an operation applies to; empty fields match everything."""
+
+    ids: tuple[str, ...] = ()
+    error_class: str | None = None
+    artist_id: str | None = None
+    older_than: float | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        """Return whether the filter matches every dead letter."""
+        return not (self.ids or self.error_class or self.artist_id or self.older_than)
+
+    def matches(self, letter: DeadLetterView) -> bool:
+        """Return whether a dead letter passes every given condition."""
+        return (
+            (not self.ids or letter.id in self.ids)
+            and (self.error_class is None or letter.error_class == self.error_class)
+            and (self.artist_id is None or letter.artist_id == self.artist_id)
+            and (self.older_than is None or letter.age_seconds >= self.older_than)
+        )
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """What a replay moved (or, in a dry run, would move)."""
+
+    dry_run: bool
+    messages: tuple[DeadLetterView, ...]
+    task: MoveTask | None = None
+
+
+@dataclass(frozen=True)
+class ReprocessFilter:
+    """Which works to render again."""
+
+    artist_id: str | None = None
+    status: Status | None = None
+    outdated: bool = False
+    missing_renditions: bool = False
+
+    def matches(self, artwork: Artwork, current_version: str) -> bool:
+        """Return whether a work is chosen (only uploaded works can be rendered again)."""
+        if artwork.original is None or artwork.status not in REPROCESSABLE:
+            return False
+        if self.artist_id is not None and artwork.artist_id != self.artist_id:
+            return False
+        if self.status is not None and artwork.status is not self.status:
+            return False
+        if self.outdated and (artwork.pipeline_version or "") >= current_version:
+            return False
+        return not (self.missing_renditions and artwork.renditions)
+
+
+@dataclass
+class AuditReport:
+    """Where every original stands."""
+
+    counts: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(
+            ("ready", "rejected", "deleted", "dead_letter", "pending"), 0
+        )
+    )
+    unaccounted: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Return whether every original is accounted for."""
+        return not self.unaccounted
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready data."""
+        return {"ok": self.ok, "counts": self.counts, "unaccounted": self.unaccounted}
+
+
+def _refs(body: str) -> tuple[str | None, str | None, str | None]:
+    """Return the (artist, artwork, key) a message body names, if it can be read."""
+    try:
+        requests = parse_body(body)
+    except MalformedMessage:
+        return None, None, None
+    for request in requests:
+        if isinstance(request, ObjectEvent) and request.original:
+            return request.original.artist_id, request.original.artwork_id, request.key
+        if isinstance(request, ReprocessRequest):
+            return request.artist_id, request.artwork_id, None
+    return None, None, None
+
+
+@dataclass
+class Maintenance:
+    """Dead-letter tools, reprocessing and the audit over the live stores."""
+
+    queue: MessageQueue
+    failures: FailureLog
+    repository: ContentRepository
+    uploads: BlobStore
+    pipeline_version: str = PIPELINE_VERSION
+    clock: Callable[[], float] = time.time
+    sleep: Callable[[float], None] = time.sleep
+
+    # dead letters
+
+    def dead_letters(self, chosen: DeadLetterFilter | None = None) -> list[DeadLetterView]:
+        """Return the dead letters that pass the filter, oldest first."""
+        letters = self.queue.dead_letters()
+        failures = self.failures.get([letter.id for letter in letters])
+        views = [self._view(letter, failures.get(letter.id)) for letter in letters]
+        return [view for view in views if chosen is None or chosen.matches(view)]
+
+    def dead_letter(self, message_id: str) -> DeadLetterView:
+        """Return one dead letter, or raise NotFound."""
+        found = self.dead_letters(DeadLetterFilter(ids=(message_id,)))
+        if not found:
+            raise NotFound(f"no dead letter {message_id}")
+        return found[0]
+
+    def replay(
+        self,
+        chosen: DeadLetterFilter,
+        *,
+        dry_run: bool = False,
+        rate: float | None = None,
+        limit: int | None = None,
+        progress: Callable[[DeadLetterView], None] | None = None,
+    ) -> ReplayResult:
+        """Move dead letters back to the queue: all at once, or the chosen ones at `rate`/s."""
+        letters = self.dead_letters(chosen)[:limit]
+        if dry_run or not letters:
+            return ReplayResult(dry_run, tuple(letters))
+        if chosen.is_everything and limit is None and rate is None:
+            return ReplayResult(False, tuple(letters), self.queue.redrive_all())
+        moved = []
+        for number, letter in enumerate(letters):
+            if rate and number:
+                self.sleep(1 / rate)
+            if self.queue.redrive([letter.id]):
+                moved.append(letter)
+                if progress is not None:
+                    progress(letter)
+        return ReplayResult(False, tuple(moved))
+
+    def purge(self) -> int:
+        """Delete every dead letter and its recorded failure; return how many there were."""
+        ids = [letter.id for letter in self.queue.dead_letters()]
+        purged = self.queue.purge_dead_letters()
+        self.failures.forget(ids)
+        return purged
+
+    def _view(self, letter: DeadLetter, failure: Any) -> DeadLetterView:
+        """Return the admin's view of a dead letter."""
+        artist_id, artwork_id, key = _refs(letter.body)
+        return DeadLetterView(
+            id=letter.id,
+            sent_at=letter.sent_at,
+            age_seconds=max(0, int(self.clock() - letter.sent_at)),
+            receive_count=letter.receive_count,
+            error_class=failure.error_class if failure else None,
+            error_message=failure.error_message if failure else None,
+            artist_id=artist_id,
+            artwork_id=artwork_id,
+            key=key,
+            body=letter.body,
+        )
+
+    # reprocessing
+
+    def reprocess(self, chosen: ReprocessFilter, *, dry_run: bool = False) -> list[str]:
+        """Queue the chosen works for rendering again; return their ids."""
+        works = [
+            artwork
+            for artwork in self.repository.iter_artworks()
+            if chosen.matches(artwork, self.pipeline_version)
+        ]
+        if dry_run:
+            return [artwork.id for artwork in works]
+        queued = []
+        for artwork in works:
+            if self._mark_processing(artwork):
+                self.queue.send(
+                    reprocess_body(artwork.artist_id, artwork.id, f"admin-{int(self.clock())}")
+                )
+                queued.append(artwork.id)
+        return queued
+
+    def _mark_processing(self, artwork: Artwork) -> bool:
+        """Set the work to processing (unless it changed meanwhile); return whether it was."""
+        try:
+            self.repository.save_artwork(
+                replace(artwork, status=Status.PROCESSING, rejection_reason=None),
+                artwork.version,
+            )
+        except (VersionConflict, NotFound):
+            return False
+        return True
+
+    # audit
+
+    def audit(self) -> AuditReport:
+        """Check that every original is ready, rejected, deleted or dead-lettered."""
+        report = AuditReport()
+        letters = self.dead_letters()
+        dead_keys = {view.key for view in letters if view.key}
+        dead_works = {view.artwork_id for view in letters if view.artwork_id}
+        counts = self.queue.counts()
+        queue_busy = counts["visible"] + counts["in_flight"] > 0
+        for key in self._original_keys():
+            status = self._status_of(key)
+            if status in {s.value for s in SETTLED}:
+                report.counts[status] += 1
+            elif key in dead_keys or _artwork_of(key) in dead_works:
+                report.counts["dead_letter"] += 1
+            elif queue_busy:
+                report.counts["pending"] += 1
+            else:
+                report.unaccounted.append(
+                    {"key": key, "artwork_id": _artwork_of(key), "status": status}
+                )
+        return report
+
+    def _original_keys(self) -> Iterator[str]:
+        """Yield the keys of the originals in the uploads store."""
+        yield from self.uploads.list(ORIGINALS_PREFIX)
+
+    def _status_of(self, key: str) -> str:
+        """Return the status of the work an original belongs to ('orphan' if none)."""
+        artwork_id = _artwork_of(key)
+        if artwork_id is None:
+            return "orphan"
+        try:
+            return self.repository.get_artwork(artwork_id).status.value
+        except NotFound:
+            return "orphan"
+
+
+def _artwork_of(key: str) -> str | None:
+    """Return the artwork id in an original's key."""
+    parts = key.split("/")
+    return parts[2] if len(parts) == 4 and parts[0] == "originals" else None
+
+
+def to_json(items: Iterable[DeadLetterView]) -> str:
+    """Return dead letters as a JSON list of summaries."""
+    return json.dumps([item.summary() for item in items], indent=2)
