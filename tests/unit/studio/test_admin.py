@@ -1,0 +1,141 @@
+"""Admin pages: hidden from artists; dead letters, replay with a dry run, purge, reprocess."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.unit.studio.fake_api import FakeApi
+
+MESSAGES = [
+    {
+        "id": "m1",
+        "sent_at": "2026-01-01T00:00:00Z",
+        "age_seconds": 7300,
+        "receive_count": 5,
+        "error_class": "SearchUnavailable",
+        "error_message": "the index did not answer",
+        "artist_id": "artist-ada",
+        "artwork_id": "w001",
+        "key": "originals/artist-ada/w001/original",
+        "body": '{"Records": [{"s3": {"object": {"key": "originals/artist-ada/w001/original"}}}]}',
+    },
+    {
+        "id": "m2",
+        "sent_at": "2026-01-01T01:00:00Z",
+        "age_seconds": 90,
+        "receive_count": 5,
+        "error_class": "StoreUnavailable",
+        "error_message": "throttled",
+        "artist_id": "artist-bob",
+        "artwork_id": "w002",
+        "key": "originals/artist-bob/w002/original",
+        "body": "{}",
+    },
+]
+PAGES = ["/admin/", "/admin/dlq", "/admin/dlq/m1", "/admin/reprocess", "/admin/reindex"]
+
+
+@pytest.fixture
+def letters(fake: FakeApi) -> FakeApi:
+    """The fake with two dead-lettered messages."""
+    fake.dead_letters = [dict(m) for m in MESSAGES]
+    return fake
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_artists_never_see_an_admin_page(ada: FlaskClient, page: str) -> None:
+    response = ada.get(page)
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_artists_have_no_admin_link_and_admins_do(ada: FlaskClient, fake: FakeApi) -> None:
+    assert ">Admin<" not in ada.get("/works").get_data(as_text=True)
+    ada.post("/logout")
+    ada.post("/login", data={"email": "root@example.com", "password": "correct horse battery"})
+    assert ">Admin<" in ada.get("/works").get_data(as_text=True)
+
+
+def test_the_audit_summary_shows_the_counts(root: FlaskClient, letters: FakeApi) -> None:
+    page = root.get("/admin/").get_data(as_text=True)
+    assert "not accounted for" in page
+    assert "In the dead-letter queue" in page
+
+
+def test_the_dead_letter_list_shows_error_artist_and_age_and_filters(
+    root: FlaskClient, letters: FakeApi
+) -> None:
+    page = root.get("/admin/dlq").get_data(as_text=True)
+    assert "SearchUnavailable" in page and "artist-ada" in page and "2 h" in page
+    filtered = root.get("/admin/dlq?error_class=StoreUnavailable").get_data(as_text=True)
+    assert "artist-bob" in filtered and "artist-ada" not in filtered
+
+
+def test_a_message_can_be_inspected_with_its_body(root: FlaskClient, letters: FakeApi) -> None:
+    page = root.get("/admin/dlq/m1").get_data(as_text=True)
+    assert "the index did not answer" in page
+    assert "&#34;Records&#34;" in page or "&quot;Records&quot;" in page
+    assert root.get("/admin/dlq/missing").status_code == 404
+
+
+def test_a_replay_is_previewed_as_a_dry_run_before_anything_moves(
+    root: FlaskClient, letters: FakeApi
+) -> None:
+    preview = root.post("/admin/dlq/replay", data={"ids": ["m1"]})
+    assert "1 message(s) would go back onto the queue" in preview.get_data(as_text=True)
+    assert letters.last("POST", "/admin/dlq/replay").json == {"ids": ["m1"], "dry_run": True}
+    assert len(letters.dead_letters) == 2
+    done = root.post("/admin/dlq/replay", data={"ids": ["m1"], "confirm": "yes"})
+    assert done.location == "/admin/dlq"
+    assert letters.last("POST", "/admin/dlq/replay").json == {"ids": ["m1"], "dry_run": False}
+    assert [m["id"] for m in letters.dead_letters] == ["m2"]
+
+
+def test_a_replay_by_filter_sends_the_filters(root: FlaskClient, letters: FakeApi) -> None:
+    form = {"error_class": "StoreUnavailable", "artist": "", "older_than": "60"}
+    root.post("/admin/dlq/replay", data=form)
+    assert letters.last("POST", "/admin/dlq/replay").json == {
+        "error_class": "StoreUnavailable",
+        "older_than": 60,
+        "dry_run": True,
+    }
+
+
+def test_purging_needs_confirmation(root: FlaskClient, letters: FakeApi) -> None:
+    question = root.get("/admin/dlq/purge").get_data(as_text=True)
+    assert "Delete all 2 dead-lettered message(s)?" in question
+    root.post("/admin/dlq/purge")
+    assert len(letters.dead_letters) == 2
+    root.post("/admin/dlq/purge", data={"confirm": "yes"})
+    assert letters.dead_letters == []
+    assert letters.last("POST", "/admin/dlq/purge").json == {"confirm": True}
+
+
+def test_reprocess_previews_then_runs(root: FlaskClient, fake: FakeApi) -> None:
+    fake.add_work("token-artist-ada", "W", status="ready")
+    form = {"artist": "ada", "status": "ready", "outdated": "on"}
+    preview = root.post("/admin/reprocess", data=form).get_data(as_text=True)
+    assert "1 work(s) match" in preview
+    assert fake.last("POST", "/admin/reprocess").json == {
+        "artist": "ada",
+        "status": "ready",
+        "outdated": True,
+        "dry_run": True,
+    }
+    root.post("/admin/reprocess", data={**form, "confirm": "yes"})
+    assert fake.last("POST", "/admin/reprocess").json["dry_run"] is False
+
+
+def test_reindex_answers_scripts_with_the_count(root: FlaskClient, fake: FakeApi) -> None:
+    fake.add_work("token-artist-ada", "W")
+    answer = root.post("/admin/reindex", headers={"X-Requested-With": "XMLHttpRequest"})
+    assert answer.json == {"written": 1}
+    assert 'id="reindex-bar"' in root.get("/admin/reindex").get_data(as_text=True)
+
+
+def test_a_missing_admin_api_gets_a_clear_page(root: FlaskClient, fake: FakeApi) -> None:
+    fake.admin_api = False
+    response = root.get("/admin/dlq")
+    assert response.status_code == 503
+    assert "admin API is not available" in response.get_data(as_text=True)

@@ -1,0 +1,122 @@
+"""The upload page's endpoints: create a work with its signed form, re-issue, poll its status."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from tests.unit.studio.fake_api import FakeApi
+
+XHR = {"X-Requested-With": "XMLHttpRequest"}
+
+
+def test_the_upload_page_offers_a_labelled_drop_zone_and_live_region(ada: FlaskClient) -> None:
+    page = ada.get("/upload").get_data(as_text=True)
+    assert '<input type="file" id="files" name="files" multiple' in page
+    assert '<label for="files"' in page
+    assert 'aria-live="polite"' in page
+    assert "image/heic" in page and ".avif" in page
+    assert "/static/upload.js" in page
+
+
+def test_a_dropped_file_becomes_a_work_titled_after_it_with_a_signed_form(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    body = {"name": "Harbour at night.jpg", "type": "image/jpeg", "size": 2_000_000}
+    response = ada.post("/studio/works", json=body, headers=XHR)
+    assert response.status_code == 201
+    work, form = response.json["work"], response.json["upload"]
+    assert (work["title"], work["status"]) == ("Harbour at night", "awaiting_upload")
+    assert form["url"] == "http://api.test/uploads"
+    assert form["fields"]["Content-Type"] == "image/jpeg"
+    assert form["max_bytes"] == fake.max_bytes
+    assert [(c.method, c.path) for c in fake.calls[-2:]] == [
+        ("POST", "/me/artworks"),
+        ("POST", f"/me/artworks/{work['id']}/upload"),
+    ]
+    assert fake.last("POST", "/me/artworks/").json == {"content_type": "image/jpeg"}
+
+
+def test_a_heic_file_the_browser_cannot_type_is_typed_by_its_extension(
+    ada: FlaskClient,
+) -> None:
+    body = {"name": "phone.HEIC", "type": "", "size": 10}
+    response = ada.post("/studio/works", json=body, headers=XHR)
+    assert (response.status_code, response.json["content_type"]) == (201, "image/heic")
+
+
+def test_an_unsupported_file_is_refused_before_any_work_is_created(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    calls = len(fake.calls)
+    body = {"name": "notes.pdf", "type": "application/pdf", "size": 10}
+    response = ada.post("/studio/works", json=body, headers=XHR)
+    assert (response.status_code, response.json["error"]["code"]) == (415, "unsupported_type")
+    assert len(fake.calls) == calls
+
+
+def test_a_file_over_the_apis_limit_leaves_no_draft_behind(ada: FlaskClient, fake: FakeApi) -> None:
+    body = {"name": "huge.tif", "type": "image/tiff", "size": fake.max_bytes + 1}
+    first = ada.post("/studio/works", json=body, headers=XHR)
+    assert first.status_code == 413
+    assert fake.last("DELETE").path.startswith("/me/artworks/")
+    assert all(w["status"] == "deleted" for w in fake.works.values())
+    calls = len(fake.calls)
+    second = ada.post("/studio/works", json=body, headers=XHR)
+    assert second.status_code == 413
+    assert len(fake.calls) == calls, "once the limit is known it is checked before the API"
+    assert f'data-max-bytes="{fake.max_bytes}"' in ada.get("/upload").get_data(as_text=True)
+
+
+def test_a_form_the_api_refuses_removes_the_new_draft(ada: FlaskClient, fake: FakeApi) -> None:
+    body = {"name": "a.gif", "type": "image/gif", "size": 10}
+    response = ada.post("/studio/works", json=body, headers=XHR)
+    assert response.status_code == 422
+    assert response.json["error"]["code"] == "upload_refused"
+    assert all(w["status"] == "deleted" for w in fake.works.values())
+
+
+def test_the_status_endpoint_reports_each_card_with_thumbnail_or_reason(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    token = "token-artist-ada"
+    thumb = {"name": "thumb", "format": "jpeg", "width": 400, "height": 400, "key": "r/w/thumb.jpg"}
+    ready = fake.add_work(token, "Ready", status="ready", renditions=[thumb])
+    rejected = fake.add_work(
+        token, "Bad", status="rejected", rejection_reason="The file is damaged or truncated."
+    )
+    processing = fake.add_work(token, "Busy", status="processing")
+    other = fake.add_work("token-artist-bob", "Bob's", status="ready")
+    ids = ",".join(w["id"] for w in (ready, rejected, processing, other))
+    works = {
+        c["id"]: c for c in ada.get(f"/studio/works/status?ids={ids}", headers=XHR).json["works"]
+    }
+    assert works[ready["id"]]["thumbnail"] == "http://api.test/media/r/w/thumb.jpg"
+    assert works[rejected["id"]]["rejection_reason"] == "The file is damaged or truncated."
+    assert works[processing["id"]]["status"] == "processing"
+    assert works[other["id"]]["status"] == "deleted", "another artist's work is never shown"
+
+
+def test_a_rendition_url_from_the_api_wins_over_the_media_base(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    thumb = {"name": "thumb", "format": "jpeg", "key": "k", "url": "https://cdn.example/k"}
+    work = fake.add_work("token-artist-ada", "Ready", status="ready", renditions=[thumb])
+    answer = ada.get(f"/studio/works/status?ids={work['id']}", headers=XHR).json
+    assert answer["works"][0]["thumbnail"] == "https://cdn.example/k"
+
+
+def test_a_failed_upload_gets_a_fresh_form_and_a_failed_work_is_reprocessed(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    waiting = fake.add_work("token-artist-ada", "Waiting")
+    failed = fake.add_work("token-artist-ada", "Failed", status="failed")
+    again = ada.post(
+        f"/studio/works/{waiting['id']}/upload",
+        json={"name": "a.png", "type": "image/png"},
+        headers=XHR,
+    )
+    assert (again.status_code, again.json["content_type"]) == (200, "image/png")
+    retried = ada.post(f"/studio/works/{failed['id']}/reprocess", headers=XHR)
+    assert retried.json["work"]["status"] == "processing"
+    refused = ada.post(f"/studio/works/{waiting['id']}/reprocess", headers=XHR)
+    assert (refused.status_code, refused.json["error"]["code"]) == (409, "not_allowed")

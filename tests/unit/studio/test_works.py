@@ -1,0 +1,144 @@
+"""My works: the filtered list, a work's page, edits, focal point, publishing and deleting."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from tests.unit.studio.fake_api import FakeApi
+
+ADA = "token-artist-ada"
+FACTS = {
+    "width": 6000,
+    "height": 4000,
+    "orientation": "landscape",
+    "fidelity": {
+        "source_profile": "Adobe RGB (1998)",
+        "out_of_gamut_share": 0.184,
+        "max_delta_e": 14.27,
+        "warning": True,
+    },
+    "print": [
+        {"dpi": 150, "width_in": 40.0, "height_in": 26.67, "width_cm": 101.6, "height_cm": 67.7},
+        {"dpi": 300, "width_in": 20.0, "height_in": 13.33, "width_cm": 50.8, "height_cm": 33.9},
+    ],
+}
+PREVIEW = {"name": "1024px", "format": "jpeg", "width": 1024, "height": 683, "key": "r/1024.jpg"}
+
+
+def test_the_list_shows_each_work_with_its_status_and_filters_by_status(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    fake.add_work(ADA, "Morning", status="ready", visibility="published")
+    fake.add_work(ADA, "Broken", status="rejected", rejection_reason="Damaged file.")
+    fake.add_work("token-artist-bob", "Not mine", status="ready")
+    page = ada.get("/works").get_data(as_text=True)
+    assert "Morning" in page and "Broken" in page and "Damaged file." in page
+    assert "Not mine" not in page
+    ready = ada.get("/works?status=ready").get_data(as_text=True)
+    assert "Morning" in ready and "Broken" not in ready
+    drafts = ada.get("/works?visibility=draft").get_data(as_text=True)
+    assert "Broken" in drafts and "Morning" not in drafts
+
+
+def test_a_works_page_shows_the_facts_that_matter(ada: FlaskClient, fake: FakeApi) -> None:
+    other = fake.add_work(ADA, "The first print", status="ready")
+    work = fake.add_work(
+        ADA,
+        "The second print",
+        status="ready",
+        facts=FACTS,
+        renditions=[PREVIEW],
+        possible_duplicate_of=other["id"],
+    )
+    page = ada.get(f"/works/{work['id']}").get_data(as_text=True)
+    assert 'id="fidelity-warning"' in page
+    assert "18% of this image’s colours" in page and "ΔE 14.3" in page
+    assert "50.8 × 33.9 cm" in page and "101.6 × 67.7 cm" in page
+    assert page.index("300 dpi") < page.index("150 dpi")
+    assert "Possible duplicate" in page and "“The first print”" in page
+    assert 'src="http://api.test/media/r/1024.jpg"' in page
+
+
+def test_another_artists_work_is_the_studios_404(ada: FlaskClient, fake: FakeApi) -> None:
+    theirs = fake.add_work("token-artist-bob", "Bob's", status="ready")
+    for response in (
+        ada.get(f"/works/{theirs['id']}"),
+        ada.post(f"/works/{theirs['id']}", data={"title": "Mine now"}),
+        ada.post(f"/works/{theirs['id']}/publish"),
+        ada.post(f"/works/{theirs['id']}/delete", data={"confirm": "yes"}),
+    ):
+        assert response.status_code == 404
+        assert "Page not found" in response.get_data(as_text=True)
+    assert fake.works[theirs["id"]]["title"] == "Bob's"
+
+
+def test_an_edit_sends_the_fields_and_the_version_it_was_made_from(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    work = fake.add_work(ADA, "Untitled", status="ready")
+    form = {
+        "title": "Harbour",
+        "description": "Night ferry.",
+        "tags": "etching, night ,harbour",
+        "medium": "Etching",
+        "year": "2024",
+        "physical_size": "30 × 40 cm",
+        "version": "1",
+    }
+    response = ada.post(f"/works/{work['id']}", data=form)
+    assert response.location == f"/works/{work['id']}"
+    assert fake.last("PATCH").json == {
+        "title": "Harbour",
+        "description": "Night ferry.",
+        "tags": ["etching", "night", "harbour"],
+        "medium": "Etching",
+        "year": 2024,
+        "physical_size": "30 × 40 cm",
+        "version": 1,
+    }
+    assert "Saved." in ada.get(f"/works/{work['id']}").get_data(as_text=True)
+
+
+def test_an_edit_of_a_changed_work_keeps_the_artists_input_and_explains(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    work = fake.add_work(ADA, "Old", status="ready", version=3)
+    response = ada.post(f"/works/{work['id']}", data={"title": "Mine", "version": "2"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "changed since you opened it" in page
+    assert 'value="Mine"' in page and 'name="version" value="3"' in page
+
+
+def test_the_focal_point_is_saved_from_a_script_or_a_form(ada: FlaskClient, fake: FakeApi) -> None:
+    work = fake.add_work(ADA, "W", status="ready", renditions=[PREVIEW])
+    answer = ada.post(
+        f"/works/{work['id']}/focal-point",
+        json={"x": 0.25, "y": 0.7},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+    assert answer.json["focal_point"] == [0.25, 0.7]
+    assert fake.last("PUT").json == {"focal_point": [0.25, 0.7]}
+    by_form = ada.post(f"/works/{work['id']}/focal-point", data={"x": "0.1", "y": "0.2"})
+    assert by_form.location == f"/works/{work['id']}"
+    assert fake.works[work["id"]]["focal_point"] == [0.1, 0.2]
+
+
+def test_publish_and_unpublish(ada: FlaskClient, fake: FakeApi) -> None:
+    work = fake.add_work(ADA, "W", status="ready")
+    ada.post(f"/works/{work['id']}/publish")
+    assert fake.works[work["id"]]["visibility"] == "published"
+    assert "Unpublish" in ada.get(f"/works/{work['id']}").get_data(as_text=True)
+    ada.post(f"/works/{work['id']}/unpublish")
+    assert fake.works[work["id"]]["visibility"] == "draft"
+
+
+def test_deleting_asks_for_confirmation_first(ada: FlaskClient, fake: FakeApi) -> None:
+    work = fake.add_work(ADA, "Keep me?", status="ready")
+    question = ada.get(f"/works/{work['id']}/delete").get_data(as_text=True)
+    assert "Delete “Keep me?”?" in question and "cannot be undone" in question
+    ada.post(f"/works/{work['id']}/delete")
+    assert fake.works[work["id"]]["status"] == "ready", "no confirmation, no deletion"
+    done = ada.post(f"/works/{work['id']}/delete", data={"confirm": "yes"})
+    assert done.location == "/works"
+    assert fake.works[work["id"]]["status"] == "deleted"
