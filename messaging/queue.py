@@ -5,7 +5,8 @@ Both adapters behave identically (one contract suite runs against both):
 - `receive` hands out visible messages in send order, hides each for the visibility
   timeout and counts the receive. A message already received `max_receive_count` times is
   moved to the dead-letter queue instead of being handed out again (SQS's RedrivePolicy).
-- `delete` takes the receipt of the latest receive; an outdated receipt deletes nothing.
+- `delete` takes the receipt of the latest receive (SQS does not promise what an older one
+  does); `release` makes a received message visible again at once.
 - Dead letters keep their message id and body. `redrive` moves chosen dead letters back
   (send, then delete: a crash between the two duplicates a message, never loses one);
   `redrive_all` moves them all (SQS StartMessageMoveTask on AWS).

@@ -1,0 +1,111 @@
+"""The failure log in DynamoDB: one item per failed message in the content table.
+
+Items are `PK = FAILURE#<message id>`, `SK = FAILURE`, and expire (TTL attribute
+`expires_at`) after the dead-letter queue's retention, when the message is gone anyway.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from messaging.queue import Failure, QueueError, QueueUnavailable
+
+SORT_KEY = "FAILURE"
+RETENTION_SECONDS = 14 * 86400
+BATCH_GET = 100
+UNAVAILABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Translate DynamoDB and connection errors into the queue's own."""
+    try:
+        yield
+    except ClientError as e:
+        code = e.response.get("Error", {}).get("Code", "")
+        if code in UNAVAILABLE_CODES:
+            raise QueueUnavailable(f"failure log unavailable: {code}") from e
+        raise QueueError(f"failure log refused the request: {code}") from e
+    except (BotoConnectionError, HTTPClientError) as e:
+        raise QueueUnavailable(f"failure log unreachable: {type(e).__name__}") from e
+
+
+def _key(message_id: str) -> dict[str, Any]:
+    """Return the item key of a message's failure."""
+    return {"PK": {"S": f"FAILURE#{message_id}"}, "SK": {"S": SORT_KEY}}
+
+
+class DynamoFailureLog:
+    """The last error of each failed message, in a DynamoDB table."""
+
+    def __init__(self, table_name: str, *, client: Any = None) -> None:
+        """Use `client` (a boto3 DynamoDB client), or make one from the environment."""
+        self._table = table_name
+        self._client = client if client is not None else boto3.client("dynamodb")
+
+    def record(self, failure: Failure) -> None:
+        """Store a message's latest failure, counting the attempts (one atomic update)."""
+        with _translated():
+            self._client.update_item(
+                TableName=self._table,
+                Key=_key(failure.message_id),
+                UpdateExpression=(
+                    "SET error_class = :class, error_message = :message, #at = :at, "
+                    "expires_at = :expires ADD attempts :one"
+                ),
+                ExpressionAttributeNames={"#at": "at"},
+                ExpressionAttributeValues={
+                    ":class": {"S": failure.error_class},
+                    ":message": {"S": failure.error_message or "-"},
+                    ":at": {"N": repr(failure.at)},
+                    ":expires": {"N": str(int(time.time()) + RETENTION_SECONDS)},
+                    ":one": {"N": "1"},
+                },
+            )
+
+    def get(self, message_ids: Sequence[str]) -> dict[str, Failure]:
+        """Return the failures known for these ids."""
+        ids = list(dict.fromkeys(message_ids))
+        found: dict[str, Failure] = {}
+        for start in range(0, len(ids), BATCH_GET):
+            request = {self._table: {"Keys": [_key(i) for i in ids[start : start + BATCH_GET]]}}
+            while request:
+                with _translated():
+                    response = self._client.batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self._table, []):
+                    failure = _failure(item)
+                    found[failure.message_id] = failure
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def forget(self, message_ids: Sequence[str]) -> None:
+        """Drop the failures of these messages."""
+        for message_id in message_ids:
+            with _translated():
+                self._client.delete_item(TableName=self._table, Key=_key(message_id))
+
+
+def _failure(item: dict[str, Any]) -> Failure:
+    """Return a Failure from its item."""
+    return Failure(
+        message_id=item["PK"]["S"].removeprefix("FAILURE#"),
+        error_class=item["error_class"]["S"],
+        error_message=item["error_message"]["S"],
+        at=float(item["at"]["N"]),
+        attempts=int(item["attempts"]["N"]),
+    )
