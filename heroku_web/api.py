@@ -131,6 +131,15 @@ class GalleryApi:
 
     def artist_directory(self) -> dict[str, dict[str, Any]]:
         """Return every artist by id (the artwork JSON names its artist by id only)."""
+        if has_request_context() and "artist_directory" in g:
+            return g.artist_directory
+        directory = self.walk_artists()
+        if has_request_context():
+            g.artist_directory = directory
+        return directory
+
+    def walk_artists(self) -> dict[str, dict[str, Any]]:
+        """Return every artist by id, walking the pages of GET /artists."""
         directory: dict[str, dict[str, Any]] = {}
         cursor = None
         for _ in range(ARTIST_DIRECTORY_PAGES):

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 
 from heroku_web.api import ApiError, ApiNotFound, api
-from heroku_web.media import alt_text, rendition
+from heroku_web.media import alt_text, picture, rendition
 from heroku_web.pages import canonical, page, work_cards
 
 blueprint = Blueprint("home", __name__)
@@ -17,6 +17,7 @@ blueprint = Blueprint("home", __name__)
 RECENT = 48
 NEWEST = 12
 FEATURED = 5
+FEATURE_SIZES = ("(max-width: 60em) 100vw, 55vw", "(max-width: 60em) 50vw, 33vw")
 DISCOVER = 4
 
 
@@ -27,7 +28,10 @@ def index() -> Response:
     featured = featured_works(recent)
     shown = {work["id"] for work in featured}
     newest = [work for work in recent if work["id"] not in shown][:NEWEST]
-    cards = work_cards(featured)
+    cards = [
+        card | {"picture": picture(work, FEATURE_SIZES[0 if i == 0 else 1], max_width=1600)}
+        for i, (work, card) in enumerate(zip(featured, work_cards(featured), strict=True))
+    ]
     og = rendition(featured[0], "1600px") if featured else None
     return page(
         "home.html",
@@ -57,7 +61,7 @@ def featured_works(recent: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if work["artist_id"] not in seen:
             seen.add(work["artist_id"])
             featured.append(work)
-    return featured[:FEATURED]
+    return featured[: FEATURED if len(featured) >= FEATURED else 3]
 
 
 def daily_order(artist_id: str) -> str:

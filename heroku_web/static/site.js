@@ -59,8 +59,6 @@
     var frames = root.querySelectorAll("[data-blurhash]");
     for (var i = 0; i < frames.length; i++) {
       var frame = frames[i];
-      var img = frame.querySelector("img");
-      if (img && img.complete && img.naturalWidth) continue;
       try {
         var pixels = decodeBlurHash(frame.getAttribute("data-blurhash"), 24, 24);
         if (!pixels) continue;
