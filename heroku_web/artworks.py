@@ -29,7 +29,6 @@ def detail(artwork_id: str) -> Response:
         colours=palette(artwork),
         prints=print_sizes(artwork),
         fidelity_warning=bool(((artwork.get("facts") or {}).get("fidelity") or {}).get("warning")),
-        similar=similar_works(artwork_id),
         og_image=og_image(artwork, artist),
         canonical_url=canonical("artworks.detail", artwork_id=artwork_id),
         search_url=url_for("search.results"),
@@ -51,6 +50,19 @@ def print_sizes(artwork: dict[str, Any]) -> list[dict[str, Any]]:
     """Return the largest prints the original allows, best resolution first."""
     sizes = (artwork.get("facts") or {}).get("print") or []
     return sorted(sizes, key=lambda size: -int(size.get("dpi", 0)))
+
+
+@blueprint.get("/artworks/<artwork_id>/similar")
+def similar(artwork_id: str) -> Response:
+    """Show works like this one (the artwork page loads this section after the work itself)."""
+    artwork = api().artwork(artwork_id)
+    return page(
+        "similar.html",
+        artwork=artwork,
+        artist=api().artist_of(artwork),
+        similar=similar_works(artwork_id),
+        canonical_url=canonical("artworks.similar", artwork_id=artwork_id),
+    )
 
 
 def similar_works(artwork_id: str) -> list[dict[str, Any]]:

@@ -136,6 +136,31 @@
       });
   }
 
+  /* Fill "More like this" once the work itself has shown (the link works without this). */
+  function loadSimilar() {
+    var section = document.querySelector("[data-similar]");
+    if (!section || !window.fetch || !window.DOMParser) return;
+    fetch(section.getAttribute("data-similar"), { headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var results = new DOMParser().parseFromString(html, "text/html")
+          .querySelector("[data-similar-results] > ul");
+        var link = section.querySelector(".similar-link");
+        if (!results || !results.children.length) {
+          section.hidden = true;
+          return;
+        }
+        section.appendChild(document.importNode(results, true));
+        if (link) link.remove();
+        paintPlaceholders(section);
+        fadeIn(section);
+      })
+      .catch(function () { /* the link stays */ });
+  }
+
   /* Submit the search form when the sort order changes. */
   function autoSubmit() {
     var selects = document.querySelectorAll("[data-autosubmit]");
@@ -151,6 +176,7 @@
     paintPlaceholders(document);
     fadeIn(document);
     infiniteScroll();
+    loadSimilar();
     autoSubmit();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

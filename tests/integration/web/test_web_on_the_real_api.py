@@ -54,6 +54,8 @@ def test_an_artwork_page_names_the_artist_and_shows_facts_and_similar_works(
     assert 'class="artwork-artist">by <a href="/artists/' in html
     assert "Print sizes" in html and "dpi" in html
     assert "More like this" in html
+    similar = client.get(f"/artworks/{work['id']}/similar").get_data(as_text=True)
+    assert similar.count('class="tile"') >= 1
     colour = work["facts"]["palette"][0]["hex"].lstrip("#").lower()
     assert f'href="/search?colour={colour}"' in html
 

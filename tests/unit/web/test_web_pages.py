@@ -103,20 +103,29 @@ def test_an_artwork_page_tells_its_story_and_links_everything_it_names(
     assert "50.8 × 33.87 cm" in html
 
 
-def test_an_artwork_page_shows_more_like_this_from_the_similar_endpoint(
+def test_an_artwork_page_links_more_like_this_and_loads_it_after_the_work(
     client: FlaskClient, fake_api: FakeApi
 ) -> None:
     html = client.get("/artworks/w1").get_data(as_text=True)
-    assert "More like this" in html and "Tall Pines" in html
+    assert 'data-similar="/artworks/w1/similar"' in html
+    assert '<a href="/artworks/w1/similar">See works like this one' in html
+    assert "/artworks/w1/similar" not in fake_api.paths()
+
+
+def test_more_like_this_shows_similar_works_from_the_similar_endpoint(
+    client: FlaskClient, fake_api: FakeApi
+) -> None:
+    html = client.get("/artworks/w1/similar").get_data(as_text=True)
+    assert "Works like" in html and "Tall Pines" in html and 'class="tile"' in html
     assert "/artworks/w1/similar" in fake_api.paths()
 
 
-def test_an_artwork_page_still_shows_when_similar_works_are_unavailable(
+def test_more_like_this_still_shows_when_similar_works_are_unavailable(
     client: FlaskClient,
 ) -> None:
-    response = client.get("/artworks/w3")
+    response = client.get("/artworks/w3/similar")
     assert response.status_code == 200
-    assert "More like this" not in response.get_data(as_text=True)
+    assert "Nothing quite like it yet" in response.get_data(as_text=True)
 
 
 def test_a_rendition_without_a_url_is_served_from_the_media_base_url_and_its_key(
