@@ -192,11 +192,15 @@ def local_routes(
 
 
 def build_services(
-    settings: ServiceSettings | None = None, *, search: SearchIndex | None = None
+    settings: ServiceSettings | None = None,
+    *,
+    search: SearchIndex | None = None,
+    repository: ContentRepository | None = None,
 ) -> Services:
     """Build the services once per process (a Lambda cold start, or `copper dev`).
 
-    `search` replaces the configured index (tests wrap the real one to simulate outages).
+    `search` and `repository` replace the configured adapters (tests wrap the real ones to
+    simulate outages).
     """
     settings = settings or load_settings()
     secret = settings.token_secret
@@ -204,7 +208,7 @@ def build_services(
         if settings.backend == "aws":
             raise RuntimeError("COPPER_TOKEN_SECRET must be set on the aws backend")
         secret = local_secret(Path(settings.data_dir))
-    repository = content_repository(settings)
+    repository = repository or content_repository(settings)
     index = search or search_index(settings)
     indexer = Indexer(repository, index)
     tokens = TokenIssuer(secret, settings.token_lifetime)

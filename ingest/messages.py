@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import unquote_plus
 
 ORIGINAL_KEY = re.compile(r"^originals/(?P<artist>[^/]+)/(?P<artwork>[^/]+)/original$")
 REPROCESS = "reprocess"
+SEQUENCER_WIDTH = 16
 
 
 class MalformedMessage(ValueError):
@@ -110,6 +112,18 @@ def _reprocess(data: dict[str, Any]) -> ReprocessRequest:
     return ReprocessRequest(*values)
 
 
+def _time_sequencer(event_time: Any) -> str:
+    """Return a sequencer made from the event time, for emulators whose events lack one.
+
+    S3 itself always sends a sequencer; this keeps emulated events ordered by time.
+    """
+    try:
+        moment = datetime.fromisoformat(str(event_time).replace("Z", "+00:00"))
+    except ValueError as error:
+        raise MalformedMessage("an S3 record has neither a sequencer nor an event time") from error
+    return format(int(moment.timestamp() * 1_000_000), "X").rjust(SEQUENCER_WIDTH, "0")
+
+
 def _object_event(record: Any) -> ObjectEvent:
     """Return one S3 record as an ObjectEvent, or raise MalformedMessage."""
     try:
@@ -119,7 +133,7 @@ def _object_event(record: Any) -> ObjectEvent:
         s3 = record["s3"]
         obj = s3["object"]
         key = unquote_plus(str(obj["key"]))
-        sequencer = str(obj["sequencer"])
+        sequencer = str(obj.get("sequencer") or _time_sequencer(record.get("eventTime")))
         bucket = str(s3["bucket"]["name"])
     except (KeyError, TypeError, AttributeError) as error:
         raise MalformedMessage(f"an S3 record lacks {error}") from error

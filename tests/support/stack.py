@@ -39,31 +39,11 @@ from copper.worker import Worker
 from handlers.process_uploads import build_handler
 from pipeline.settings import PipelineSettings
 from search.errors import SearchUnavailable
-from search.index import SearchIndex
+from tests.support.outages import Switchable
 
 TEST_PIPELINE = PipelineSettings(ladder=(320, 640, 1024))
 FINAL = frozenset({"ready", "rejected", "failed", "deleted"})
 
-class SwitchableIndex:
-    """A search index that can be switched off: while down, every call raises SearchUnavailable."""
-
-    def __init__(self, inner: SearchIndex) -> None:
-        """Wrap the real index."""
-        self.inner = inner
-        self.down = False
-
-    def __getattr__(self, name: str) -> Any:
-        """Forward to the real index, or fail while down."""
-        attribute = getattr(self.inner, name)
-        if not callable(attribute):
-            return attribute
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if self.down:
-                raise SearchUnavailable("the search index is down (simulated outage)")
-            return attribute(*args, **kwargs)
-
-        return call
 
 class _Deferred:
     """A WSGI app set after the server is bound (the API needs the port in its settings)."""
@@ -73,6 +53,7 @@ class _Deferred:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         """Serve with the app set later."""
         return self.app(environ, start_response)
+
 
 class LocalStack:
     """The backend API on a free port plus one worker, over a temporary data directory."""
@@ -104,7 +85,10 @@ class LocalStack:
         )
         from copper.bootstrap import search_index
 
-        self.index = SwitchableIndex(search_index(self.settings))
+        self.index = Switchable(
+            search_index(self.settings),
+            lambda: SearchUnavailable("the search index is down (simulated outage)"),
+        )
         self.services: Services = build_services(self.settings, search=self.index)  # type: ignore[arg-type]
         deferred.app = create_app(self.services)
         consumer = self.services.consumer(pipeline)

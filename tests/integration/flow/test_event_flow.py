@@ -1,0 +1,221 @@
+"""The event flow's guarantees, on both backends: idempotent, order-safe, nothing lost."""
+
+from __future__ import annotations
+
+from content.model import Status
+from copper.demo_art import artwork_jpeg
+from copper.worker import LambdaContext, sqs_event
+from ingest.maintenance import DeadLetterFilter
+from ingest.service import FAILED_REASON
+
+from .conftest import Flow
+
+
+def test_an_upload_becomes_ready_with_renditions_facts_and_a_search_document(flow: Flow) -> None:
+    artist = flow.artist()
+    artwork = flow.artwork(artist)
+    flow.store_original(artwork)
+    flow.send("created", artwork, "0A")
+    flow.drain()
+    record = flow.record(artwork)
+    assert record.status is Status.READY
+    assert record.facts and record.facts["width"] == 480
+    assert sorted(flow.media_keys(artwork)) == sorted(r["key"] for r in record.renditions)
+    assert {r["format"] for r in record.renditions} == {"webp", "jpeg"}
+    assert all(r["url"].endswith(r["key"]) for r in record.renditions)
+    assert record.original and record.original.sequencer == "0A"
+    assert flow.documents() == 1
+    assert flow.audit().ok
+
+
+def test_the_same_event_twice_gives_one_record_one_rendition_set_and_one_document(
+    flow: Flow,
+) -> None:
+    # GIVEN one S3 event delivered as two SQS messages (different message ids)
+    artwork = flow.artwork(flow.artist())
+    flow.store_original(artwork)
+    first, second = flow.send("created", artwork, "0A"), flow.send("created", artwork, "0A")
+    assert first != second
+    # WHEN both are handled
+    flow.drain()
+    # THEN the work was processed once
+    record = flow.record(artwork)
+    assert record.status is Status.READY
+    assert sorted(flow.media_keys(artwork)) == sorted(r["key"] for r in record.renditions)
+    assert len(flow.media_keys(artwork)) == 4  # 320 px and thumb, in WebP and JPEG
+    assert flow.documents() == 1
+    assert flow.audit().ok
+
+
+def test_a_removal_that_arrives_before_its_creation_leaves_the_work_deleted(flow: Flow) -> None:
+    # GIVEN an original uploaded and then removed, whose events arrive in reverse order
+    artwork = flow.artwork(flow.artist())
+    key = flow.store_original(artwork)
+    flow.raw_uploads.delete(key)
+    flow.send("removed", artwork, "0B")
+    flow.drain()
+    flow.send("created", artwork, "0A")
+    flow.drain()
+    # THEN the late creation is stale: the work stays deleted, with nothing rendered
+    record = flow.record(artwork)
+    assert record.status is Status.DELETED
+    assert flow.media_keys(artwork) == []
+    assert flow.documents() == 0
+    assert flow.audit().ok
+
+
+def test_a_late_creation_never_revives_a_work_the_artist_deleted(flow: Flow) -> None:
+    artist = flow.artist()
+    artwork = flow.artwork(artist)
+    flow.store_original(artwork)
+    flow.services.artworks.delete(artist.id, artwork.id)
+    flow.send("created", artwork, "0F")
+    flow.drain()
+    assert flow.record(artwork).status is Status.DELETED
+    assert flow.media_keys(artwork) == []
+    assert flow.audit().ok
+
+
+def test_an_overwrite_with_a_longer_sequencer_wins_and_older_events_are_no_ops(
+    flow: Flow,
+) -> None:
+    # GIVEN a processed original
+    artwork = flow.artwork(flow.artist())
+    flow.store_original(artwork, artwork_jpeg(1, 480))
+    flow.send("created", artwork, "0A")
+    flow.drain()
+    first = flow.record(artwork)
+    # WHEN the artist replaces it (a longer sequencer, newer once zero-padded) and stale
+    # copies of older events arrive afterwards
+    flow.store_original(artwork, artwork_jpeg(2, 640))
+    flow.send("created", artwork, "0A01")
+    flow.drain()
+    flow.send("created", artwork, "0A")
+    flow.send("created", artwork, "09FFFF")
+    flow.drain()
+    # THEN the newer image stands, with only its own renditions
+    record = flow.record(artwork)
+    assert record.original and record.original.sequencer == "0A01"
+    assert record.facts and record.facts["width"] == 640
+    assert record.facts["phash"] != (first.facts or {})["phash"]
+    assert sorted(flow.media_keys(artwork)) == sorted(r["key"] for r in record.renditions)
+    assert flow.documents() == 1
+    assert flow.audit().ok
+
+
+def test_a_mixed_batch_reports_exactly_the_record_whose_index_write_failed(flow: Flow) -> None:
+    # GIVEN a batch: a good image, a corrupt one, one whose index write is throttled, a good one
+    artist = flow.artist()
+    good, corrupt, throttled, other = (flow.artwork(artist, t) for t in "ABCD")
+    for artwork in (good, throttled, other):
+        flow.store_original(artwork)
+    flow.store_original(corrupt, b"\xff\xd8\xff\xe0" + b"\x00" * 2000)
+    flow.index.fail_when(
+        lambda name, args: name == "upsert" and any(d.artwork_id == throttled.id for d in args[0])
+    )
+    ids = {a.id: flow.send("created", a, "0A") for a in (good, corrupt, throttled, other)}
+    # WHEN the handler gets them in one batch
+    messages = []
+    while len(messages) < 4:
+        messages += flow.services.queue.receive(10)
+    response = flow.worker.handler(sqs_event(messages), LambdaContext())
+    # THEN only the throttled record is reported; the corrupt one is a permanent rejection
+    assert response == {"batchItemFailures": [{"itemIdentifier": ids[throttled.id]}]}
+    assert flow.record(good).status is Status.READY
+    assert flow.record(other).status is Status.READY
+    rejected = flow.record(corrupt)
+    assert rejected.status is Status.REJECTED
+    assert rejected.rejection_reason and "damaged" in rejected.rejection_reason
+    # AND once the index recovers, the retry converges
+    for message in messages:
+        if message.id != ids[throttled.id]:
+            flow.services.queue.delete(message.receipt)
+    flow.index.heal()
+    flow.drain()
+    assert flow.record(throttled).status is Status.READY
+    assert flow.documents() == 4
+    assert flow.audit().ok
+
+
+def test_an_index_outage_dead_letters_the_message_and_a_replay_converges(flow: Flow) -> None:
+    outage_then_replay(flow, "index", "SearchUnavailable")
+
+
+def test_a_content_store_outage_dead_letters_the_message_and_a_replay_converges(
+    flow: Flow,
+) -> None:
+    outage_then_replay(flow, "store", "StoreUnavailable")
+
+
+def outage_then_replay(flow: Flow, part: str, error_class: str) -> None:
+    """Upload during an outage, let it die, recover, replay, and check the converged state."""
+    artist = flow.artist()
+    artwork = flow.artwork(artist)
+    flow.store_original(artwork)
+    switch = flow.index if part == "index" else flow.store
+    # GIVEN the index (or store) is down when the upload's event arrives
+    switch.down = True
+    message_id = flow.send("created", artwork, "0A")
+    flow.drain()
+    switch.down = False
+    # THEN after three receives the message is a dead letter with its error recorded
+    [letter] = flow.services.maintenance().dead_letters()
+    assert (letter.id, letter.error_class, letter.artwork_id) == (
+        message_id,
+        error_class,
+        artwork.id,
+    )
+    assert letter.receive_count >= 3
+    if part == "index":  # the store was up, so the artist sees the failure and a retry
+        failed = flow.record(artwork)
+        assert (failed.status, failed.rejection_reason) == (Status.FAILED, FAILED_REASON)
+    assert flow.audit().counts["dead_letter"] == 1
+    assert flow.audit().ok
+    # WHEN the admin replays the failed messages of that class
+    dry = flow.services.maintenance().replay(
+        DeadLetterFilter(error_class=error_class), dry_run=True
+    )
+    assert [m.id for m in dry.messages] == [message_id]
+    assert len(flow.services.maintenance().dead_letters()) == 1
+    flow.services.maintenance().replay(DeadLetterFilter(error_class=error_class))
+    flow.drain()
+    # THEN the work is ready, indexed once, and every original is accounted for
+    assert flow.services.maintenance().dead_letters() == []
+    record = flow.record(artwork)
+    assert record.status is Status.READY
+    assert flow.documents() == 1
+    report = flow.audit()
+    assert report.ok and report.counts["ready"] == 1
+
+
+def test_a_batch_handled_but_never_acknowledged_is_redelivered_without_duplicates(
+    flow: Flow,
+) -> None:
+    # GIVEN a worker that processed a batch and died before deleting its messages
+    artwork = flow.artwork(flow.artist())
+    flow.store_original(artwork)
+    flow.send("created", artwork, "0A")
+    messages = flow.services.queue.receive(10)
+    flow.worker.handler(sqs_event(messages), LambdaContext())
+    keys = sorted(flow.media_keys(artwork))
+    # WHEN the messages reappear after the visibility timeout and are handled again
+    flow.drain()
+    # THEN nothing is lost and nothing doubled
+    assert flow.record(artwork).status is Status.READY
+    assert sorted(flow.media_keys(artwork)) == keys
+    assert flow.documents() == 1
+    assert flow.audit().ok
+
+
+def test_malformed_and_non_s3_messages_end_in_the_dead_letters_and_test_events_are_dropped(
+    flow: Flow,
+) -> None:
+    queue = flow.services.queue
+    malformed = queue.send("this is not JSON")
+    foreign = queue.send('{"Records": [{"eventSource": "aws:sns", "Sns": {}}]}')
+    queue.send('{"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": "b"}')
+    flow.drain()
+    letters = {letter.id: letter for letter in flow.services.maintenance().dead_letters()}
+    assert set(letters) == {malformed, foreign}
+    assert {letter.error_class for letter in letters.values()} == {"MalformedMessage"}
+    assert flow.audit().ok

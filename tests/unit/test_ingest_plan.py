@@ -1,0 +1,89 @@
+"""The processor's pure decisions: which events apply, with which settings, under which keys."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from content.model import Artist, Artwork, OriginalObject, Status, WatermarkPreference
+from ingest.plan import (
+    Outcome,
+    created_outcome,
+    duplicate_of,
+    removed_outcome,
+    rendition_key,
+    rendition_stamp,
+    settings_for,
+)
+from pipeline.settings import PipelineSettings
+
+ARTIST = Artist("a1", "ada", "Ada Verdigris", "ada@example.com", "hash", copyright_line="© Ada")
+WORK = Artwork("w1", "a1", "Tide")
+
+
+def applied(sequencer: str | None, status: Status = Status.READY) -> Artwork:
+    """Return the work with an original whose last applied event had `sequencer`."""
+    return replace(WORK, status=status, original=OriginalObject("k", sequencer=sequencer))
+
+
+@pytest.mark.parametrize(
+    ("stored", "incoming", "expected"),
+    [
+        (None, "0A", None),
+        ("0A", "0B", None),
+        ("0A", "0A", Outcome.DUPLICATE),
+        ("0B", "0A", Outcome.STALE),
+        # S3: right-pad the shorter sequencer with zeros before comparing
+        ("0A", "0A00", Outcome.DUPLICATE),
+        ("0A", "0A01", None),
+        ("0A01", "0A", Outcome.STALE),
+        ("0062A8B9C4D1E2F3A4", "0062A8B9C4D1E2F3", Outcome.STALE),
+    ],
+)
+def test_a_created_event_applies_only_when_its_sequencer_is_newer(
+    stored: str | None, incoming: str, expected: Outcome | None
+) -> None:
+    assert created_outcome(applied(stored), incoming) == expected
+
+
+def test_a_late_created_event_never_revives_a_deleted_work() -> None:
+    assert created_outcome(applied("0A", Status.DELETED), "FF") is Outcome.IGNORED
+
+
+def test_a_removal_applies_when_newer_even_to_a_deleted_work() -> None:
+    assert removed_outcome(applied("0A", Status.DELETED), "0B") is None
+    assert removed_outcome(applied("0B"), "0A") is Outcome.STALE
+    assert removed_outcome(applied("0B"), "0B") is Outcome.DUPLICATE
+
+
+def test_the_artists_watermark_and_copyright_go_into_the_settings() -> None:
+    artist = replace(ARTIST, watermark=WatermarkPreference(enabled=True, position="center"))
+    work = replace(WORK, focal_point=(0.2, 0.8))
+    settings = settings_for(PipelineSettings(), artist, work)
+    assert settings.watermark.text == "© Ada"
+    assert settings.watermark.position == "center"
+    assert (settings.copyright, settings.credit) == ("© Ada", "Ada Verdigris")
+    assert settings.focal_point == (0.2, 0.8)
+
+
+def test_no_watermark_unless_the_artist_asked_for_one() -> None:
+    assert not settings_for(PipelineSettings(), ARTIST, WORK).watermark.enabled
+
+
+def test_the_same_event_always_gets_the_same_rendition_folder() -> None:
+    assert rendition_stamp("0A", "v1") == rendition_stamp("0A", "v1")
+    assert rendition_stamp("0A", "v1") != rendition_stamp("0B", "v1")
+    assert rendition_stamp("0A", "v1") != rendition_stamp("0A", "v2")
+    assert rendition_stamp("0A", "v1", "retry-1") != rendition_stamp("0A", "v1")
+
+
+def test_rendition_keys_never_fall_under_the_originals_prefix() -> None:
+    key = rendition_key("a1", "w1", rendition_stamp("0A", "v1"), "320px.webp")
+    assert key.startswith("renditions/a1/w1/") and not key.startswith("originals/")
+
+
+def test_a_near_duplicate_counts_only_when_another_artist_made_it() -> None:
+    owners = {"w1": "a1", "w2": "a1", "w3": "a2"}
+    assert duplicate_of(WORK, ["w1", "w2", "w3"], owners) == "w3"
+    assert duplicate_of(WORK, ["w1", "w2"], owners) is None
