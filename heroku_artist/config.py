@@ -13,7 +13,7 @@ DEFAULTS: dict[str, Any] = {
     # Extra origins browsers upload to (the S3 bucket's URL on AWS), comma-separated.
     "UPLOAD_ORIGINS": "",
     # Base URL of renditions whose entry has a key but no url; empty: {API_PUBLIC_URL}/media.
-    "MEDIA_URL": "",
+    "MEDIA_BASE_URL": "",
     # Seconds to wait for the API (connect and read), and retries of idempotent GETs.
     "API_TIMEOUT": 10.0,
     "API_RETRIES": 2,

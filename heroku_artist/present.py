@@ -21,7 +21,7 @@ PREFERRED_FORMATS = ("jpeg", "webp", "avif")
 def media_base() -> str:
     """Return the base URL of renditions that carry only a key."""
     config = current_app.config
-    base = config["MEDIA_URL"] or (config["API_PUBLIC_URL"] or config["API_URL"]) + "/media"
+    base = config["MEDIA_BASE_URL"] or (config["API_PUBLIC_URL"] or config["API_URL"]) + "/media"
     return base.rstrip("/")
 
 

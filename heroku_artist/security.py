@@ -36,7 +36,7 @@ def content_security_policy(app: Flask) -> str:
     """Return the CSP: scripts and styles from the studio only; uploads and media allowed."""
     config = app.config
     uploads = origins(config["API_PUBLIC_URL"] or config["API_URL"], config["UPLOAD_ORIGINS"])
-    media = origins(config["MEDIA_URL"] or config["API_PUBLIC_URL"] or config["API_URL"])
+    media = origins(config["MEDIA_BASE_URL"] or config["API_PUBLIC_URL"] or config["API_URL"])
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
