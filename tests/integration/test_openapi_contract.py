@@ -72,5 +72,9 @@ def test_each_operation_conforms_to_the_document(
 
 def test_every_route_of_the_app_is_documented(app: Flask) -> None:
     documented = {path.replace("{", "<").replace("}", ">") for path, _ in OPERATIONS}
-    routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    routes = {
+        rule.rule.replace("<path:", "<")  # OpenAPI has no slash-spanning path parameter
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+    }
     assert routes == documented
