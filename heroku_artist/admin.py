@@ -10,6 +10,7 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -50,8 +51,9 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def call(method: str, api_path: str, body: dict[str, Any] | None = None) -> Any:
-    """Call the admin API as the signed-in admin."""
-    return api().call(method, api_path, token=token(), json=body)
+    """Call the admin API as the signed-in admin (long operations get the admin timeout)."""
+    timeout = float(current_app.config["ADMIN_API_TIMEOUT"])
+    return api().call(method, api_path, token=token(), json=body, timeout=timeout)
 
 
 def replay_body(form: Any) -> dict[str, Any]:

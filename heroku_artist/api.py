@@ -40,6 +40,7 @@ class Api(Protocol):
         token: str | None = None,
         json: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
+        timeout: float | None = None,
     ) -> Any:
         """Send one request and return its decoded JSON body (None when empty)."""
 
@@ -79,8 +80,10 @@ class HttpApi:
         token: str | None = None,
         json: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
+        timeout: float | None = None,
     ) -> Any:
         """Send one request and return its decoded JSON body (None when empty)."""
+        read_timeout = timeout or self.timeout
         headers = {REQUEST_ID_HEADER: request_id(), "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -92,7 +95,7 @@ class HttpApi:
                 json=json,
                 params=params,
                 headers=headers,
-                timeout=(min(3.05, self.timeout), self.timeout),
+                timeout=(min(3.05, read_timeout), read_timeout),
             )
         except requests.RequestException as error:
             log.warning(

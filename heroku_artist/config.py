@@ -17,6 +17,8 @@ DEFAULTS: dict[str, Any] = {
     # Seconds to wait for the API (connect and read), and retries of idempotent GETs.
     "API_TIMEOUT": 10.0,
     "API_RETRIES": 2,
+    # Seconds for admin operations (reindex, reprocess); Heroku's router gives up at 30.
+    "ADMIN_API_TIMEOUT": 28.0,
     # Failed log-ins allowed per address and e-mail (and 4x that per address) in the window.
     "LOGIN_ATTEMPTS": 5,
     "LOGIN_WINDOW_SECONDS": 300,

@@ -84,7 +84,10 @@
     const link = node.querySelector(".card-link");
     if (card.id && state !== "deleted") {
       link.href = urlFor("workUrl", card.id);
+      link.textContent = state === "ready" ? "Edit details" : "Open";
       link.hidden = false;
+    } else {
+      link.hidden = true;
     }
   }
 

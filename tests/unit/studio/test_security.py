@@ -72,7 +72,7 @@ def test_the_policy_allows_the_upload_bucket_and_the_media_origin(fake: FakeApi)
         API_URL="http://internal-api:8000",
         API_PUBLIC_URL="https://api.example",
         UPLOAD_ORIGINS="https://copper-uploads.s3.amazonaws.com/, https://other.example/x",
-        MEDIA_URL="https://media.example/renditions",
+        MEDIA_BASE_URL="https://media.example/renditions",
     )
     policy = app.test_client().get("/login").headers["Content-Security-Policy"]
     connect = re.search(r"connect-src ([^;]+)", policy).group(1).split()
