@@ -101,7 +101,7 @@ def test_an_artist_drops_three_files_and_edits_frames_and_publishes_one(
 
 
 def test_the_upload_page_is_usable_with_the_keyboard(
-    studio: Studio, page: tuple[Any, ConsoleWatch]
+    studio: Studio, page: tuple[Any, ConsoleWatch], artifacts: Path
 ) -> None:
     tab, watch = page
     register(tab, studio, "Rufus Ochre")
@@ -121,6 +121,8 @@ def test_the_upload_page_is_usable_with_the_keyboard(
     card = tab.locator("#upload-list .card[data-state=rejected]")
     card.wait_for()
     assert "not a supported image type" in card.inner_text()
+    tab.set_viewport_size({"width": 390, "height": 844})
+    tab.screenshot(path=str(artifacts / "studio-upload-phone.png"), full_page=True)
     assert watch.errors == []
 
 
