@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from heroku_artist.api import ApiError, api, path
 from heroku_artist.auth import login_required, token
-from heroku_artist.present import card
+from heroku_artist.present import card, megabytes
 
 blueprint = Blueprint("upload", __name__)
 
@@ -61,6 +61,11 @@ def title_from(name: str) -> str:
     return stem[:MAX_TITLE]
 
 
+def too_large(limit: int) -> str:
+    """Return the message for a file over the upload limit."""
+    return f"This file is too large: the largest upload is {megabytes(limit)}."
+
+
 def known_max_bytes() -> int | None:
     """Return the largest upload the API last allowed, once a form has told us."""
     return current_app.extensions.get("studio_max_bytes")
@@ -106,7 +111,7 @@ def create() -> tuple[Response, int]:
         )
     limit = known_max_bytes()
     if isinstance(size, int) and limit and size > limit:
-        return json_error(413, "too_large", f"This file is larger than {limit:,} bytes.")
+        return json_error(413, "too_large", too_large(limit))
     work = api().call("POST", "/me/artworks", token=token(), json={"title": title_from(name)})
     try:
         form = issue(work["id"], content_type)
