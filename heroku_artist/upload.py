@@ -120,9 +120,7 @@ def create() -> tuple[Response, int]:
         raise
     if isinstance(size, int) and size > form["max_bytes"]:
         api().call("DELETE", path("/me/artworks/{}", work["id"]), token=token())
-        return json_error(
-            413, "too_large", f"This file is larger than {form['max_bytes']:,} bytes."
-        )
+        return json_error(413, "too_large", too_large(int(form["max_bytes"])))
     return jsonify(work=card(work), upload=form, content_type=content_type), 201
 
 
