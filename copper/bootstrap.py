@@ -203,6 +203,8 @@ def build_services(
     simulate outages).
     """
     settings = settings or load_settings()
+    if settings.backend == "local":
+        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
     secret = settings.token_secret
     if not secret:
         if settings.backend == "aws":

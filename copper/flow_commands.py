@@ -185,7 +185,11 @@ def dlq_show(message_id: str) -> None:
         letter = services().maintenance().dead_letter(message_id)
     except NotFound as error:
         raise click.ClickException(f"no dead letter {message_id}") from error
-    click.echo(json.dumps(letter.summary() | {"body": json.loads(letter.body)}, indent=2))
+    try:
+        body: Any = json.loads(letter.body)
+    except ValueError:
+        body = letter.body  # a malformed message is shown as it came
+    click.echo(json.dumps(letter.summary() | {"body": body}, indent=2))
 
 
 @dlq.command("replay")

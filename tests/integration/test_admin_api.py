@@ -1,0 +1,134 @@
+"""The admin API over real HTTP: dead letters, replay, purge, reprocess, reindex, audit."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from content.model import Role
+from copper.demo_art import artwork_jpeg
+from tests.support.stack import LocalStack
+
+ADMIN_ROUTES = (
+    ("GET", "/admin/dlq"),
+    ("GET", "/admin/dlq/some-id"),
+    ("POST", "/admin/dlq/replay"),
+    ("POST", "/admin/dlq/purge"),
+    ("POST", "/admin/reprocess"),
+    ("POST", "/admin/reindex"),
+    ("GET", "/admin/audit"),
+)
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[LocalStack]:
+    """Yield a running local stack."""
+    with LocalStack(tmp_path) as running:
+        yield running
+
+
+def admin_token(stack: LocalStack) -> str:
+    """Create an admin and log in over the API."""
+    stack.services.accounts.register(
+        "admin@example.com", "a long admin password", "Admin", role=Role.ADMIN
+    )
+    response = requests.post(
+        f"{stack.api_url}/auth/login",
+        json={"email": "admin@example.com", "password": "a long admin password"},
+        timeout=10,
+    )
+    return response.json()["token"]
+
+
+def status_of(stack: LocalStack, method: str, path: str, token: str | None) -> int:
+    """Return the HTTP status of one call."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = {} if method == "POST" else None
+    return requests.request(
+        method, f"{stack.api_url}{path}", headers=headers, json=body, timeout=10
+    ).status_code
+
+
+def dead_letters(stack: LocalStack, token: str, timeout: float = 20) -> list[dict]:
+    """Wait until the dead-letter queue holds something; return its items."""
+    deadline = time.monotonic() + timeout
+    while not (items := stack.call("GET", "/admin/dlq", token)["items"]):
+        assert time.monotonic() < deadline, "nothing reached the dead-letter queue"
+        time.sleep(0.2)
+    return items
+
+
+def test_admin_routes_refuse_visitors_401_and_artists_403(stack: LocalStack) -> None:
+    artist = stack.register("Ada Verdigris")
+    for method, path in ADMIN_ROUTES:
+        assert status_of(stack, method, path, None) == 401, path
+        assert status_of(stack, method, path, artist.token) == 403, path
+
+
+def test_an_admin_replays_a_message_that_failed_during_an_index_outage(
+    stack: LocalStack,
+) -> None:
+    token = admin_token(stack)
+    artist = stack.register("Ada Verdigris")
+    # GIVEN an upload whose processing met an index outage until it was dead-lettered
+    stack.index_down = True
+    work = stack.upload(artist.token, artwork_jpeg(3, 480), {"title": "Tide"})
+    failed = stack.wait_for(work, artist.token, {"failed"})
+    assert "could not process" in failed["rejection_reason"]
+    [letter] = dead_letters(stack, token)
+    stack.index_down = False
+    assert (letter["artwork_id"], letter["error_class"]) == (work, "SearchUnavailable")
+    assert stack.call("GET", f"/admin/dlq/{letter['id']}", token)["body"].startswith("{")
+    assert stack.call("GET", "/admin/audit", token)["counts"]["dead_letter"] == 1
+    # WHEN the admin previews, then replays the failures of that class
+    preview = stack.call(
+        "POST",
+        "/admin/dlq/replay",
+        token,
+        json={"error_class": "SearchUnavailable", "dry_run": True},
+    )
+    assert (preview["dry_run"], preview["count"]) == (True, 1)
+    assert len(stack.call("GET", "/admin/dlq", token)["items"]) == 1
+    replayed = stack.call(
+        "POST", "/admin/dlq/replay", token, json={"error_class": "SearchUnavailable"}
+    )
+    assert (replayed["dry_run"], replayed["count"]) == (False, 1)
+    # THEN the work becomes ready and public, and the audit is clean
+    stack.wait_for(work, artist.token, {"ready"})
+    assert stack.call("GET", "/search", params={"q": "tide"})["total"] == 1
+    audit = stack.call("GET", "/admin/audit", token)
+    assert audit["ok"] and audit["counts"]["ready"] == 1
+    assert stack.call("GET", "/admin/dlq", token)["items"] == []
+
+
+def test_purging_needs_confirmation(stack: LocalStack) -> None:
+    token = admin_token(stack)
+    stack.services.queue.send("not json")
+    response = requests.post(
+        f"{stack.api_url}/admin/dlq/purge",
+        json={},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "confirmation_required"
+    assert stack.call("POST", "/admin/dlq/purge", token, json={"confirm": True}) == {"purged": 0}
+
+
+def test_reprocess_by_artist_renders_their_works_again(stack: LocalStack) -> None:
+    token = admin_token(stack)
+    artist = stack.register("Ada Verdigris")
+    work = stack.upload(artist.token, artwork_jpeg(4, 480), {"title": "Tide"})
+    first = stack.wait_for(work, artist.token, {"ready"})
+    slug = stack.call("GET", "/me", artist.token)["slug"]
+    preview = stack.call("POST", "/admin/reprocess", token, json={"artist": slug, "dry_run": True})
+    assert preview["artwork_ids"] == [work]
+    assert stack.call("POST", "/admin/reprocess", token, json={"artist": slug})["count"] == 1
+    again = stack.wait_for(work, artist.token, {"ready"})
+    assert again["version"] > first["version"]
+    assert {r["key"] for r in again["renditions"]} != {r["key"] for r in first["renditions"]}
+    assert stack.call("POST", "/admin/reindex", token) == {"written": 1}

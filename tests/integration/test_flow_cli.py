@@ -1,0 +1,163 @@
+"""The event-flow commands as an operator runs them: the installed `copper` script."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from content.model import Status, original_key
+from copper.bootstrap import Services, build_services
+from copper.demo_art import artwork_image, artwork_jpeg
+from copper.settings import ServiceSettings
+from tests.support.cli import COPPER
+
+SECRET = "cli-test-secret-" + "x" * 32
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """Return an empty data directory."""
+    return tmp_path / "var"
+
+
+def environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    """Return the environment of a `copper` process on this data directory."""
+    return os.environ | {
+        "COPPER_DATA_DIR": str(data_dir),
+        "COPPER_TOKEN_SECRET": SECRET,
+        "COPPER_VISIBILITY_TIMEOUT": "1",
+        "COPPER_MAX_RECEIVE_COUNT": "2",
+        "COPPER_LADDER": "320",
+        **extra,
+    }
+
+
+def services(data_dir: Path) -> Services:
+    """Build the services the CLI will see, in this process."""
+    settings = ServiceSettings(
+        data_dir=str(data_dir), token_secret=SECRET, visibility_timeout=1, max_receive_count=2
+    )
+    return build_services(settings)
+
+
+def copper(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run `copper` with arguments; return the finished process."""
+    return subprocess.run(
+        [str(COPPER), *args],
+        env=environment(data_dir),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def upload(found: Services, image: bytes) -> str:
+    """Create a work and store its original (the local store raises the S3 event)."""
+    artist = found.accounts.register(
+        f"{len(image)}@example.com", "a long enough password", "Ada Verdigris"
+    )
+    artwork = found.artworks.create(artist.id, {"title": "Tide"})
+    found.blobs.put(original_key(artist.id, artwork.id), image, "image/jpeg")
+    return artwork.id
+
+
+def test_the_worker_processes_uploads_and_the_audit_is_clean(data_dir: Path) -> None:
+    found = services(data_dir)
+    work = upload(found, artwork_jpeg(1, 480))
+    assert copper(data_dir, "audit").returncode == 0  # queued: pending, not missing
+    result = copper(data_dir, "worker", "--once")
+    assert result.returncode == 0, result.stderr
+    assert found.repository.get_artwork(work).status is Status.READY
+    audit = copper(data_dir, "audit", "--json")
+    assert audit.returncode == 0
+    assert json.loads(audit.stdout)["counts"]["ready"] == 1
+
+
+def test_a_worker_killed_mid_message_loses_nothing(data_dir: Path) -> None:
+    # GIVEN a large original and a worker process that has taken its message
+    found = services(data_dir)
+    big = artwork_image(2, 600).resize(8).jpegsave_buffer(Q=85)
+    work = upload(found, big)
+    worker = subprocess.Popen(
+        [str(COPPER), "worker"],
+        env=environment(data_dir, COPPER_LADDER="320,640,1024,1600,2400"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while found.queue.counts()["in_flight"] == 0:
+        assert time.monotonic() < deadline and worker.poll() is None
+        time.sleep(0.01)
+    # WHEN it is killed in the middle of processing
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=10)
+    assert found.repository.get_artwork(work).status is not Status.READY
+    # THEN the message reappears after the visibility timeout and another worker finishes it
+    time.sleep(1.2)
+    assert copper(data_dir, "worker", "--once").returncode == 0
+    assert found.repository.get_artwork(work).status is Status.READY
+    assert copper(data_dir, "audit").returncode == 0
+
+
+def test_dead_letters_are_listed_shown_replayed_and_purged(data_dir: Path) -> None:
+    # GIVEN two malformed messages that died after two receives
+    found = services(data_dir)
+    first = found.queue.send("not json")
+    second = found.queue.send('{"Records": [{"eventSource": "aws:sns"}]}')
+    for _ in range(3):
+        copper(data_dir, "worker", "--once")
+        time.sleep(1.1)
+    listed = copper(data_dir, "dlq", "list", "--json")
+    assert listed.returncode == 0
+    letters = json.loads(listed.stdout)
+    assert {letter["id"] for letter in letters} == {first, second}
+    assert {letter["error_class"] for letter in letters} == {"MalformedMessage"}
+    table = copper(data_dir, "dlq", "list").stdout
+    assert first in table and "MalformedMessage" in table
+    shown = copper(data_dir, "dlq", "show", first)
+    assert json.loads(shown.stdout)["error_class"] == "MalformedMessage"
+    assert copper(data_dir, "dlq", "show", "missing-id").returncode == 1
+    # WHEN one is replayed with a dry run, then for real
+    dry = copper(data_dir, "dlq", "replay", "--id", first, "--dry-run")
+    assert "would move 1" in dry.stdout
+    assert len(found.queue.dead_letters()) == 2
+    moved = copper(data_dir, "dlq", "replay", "--id", first, "--rate", "5")
+    assert "moved 1" in moved.stdout
+    assert [letter.id for letter in found.queue.dead_letters()] == [second]
+    # AND the rest is purged only after confirmation
+    refused = copper(data_dir, "dlq", "purge", stdin="n\n")
+    assert refused.returncode == 1 and len(found.queue.dead_letters()) == 1
+    assert "purged 1" in copper(data_dir, "dlq", "purge", "--yes").stdout
+    assert found.queue.dead_letters() == []
+
+
+def test_the_audit_fails_for_an_original_nobody_accounts_for(data_dir: Path) -> None:
+    found = services(data_dir)
+    work = upload(found, artwork_jpeg(1, 480))
+    found.queue.purge_dead_letters()
+    for message in found.queue.receive(10):  # the event is lost (deleted unprocessed)
+        found.queue.delete(message.receipt)
+    result = copper(data_dir, "audit")
+    assert result.returncode == 1
+    assert "UNACCOUNTED originals/" in result.stdout and work in result.stdout
+    # AND reprocessing cannot pick it up (it was never uploaded as far as the record knows)
+    assert "would queue 0" in copper(data_dir, "reprocess", "--dry-run").stdout
+
+
+def test_reprocess_queues_outdated_works(data_dir: Path) -> None:
+    found = services(data_dir)
+    work = upload(found, artwork_jpeg(1, 480))
+    copper(data_dir, "worker", "--once")
+    assert "would queue 0" in copper(data_dir, "reprocess", "--outdated", "--dry-run").stdout
+    assert "would queue 1" in copper(data_dir, "reprocess", "--status", "ready", "--dry-run").stdout
+    assert "queued 1" in copper(data_dir, "reprocess", "--status", "ready").stdout
+    assert found.repository.get_artwork(work).status is Status.PROCESSING
+    copper(data_dir, "worker", "--once")
+    assert found.repository.get_artwork(work).status is Status.READY
