@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -16,6 +17,7 @@ from content.views import own_artist, own_artwork, public_artist, public_artwork
 from copper.http import ApiError, json_body, page_args
 
 blueprint = Blueprint("content", __name__)
+log = logging.getLogger("copper.api")
 
 
 def services() -> Any:
@@ -160,6 +162,10 @@ def issue_upload(artwork_id: str) -> dict[str, Any]:
             422, "invalid_field", "'content_type' must be a MIME type such as image/jpeg."
         )
     form = services().uploads.issue(principal().artist_id, artwork_id, body["content_type"])
+    log.info(
+        "upload form issued",
+        extra={"request_id": g.get("request_id"), "correlation_id": artwork_id},
+    )
     limit = services().settings.upload_max_bytes
     return {
         "url": form.url,

@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from copper.bootstrap import build_consumer
 from ingest.consumer import Consumer
+from ingest.messages import artwork_of
 
 logger = Logger(service="copper-processor")
 metrics = Metrics(namespace="CopperPrintGallery", service="copper-processor")
@@ -42,6 +43,7 @@ def build_handler(get_consumer: Callable[[], Consumer]) -> Handler:
         """Handle one SQS record; raising marks it failed."""
         started = time.perf_counter()
         logger.append_keys(message_id=record.message_id)
+        logger.set_correlation_id(artwork_of(record.body))
         try:
             handled = get_consumer().handle_message(
                 record.message_id, record.body, int(record.attributes.approximate_receive_count)
@@ -50,11 +52,18 @@ def build_handler(get_consumer: Callable[[], Consumer]) -> Handler:
             metrics.add_metric(name="failed", unit=MetricUnit.Count, value=1)
             logger.exception("message failed; it will be retried")
             raise
-        for outcome in handled:
+        for outcome in handled.outcomes:
             metrics.add_metric(name=outcome.value, unit=MetricUnit.Count, value=1)
         elapsed = (time.perf_counter() - started) * 1000
         metrics.add_metric(name="duration", unit=MetricUnit.Milliseconds, value=elapsed)
-        logger.info("message handled", extra={"outcomes": [o.value for o in handled]})
+        metrics.add_metric(name="bytes", unit=MetricUnit.Bytes, value=handled.original_bytes)
+        logger.info(
+            "message handled",
+            extra={
+                "outcomes": [o.value for o in handled.outcomes],
+                "bytes": handled.original_bytes,
+            },
+        )
 
     @metrics.log_metrics
     @logger.inject_lambda_context

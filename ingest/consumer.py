@@ -12,13 +12,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ingest.messages import Request, parse_body
+from ingest.messages import ObjectEvent, Request, parse_body
 from ingest.plan import Outcome
 from ingest.service import Processor
 from messaging.queue import Failure, FailureLog
 
 log = logging.getLogger("copper.ingest")
 MAX_ERROR_TEXT = 1000
+PROCESSING_OUTCOMES = frozenset({Outcome.PROCESSED, Outcome.REJECTED})
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What one message did: an outcome per request, and the bytes of originals it read."""
+
+    outcomes: list[Outcome]
+    original_bytes: int
 
 
 @dataclass
@@ -30,12 +39,18 @@ class Consumer:
     max_receive_count: int
     clock: Callable[[], float] = field(default=time.time)
 
-    def handle_message(self, message_id: str, body: str, receive_count: int) -> list[Outcome]:
+    def handle_message(self, message_id: str, body: str, receive_count: int) -> Handled:
         """Handle every request in a message; raise (after logging it) if any failed."""
         requests: list[Request] = []
         try:
             requests = parse_body(body)
-            return [self.processor.handle(request) for request in requests]
+            outcomes = [self.processor.handle(request) for request in requests]
+            read = sum(
+                request.size or 0
+                for request, outcome in zip(requests, outcomes, strict=True)
+                if isinstance(request, ObjectEvent) and outcome in PROCESSING_OUTCOMES
+            )
+            return Handled(outcomes, read)
         except Exception as error:
             self._record(message_id, error)
             if receive_count >= self.max_receive_count:

@@ -92,6 +92,20 @@ def parse_body(body: str) -> list[Request]:
     return [_object_event(record) for record in records]
 
 
+def artwork_of(body: str) -> str | None:
+    """Return the artwork a message is about (the correlation id from upload to record)."""
+    try:
+        requests = parse_body(body)
+    except MalformedMessage:
+        return None
+    for request in requests:
+        if isinstance(request, ReprocessRequest):
+            return request.artwork_id
+        if isinstance(request, ObjectEvent) and request.original:
+            return request.original.artwork_id
+    return None
+
+
 def reprocess_body(artist_id: str, artwork_id: str, request_id: str) -> str:
     """Return the message body of a reprocess request."""
     return json.dumps(

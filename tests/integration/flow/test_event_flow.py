@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from content.model import Status
-from copper.demo_art import artwork_jpeg
+from copper.demo_art import artwork_image, artwork_jpeg
 from copper.worker import LambdaContext, sqs_event
 from ingest.maintenance import DeadLetterFilter
 from ingest.service import FAILED_REASON
@@ -219,3 +219,28 @@ def test_malformed_and_non_s3_messages_end_in_the_dead_letters_and_test_events_a
     assert set(letters) == {malformed, foreign}
     assert {letter.error_class for letter in letters.values()} == {"MalformedMessage"}
     assert flow.audit().ok
+
+
+def test_the_same_image_from_another_artist_is_flagged_as_a_possible_duplicate(
+    flow: Flow,
+) -> None:
+    # GIVEN a work by one artist, processed and indexed
+    image = artwork_jpeg(9, 480)
+    original = flow.artwork(flow.artist("Ada Verdigris"), "Harbour")
+    flow.store_original(original, image)
+    flow.send("created", original, "0A")
+    flow.drain()
+    # WHEN the same artist uploads it again THEN it is not a duplicate of their own work
+    again = flow.artwork(flow.services.repository.get_artist(original.artist_id), "Harbour II")
+    flow.store_original(again, image)
+    flow.send("created", again, "0A")
+    flow.drain()
+    assert flow.record(again).possible_duplicate_of is None
+    # WHEN another artist uploads the same picture, re-encoded smaller
+    copy = flow.artwork(flow.artist("Rufus Ochre"), "My harbour")
+    flow.store_original(copy, artwork_image(9, 480).resize(0.8).jpegsave_buffer(Q=70))
+    flow.send("created", copy, "0A")
+    flow.drain()
+    # THEN it is flagged, naming the first artist's earliest matching work
+    assert flow.record(copy).possible_duplicate_of == original.id
+    assert flow.record(original).possible_duplicate_of is None
