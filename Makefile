@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup browser run lint format test bench bench-search clean
+.PHONY: setup browser run lint format test bench bench-search bench-flow clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,6 +37,9 @@ bench: setup ## pipeline benchmark against bare pyvips and Pillow (prints ratios
 
 bench-search: setup ## search index and listing benchmark on 100,000 generated works
 	$(PYTHON) -m bench.search
+
+bench-flow: setup ## event flow on the local stack (2 workers) against the pipeline alone
+	$(PYTHON) -m bench.flow
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache var/bench
