@@ -45,6 +45,7 @@ SOURCES, QUICK_SOURCES = 6, 2
 ARTISTS = 150
 P99_MS = 100.0
 GRID_BYTES = 1_500_000
+UNTARGETED = ("similar",)
 VIEWPORT = {"width": 1280, "height": 800}
 SEED = 20_250_101
 MB = 1_000_000
@@ -236,6 +237,12 @@ def report(result: dict[str, Any]) -> list[dict[str, Any]]:
     print(f"\nGallery server time over the API on loopback ({result['seeded']['works']:,} works)")
     print(f"{'page':<10}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}   target")
     for name, stats in result["server_ms"].items():
+        if name in UNTARGETED:
+            print(
+                f"{name:<10}{stats['p50']:>10.1f}{stats['p99']:>10.1f}{stats['max']:>10.1f}"
+                "   (no target: loaded after the artwork page; the API's more-like-this)"
+            )
+            continue
         ok = stats["p99"] <= P99_MS
         checks.append({"metric": f"{name} p99 ms", "value": stats["p99"], "pass": ok})
         verdict = "PASS" if ok else "MISS"

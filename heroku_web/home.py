@@ -14,7 +14,7 @@ from heroku_web.pages import canonical, page, work_cards
 
 blueprint = Blueprint("home", __name__)
 
-RECENT = 48
+RECENT = 24
 NEWEST = 12
 FEATURED = 5
 FEATURE_SIZES = ("(max-width: 60em) 100vw, 55vw", "(max-width: 60em) 50vw, 33vw")
