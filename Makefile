@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup browser run lint format test bench bench-search bench-flow clean
+.PHONY: setup browser run lint format test bench bench-search bench-flow bench-web clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -40,6 +40,9 @@ bench-search: setup ## search index and listing benchmark on 100,000 generated w
 
 bench-flow: setup ## event flow on the local stack (2 workers) against the pipeline alone
 	$(PYTHON) -m bench.flow
+
+bench-web: setup browser ## visitor gallery: page server time and first-view image bytes
+	$(PYTHON) -m bench.web
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache var/bench

@@ -56,7 +56,14 @@ def artist_id(found: Any, reference: str | None) -> str | None:
 
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Handle what is queued now, then exit.")
-def worker(once: bool) -> None:
+@click.option(
+    "--batch-size",
+    type=click.IntRange(1, 10),
+    default=1,
+    show_default=True,
+    help="Messages per handler call (1 spreads work evenly over several workers).",
+)
+def worker(once: bool, batch_size: int) -> None:
     """Feed the local queue to the processing handler (Lambda's SQS event source, locally)."""
     from copper.worker import Worker
     from handlers.process_uploads import handler
@@ -64,7 +71,7 @@ def worker(once: bool) -> None:
     found = services()
     if found.settings.backend != "local":
         raise click.UsageError("on AWS, Lambda's SQS event source invokes the handler")
-    runner = Worker(found.queue, handler)
+    runner = Worker(found.queue, handler, batch_size=batch_size)
     if once:
         click.echo(f"copper worker: handled {runner.drain()} messages", err=True)
         return
