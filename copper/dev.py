@@ -126,6 +126,7 @@ def dev(
         if with_seed:
             seed_when_empty(found, urls["api"])
         try:
-            server.serve_forever()
+            server.serve_forever()  # returns on Ctrl-C (werkzeug absorbs KeyboardInterrupt)
         except KeyboardInterrupt:
-            click.echo("copper dev: stopping", err=True)
+            pass
+        click.echo("copper dev: stopping", err=True)
