@@ -29,8 +29,27 @@ format: setup ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: lint browser ## lint, then every test tier (browser tests included)
+test: lint browser deploy-check ## lint, the deployment checks, then every test tier (browser tests included)
 	$(VENV)/bin/pytest
+
+# The AWS deployment, checked offline (no AWS account): the Lambda artefact, the CloudFormation
+# template from `osls package` (dummy credentials: packaging calls no AWS API), cfn-lint on it
+# (errors fail; W3005 is osls' own redundant DependsOn), and the workflows against GitHub's
+# schema. tests/deploy/ then holds the template and the artefact to their invariants.
+DEPLOY_ENV := AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline AWS_REGION=eu-west-1 \
+	SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off
+
+artifact: setup ## the Lambda artefact (build/lambda/copper-lambda.tar.gz) from Linux wheels
+	$(PYTHON) -m deploy.build_artifact
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+deploy-check: setup artifact node_modules/.package-lock.json ## osls package + cfn-lint + workflow schema
+	$(DEPLOY_ENV) npx osls package --stage dev
+	$(VENV)/bin/cfn-lint --non-zero-exit-code error --ignore-checks=W3005 -- \
+		.serverless/cloudformation-template-update-stack.json
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 bench: setup ## pipeline benchmark against bare pyvips and Pillow (prints ratios)
 	$(PYTHON) -m bench.pipeline
@@ -45,4 +64,4 @@ bench-web: setup browser ## visitor gallery: page server time and first-view ima
 	$(PYTHON) -m bench.web
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache var/bench
+	rm -rf $(VENV) .pytest_cache .ruff_cache var/bench build/lambda .serverless node_modules

@@ -1,0 +1,234 @@
+"""The built Lambda artefact on its own: unpacked, in a clean interpreter, against emulated AWS.
+
+The child interpreter runs with `-I -S` and only the unpacked artefact on `sys.path` (no
+virtual environment, no site-packages), as the container image runs it. It imports every
+handler, then the processor handler renders a real JPEG that moto's S3 notified into SQS,
+writing renditions to S3, the record to DynamoDB and the document to an OpenSearch-compatible
+server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from content.dynamodb import table_definition
+from copper.demo_art import artwork_jpeg
+
+REGION = "eu-west-1"
+UPLOADS, MEDIA, TABLE = "copper-uploads-artefact", "copper-media-artefact", "copper-artefact"
+HANDLERS = ("content_api", "search_api", "admin_api", "process_uploads")
+
+CHILD = """
+import json, sys, types
+sys.path[:0] = [sys.argv[1]]
+import importlib
+handlers = [importlib.import_module("handlers." + name) for name in sys.argv[3].split(",")]
+event = json.loads(open(sys.argv[2]).read())
+context = types.SimpleNamespace(
+    function_name="copper-test-processUploads", function_version="$LATEST",
+    memory_limit_in_mb=2048, aws_request_id="req-1", log_stream_name="stream",
+    invoked_function_arn="arn:aws:lambda:eu-west-1:123456789012:function:copper-test",
+    get_remaining_time_in_millis=lambda: 120_000,
+)
+result = handlers[-1].handler(event, context)
+outside = [p for p in sys.path if "site-packages" in p or ".venv" in p]
+import pyvips, numpy
+report = {"result": result, "outside": outside, "pyvips": pyvips.__file__,
+          "numpy": numpy.__file__, "prefix": sys.prefix}
+open(sys.argv[4], "w").write(json.dumps(report))
+"""
+
+
+def free_port() -> int:
+    """Return a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def unpacked(artefact: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the artefact unpacked into a fresh folder."""
+    folder = tmp_path_factory.mktemp("artefact")
+    with tarfile.open(artefact) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
+
+
+@pytest.fixture
+def emulated(aws_environment: None, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Start moto's server with the stack's buckets, table and queues; yield the settings."""
+    clone = request.getfixturevalue("osmem_clone")
+    port = free_port()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    moto.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    s3 = boto3.client("s3", endpoint_url=endpoint)
+    sqs = boto3.client("sqs", endpoint_url=endpoint)
+    for bucket in (UPLOADS, MEDIA):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    boto3.client("dynamodb", endpoint_url=endpoint).create_table(**table_definition(TABLE))
+    dead = sqs.create_queue(QueueName="copper-artefact-dlq")["QueueUrl"]
+    dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])
+    redrive = {"deadLetterTargetArn": dead_arn["Attributes"]["QueueArn"], "maxReceiveCount": 5}
+    queue = sqs.create_queue(
+        QueueName="copper-artefact", Attributes={"RedrivePolicy": json.dumps(redrive)}
+    )["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+    s3.put_bucket_notification_configuration(
+        Bucket=UPLOADS,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": queue_arn["Attributes"]["QueueArn"],
+                    "Events": ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "originals/"}]}},
+                }
+            ]
+        },
+    )
+    try:
+        yield {
+            "AWS_ENDPOINT_URL": endpoint,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "COPPER_BACKEND": "aws",
+            "COPPER_TOKEN_SECRET": "artefact-secret-" + "x" * 40,
+            "COPPER_UPLOADS_BUCKET": UPLOADS,
+            "COPPER_MEDIA_BUCKET": MEDIA,
+            "COPPER_MEDIA_BASE_URL": "https://media.example",
+            "COPPER_DYNAMODB_TABLE": TABLE,
+            "COPPER_QUEUE_URL": queue,
+            "COPPER_DEAD_LETTER_QUEUE_URL": dead,
+            "COPPER_MAX_RECEIVE_COUNT": "5",
+            "COPPER_OPENSEARCH_URL": clone.url,
+            "COPPER_LADDER": "320,640",
+            "POWERTOOLS_METRICS_NAMESPACE": "CopperPrintGallery",
+        }
+    finally:
+        moto.stop()
+
+
+def base_python() -> str:
+    """Return the interpreter the virtual environment was made from (no venv packages)."""
+    candidate = Path(sys.base_prefix) / "bin" / f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    return str(candidate if candidate.exists() else Path(sys.base_prefix) / "bin" / "python3")
+
+
+def lambda_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    """Return an SQS event for Lambda, shaped as the event source mapping delivers it."""
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": {
+                    "ApproximateReceiveCount": m["Attributes"]["ApproximateReceiveCount"],
+                    "SentTimestamp": m["Attributes"]["SentTimestamp"],
+                    "SenderId": "s3.amazonaws.com",
+                    "ApproximateFirstReceiveTimestamp": m["Attributes"]["SentTimestamp"],
+                },
+                "messageAttributes": {},
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+            for m in messages
+        ]
+    }
+
+
+def run_child(
+    unpacked: Path, environment: dict[str, str], event: dict[str, Any], work: Path
+) -> Any:
+    """Run the handlers from the artefact in a clean interpreter; return its report."""
+    event_file, report_file = work / "event.json", work / "report.json"
+    event_file.write_text(json.dumps(event))
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), **environment}
+    env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = str(work / "none")
+    completed = subprocess.run(
+        [
+            base_python(),
+            "-I",
+            "-S",
+            "-c",
+            CHILD,
+            str(unpacked),
+            str(event_file),
+            ",".join(HANDLERS),
+            str(report_file),
+        ],
+        env=env,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-4000:]
+    return json.loads(report_file.read_text())
+
+
+def test_the_artefact_renders_an_upload_end_to_end_in_a_clean_interpreter(
+    unpacked: Path,
+    emulated: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # GIVEN an artist and a work made through the content API on the AWS adapters
+    for name, value in emulated.items():
+        monkeypatch.setenv(name, value)
+    from copper.api import create_app
+
+    client = create_app().test_client()
+    session = client.post(
+        "/auth/register",
+        json={"email": "pack@example.com", "password": "a long password", "display_name": "Pia"},
+    ).get_json()
+    headers = {"Authorization": f"Bearer {session['token']}"}
+    work = client.post("/me/artworks", json={"title": "Packed Tide"}, headers=headers).get_json()
+    client.post(f"/me/artworks/{work['id']}/publish", headers=headers)
+    # AND its original stored in the uploads bucket, which notifies the queue
+    key = f"originals/{session['artist']['id']}/{work['id']}/original"
+    boto3.client("s3").put_object(Bucket=UPLOADS, Key=key, Body=artwork_jpeg(7, 900))
+    sqs = boto3.client("sqs")
+    queue = emulated["COPPER_QUEUE_URL"]
+    messages: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 20
+    while not any(key in m["Body"] for m in messages) and time.monotonic() < deadline:
+        messages += sqs.receive_message(
+            QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1, AttributeNames=["All"]
+        ).get("Messages", [])
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+    # WHEN the artefact's processor handler gets that batch, in an interpreter of its own
+    report = run_child(
+        unpacked, emulated, lambda_event(messages, queue_arn["Attributes"]["QueueArn"]), tmp_path
+    )
+    # THEN every record succeeded and only the artefact's own packages were loaded
+    assert report["result"] == {"batchItemFailures": []}
+    assert report["outside"] == []
+    assert report["pyvips"].startswith(str(unpacked))
+    assert report["numpy"].startswith(str(unpacked))
+    # AND the work is ready, its renditions are in the media bucket, and search finds it
+    stored = client.get(f"/me/artworks/{work['id']}", headers=headers).get_json()
+    assert stored["status"] == "ready"
+    assert {r["format"] for r in stored["renditions"]} == {"avif", "webp", "jpeg"}
+    media = boto3.client("s3").list_objects_v2(Bucket=MEDIA, Prefix="renditions/")
+    assert media["KeyCount"] == len(stored["renditions"])
+    found = client.get("/search", query_string={"q": "tide"}).get_json()
+    assert found["total"] == 1

@@ -1,0 +1,498 @@
+"""The packaged CloudFormation template holds the deployment's invariants.
+
+`make deploy-check` writes `.serverless/cloudformation-template-update-stack.json` with
+`osls package` (no AWS account needed); these tests read it. Without the template they skip
+on a developer's machine and fail in CI.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pytest
+
+from content.dynamodb import table_definition
+
+Template = dict[str, Any]
+
+FUNCTIONS = {
+    "ContentApiLambdaFunction": "handlers.content_api.handler",
+    "SearchApiLambdaFunction": "handlers.search_api.handler",
+    "AdminApiLambdaFunction": "handlers.admin_api.handler",
+    "ProcessUploadsLambdaFunction": "handlers.process_uploads.handler",
+}
+TABLE = ("${ContentTable.Arn}", "${ContentTable.Arn}/index/*")
+SEARCH = (
+    "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${OpenSearchDomainName}/*",
+)
+ORIGINALS = ("${UploadsBucket.Arn}/originals/*",)
+# Every data action each function's role grants, and on what: nothing more, nothing less.
+EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "ContentApiLambdaFunction": {
+        **dict.fromkeys(
+            [
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:ConditionCheckItem",
+            ],
+            TABLE,
+        ),
+        "s3:PutObject": ORIGINALS,
+        "s3:DeleteObject": ORIGINALS,
+        "sqs:SendMessage": ("${UploadsQueue.Arn}",),
+        **dict.fromkeys(
+            ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
+            SEARCH,
+        ),
+    },
+    "SearchApiLambdaFunction": {
+        **dict.fromkeys(["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"], TABLE),
+        **dict.fromkeys(["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost"], SEARCH),
+    },
+    "AdminApiLambdaFunction": {
+        **dict.fromkeys(
+            [
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:ConditionCheckItem",
+            ],
+            TABLE,
+        ),
+        "s3:ListBucket": ("${UploadsBucket.Arn}",),
+        "s3:GetObject": ORIGINALS,
+        "sqs:SendMessage": ("${UploadsQueue.Arn}",),
+        "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
+        **dict.fromkeys(
+            [
+                "sqs:ReceiveMessage",
+                "sqs:DeleteMessage",
+                "sqs:ChangeMessageVisibility",
+                "sqs:PurgeQueue",
+                "sqs:StartMessageMoveTask",
+                "sqs:ListMessageMoveTasks",
+                "sqs:CancelMessageMoveTask",
+            ],
+            ("${UploadsDeadLetterQueue.Arn}",),
+        ),
+        **dict.fromkeys(
+            [
+                "es:ESHttpGet",
+                "es:ESHttpHead",
+                "es:ESHttpPost",
+                "es:ESHttpPut",
+                "es:ESHttpDelete",
+                "es:ESHttpPatch",
+            ],
+            SEARCH,
+        ),
+    },
+    "ProcessUploadsLambdaFunction": {
+        **dict.fromkeys(
+            ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+            ("${UploadsQueue.Arn}",),
+        ),
+        "s3:GetObject": ORIGINALS,
+        "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
+        "s3:PutObject": ("${MediaBucket.Arn}/renditions/*",),
+        "s3:DeleteObject": ("${MediaBucket.Arn}/renditions/*",),
+        **dict.fromkeys(
+            [
+                "dynamodb:GetItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:Query",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:ConditionCheckItem",
+            ],
+            TABLE,
+        ),
+        **dict.fromkeys(
+            ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
+            SEARCH,
+        ),
+    },
+}
+DATA_SERVICES = ("s3:", "dynamodb:", "sqs:", "es:")
+ENVIRONMENT = {
+    "COPPER_BACKEND",
+    "COPPER_UPLOADS_BUCKET",
+    "COPPER_MEDIA_BUCKET",
+    "COPPER_MEDIA_BASE_URL",
+    "COPPER_DYNAMODB_TABLE",
+    "COPPER_QUEUE_URL",
+    "COPPER_DEAD_LETTER_QUEUE_URL",
+    "COPPER_MAX_RECEIVE_COUNT",
+    "COPPER_OPENSEARCH_URL",
+    "COPPER_SEARCH_ALIAS",
+    "COPPER_CORS_ORIGINS",
+    "COPPER_PUBLIC_API_URL",
+    "COPPER_TOKEN_SECRET",
+}
+
+
+def render(value: Any) -> str:
+    """Render an intrinsic-function value as a readable string (`${Logical.Attr}`)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        ((name, argument),) = value.items()
+        if name == "Ref":
+            return "${" + argument + "}"
+        if name == "Fn::GetAtt":
+            return "${" + ".".join(argument) + "}"
+        if name == "Fn::Join":
+            return argument[0].join(render(part) for part in argument[1])
+        if name == "Fn::Sub":
+            return argument if isinstance(argument, str) else argument[0]
+        if name == "Fn::If":
+            return f"if({argument[0]}, {render(argument[1])}, {render(argument[2])})"
+    raise AssertionError(f"unexpected value {value!r}")
+
+
+def as_list(value: Any) -> list[Any]:
+    """Return `value` as a list (IAM allows a single item or a list)."""
+    return value if isinstance(value, list) else [value]
+
+
+def resources(template: Template, kind: str) -> dict[str, dict[str, Any]]:
+    """Return the template's resources of one type, by logical id."""
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def one(template: Template, kind: str, **properties: Any) -> dict[str, Any]:
+    """Return the single resource of `kind` whose properties include `properties`."""
+    found = [
+        r["Properties"]
+        for r in resources(template, kind).values()
+        if all(r["Properties"].get(k) == v for k, v in properties.items())
+    ]
+    assert len(found) == 1, f"{len(found)} {kind} match {properties}"
+    return found[0]
+
+
+def grants(template: Template, function: str) -> dict[str, set[str]]:
+    """Return {action: {rendered resource}} of every Allow in the function's own role."""
+    role = template["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    granted: dict[str, set[str]] = defaultdict(set)
+    for policy in template["Resources"][role]["Properties"]["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            assert statement["Effect"] == "Allow"
+            for action in as_list(statement["Action"]):
+                granted[action] |= {render(r) for r in as_list(statement["Resource"])}
+    return granted
+
+
+def environment(template: Template, function: str) -> dict[str, Any]:
+    """Return a function's environment variables."""
+    return template["Resources"][function]["Properties"]["Environment"]["Variables"]
+
+
+# queue, dead-letter queue and the processor
+
+
+def test_the_queue_hides_a_message_for_at_least_six_processor_timeouts(template: Template) -> None:
+    queue = template["Resources"]["UploadsQueue"]["Properties"]
+    timeout = template["Resources"]["ProcessUploadsLambdaFunction"]["Properties"]["Timeout"]
+    mapping = one(template, "AWS::Lambda::EventSourceMapping")
+    window = mapping.get("MaximumBatchingWindowInSeconds", 0)
+    assert queue["VisibilityTimeout"] >= 6 * timeout + window
+
+
+def test_the_processor_reports_partial_batch_failures_in_small_batches(template: Template) -> None:
+    mapping = one(template, "AWS::Lambda::EventSourceMapping")
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["UploadsQueue", "Arn"]}
+    assert mapping["FunctionName"] == {"Fn::GetAtt": ["ProcessUploadsLambdaFunction", "Arn"]}
+    assert 1 <= mapping["BatchSize"] <= 10
+    assert 0 < mapping["MaximumBatchingWindowInSeconds"] <= 20
+
+
+def test_the_processor_has_memory_and_disk_for_the_largest_original(template: Template) -> None:
+    processor = template["Resources"]["ProcessUploadsLambdaFunction"]["Properties"]
+    assert processor["MemorySize"] >= 1024  # peak RSS 244 MB (make bench), plus CPU share
+    assert processor["EphemeralStorage"]["Size"] >= 512 + 250
+    assert 60 <= processor["Timeout"] <= 900
+
+
+def test_dead_letters_outlive_the_queue_and_come_after_at_least_five_receives(
+    template: Template,
+) -> None:
+    queue = template["Resources"]["UploadsQueue"]["Properties"]
+    dead = template["Resources"]["UploadsDeadLetterQueue"]["Properties"]
+    assert dead["MessageRetentionPeriod"] > queue["MessageRetentionPeriod"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
+        "Fn::GetAtt": ["UploadsDeadLetterQueue", "Arn"]
+    }
+    assert int(queue["RedrivePolicy"]["maxReceiveCount"]) >= 5
+    assert queue["MaximumMessageSize"] >= 64 * 1024
+
+
+def test_every_function_knows_the_redrive_policys_receive_count(template: Template) -> None:
+    queue = template["Resources"]["UploadsQueue"]["Properties"]
+    count = str(queue["RedrivePolicy"]["maxReceiveCount"])
+    for function in FUNCTIONS:
+        assert environment(template, function)["COPPER_MAX_RECEIVE_COUNT"] == count, function
+
+
+def test_both_queues_are_encrypted(template: Template) -> None:
+    for name in ("UploadsQueue", "UploadsDeadLetterQueue"):
+        assert template["Resources"][name]["Properties"]["SqsManagedSseEnabled"] is True
+
+
+def test_only_the_uploads_bucket_of_this_account_may_send_to_the_queue(template: Template) -> None:
+    policy = one(template, "AWS::SQS::QueuePolicy")
+    assert policy["Queues"] == [{"Ref": "UploadsQueue"}]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert as_list(statement["Action"]) == ["sqs:SendMessage"]
+    bucket = render(template["Resources"]["UploadsBucket"]["Properties"]["BucketName"])
+    source = render(statement["Condition"]["ArnLike"]["aws:SourceArn"])
+    assert source == "arn:${AWS::Partition}:s3:::" + bucket
+    assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert "UploadsQueuePolicy" in as_list(template["Resources"]["UploadsBucket"]["DependsOn"])
+
+
+# buckets
+
+
+def test_no_bucket_can_be_made_public(template: Template) -> None:
+    buckets = resources(template, "AWS::S3::Bucket")
+    assert {"UploadsBucket", "MediaBucket"} <= buckets.keys()
+    for name, bucket in buckets.items():
+        block = bucket["Properties"]["PublicAccessBlockConfiguration"]
+        assert block == dict.fromkeys(
+            ["BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"],
+            True,
+        ), name
+        assert bucket["Properties"]["BucketEncryption"], name
+
+
+def test_the_buckets_refuse_plain_http(template: Template) -> None:
+    for bucket in ("UploadsBucket", "MediaBucket"):
+        policy = one(template, "AWS::S3::BucketPolicy", Bucket={"Ref": bucket})
+        denials = [
+            s
+            for s in policy["PolicyDocument"]["Statement"]
+            if s["Effect"] == "Deny"
+            and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        ]
+        assert len(denials) == 1, bucket
+        assert {render(r) for r in denials[0]["Resource"]} == {
+            f"${{{bucket}.Arn}}",
+            f"${{{bucket}.Arn}}/*",
+        }
+
+
+def test_the_uploads_bucket_keeps_versions_and_drops_abandoned_uploads(template: Template) -> None:
+    bucket = template["Resources"]["UploadsBucket"]["Properties"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    rules = bucket["LifecycleConfiguration"]["Rules"]
+    assert any(
+        r["Status"] == "Enabled" and r["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] <= 7
+        for r in rules
+        if "AbortIncompleteMultipartUpload" in r
+    )
+
+
+def test_the_uploads_bucket_notifies_the_queue_of_originals_created_and_removed(
+    template: Template,
+) -> None:
+    configurations = template["Resources"]["UploadsBucket"]["Properties"][
+        "NotificationConfiguration"
+    ]["QueueConfigurations"]
+    events = set()
+    for configuration in configurations:
+        assert configuration["Queue"] == {"Fn::GetAtt": ["UploadsQueue", "Arn"]}
+        assert configuration["Filter"] == {
+            "S3Key": {"Rules": [{"Name": "prefix", "Value": "originals/"}]}
+        }
+        events.add(configuration["Event"])
+    assert events == {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}
+
+
+def test_browsers_may_post_uploads_only_from_the_studio(template: Template) -> None:
+    (rule,) = template["Resources"]["UploadsBucket"]["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedMethods"] == ["POST"]
+    assert len(rule["AllowedOrigins"]) == 1
+    assert rule["AllowedOrigins"][0].startswith("https://")
+    assert "*" not in rule["AllowedOrigins"][0]
+
+
+def test_renditions_are_served_by_cloudfront_only_with_a_long_cache(template: Template) -> None:
+    distribution = one(template, "AWS::CloudFront::Distribution")["DistributionConfig"]
+    (origin,) = distribution["Origins"]
+    assert origin["DomainName"] == {"Fn::GetAtt": ["MediaBucket", "RegionalDomainName"]}
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["MediaOriginAccessControl", "Id"]}
+    behaviour = distribution["DefaultCacheBehavior"]
+    assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
+    policy = template["Resources"][behaviour["CachePolicyId"]["Ref"]]["Properties"]
+    assert policy["CachePolicyConfig"]["DefaultTTL"] >= 30 * 86400
+    headers = template["Resources"][behaviour["ResponseHeadersPolicyId"]["Ref"]]["Properties"]
+    (cache,) = headers["ResponseHeadersPolicyConfig"]["CustomHeadersConfig"]["Items"]
+    assert cache["Header"] == "Cache-Control"
+    assert "max-age=31536000" in cache["Value"]
+    media_policy = one(template, "AWS::S3::BucketPolicy", Bucket={"Ref": "MediaBucket"})
+    (reader,) = [s for s in media_policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert reader["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert render(reader["Condition"]["StringEquals"]["AWS:SourceArn"]).endswith(
+        ":distribution/${MediaDistribution}"
+    )
+
+
+# content store and search
+
+
+def test_the_table_has_the_key_schema_the_code_defines(template: Template) -> None:
+    table = template["Resources"]["ContentTable"]["Properties"]
+    expected = table_definition("unused")
+    assert table["KeySchema"] == expected["KeySchema"]
+    assert sorted(table["AttributeDefinitions"], key=str) == sorted(
+        expected["AttributeDefinitions"], key=str
+    )
+    assert table["GlobalSecondaryIndexes"] == expected["GlobalSecondaryIndexes"]
+    assert table["BillingMode"] == expected["BillingMode"]
+
+
+def test_the_table_recovers_to_a_point_in_time_and_expires_failure_logs(template: Template) -> None:
+    table = template["Resources"]["ContentTable"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    assert table["SSESpecification"] == {"SSEEnabled": True}
+
+
+def test_the_search_domain_is_encrypted_and_https_only_or_an_existing_one(
+    template: Template,
+) -> None:
+    domain = template["Resources"]["SearchDomain"]
+    assert domain["Condition"] == "CreateSearchDomain"
+    assert template["Conditions"]["CreateSearchDomain"] == {
+        "Fn::Equals": [{"Ref": "OpenSearchEndpoint"}, ""]
+    }
+    properties = domain["Properties"]
+    assert properties["EncryptionAtRestOptions"] == {"Enabled": True}
+    assert properties["NodeToNodeEncryptionOptions"] == {"Enabled": True}
+    assert properties["DomainEndpointOptions"]["EnforceHTTPS"] is True
+    assert properties["DomainEndpointOptions"]["TLSSecurityPolicy"].startswith("Policy-Min-TLS-1-2")
+    url = render(environment(template, "ContentApiLambdaFunction")["COPPER_OPENSEARCH_URL"])
+    assert (
+        url
+        == "if(CreateSearchDomain, https://${SearchDomain.DomainEndpoint}, ${OpenSearchEndpoint})"
+    )
+
+
+# functions and their roles
+
+
+def test_each_function_runs_its_handler_with_its_own_role(template: Template) -> None:
+    roles = set()
+    for function, handler in FUNCTIONS.items():
+        properties = template["Resources"][function]["Properties"]
+        assert properties["ImageConfig"]["Command"] == [handler]
+        assert properties["Architectures"] == ["x86_64"]
+        roles.add(properties["Role"]["Fn::GetAtt"][0])
+    assert len(roles) == len(FUNCTIONS)
+    assert set(resources(template, "AWS::IAM::Role")) == roles
+
+
+@pytest.mark.parametrize("function", sorted(EXPECTED_GRANTS))
+def test_each_role_grants_exactly_its_functions_data_actions_on_named_resources(
+    template: Template, function: str
+) -> None:
+    granted = grants(template, function)
+    data = {a: sorted(r) for a, r in granted.items() if a.startswith(DATA_SERVICES)}
+    assert data == {a: sorted(r) for a, r in EXPECTED_GRANTS[function].items()}
+    for action, targets in granted.items():
+        assert "*" not in action.split(":")[-1] or action.startswith("logs:"), action
+        assert "*" not in targets, f"{function} grants {action} on every resource"
+
+
+@pytest.mark.parametrize("function", sorted(FUNCTIONS))
+def test_each_role_writes_only_its_own_log_group(template: Template, function: str) -> None:
+    granted = grants(template, function)
+    name = template["Resources"][function]["Properties"]["FunctionName"]
+    logs = {a: r for a, r in granted.items() if a.startswith("logs:")}
+    assert set(logs) == {"logs:CreateLogStream", "logs:PutLogEvents"}
+    for targets in logs.values():
+        assert targets == {
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/"
+            f"{name}:*"
+        }
+
+
+def test_every_function_is_configured_from_the_environment_without_a_secret_in_it(
+    template: Template,
+) -> None:
+    for function in FUNCTIONS:
+        variables = environment(template, function)
+        assert variables.keys() >= ENVIRONMENT, function
+        assert variables["COPPER_BACKEND"] == "aws"
+        secret = render(variables["COPPER_TOKEN_SECRET"])
+        assert secret == "{{resolve:secretsmanager:${TokenSecret}:SecretString}}"
+    generated = template["Resources"]["TokenSecret"]["Properties"]
+    assert generated["GenerateSecretString"]["PasswordLength"] >= 32
+    assert "SecretString" not in generated
+
+
+def test_the_api_answers_browsers_only_from_the_heroku_apps(template: Template) -> None:
+    cors = one(template, "AWS::ApiGatewayV2::Api")["CorsConfiguration"]
+    assert len(cors["AllowOrigins"]) == 2
+    for origin in cors["AllowOrigins"]:
+        assert origin.startswith("https://") and "*" not in origin
+    variables = environment(template, "ContentApiLambdaFunction")
+    assert variables["COPPER_CORS_ORIGINS"].split(",") == cors["AllowOrigins"]
+
+
+def test_the_routes_reach_the_function_of_their_service(template: Template) -> None:
+    targets = {}
+    for route in resources(template, "AWS::ApiGatewayV2::Route").values():
+        integration = route["Properties"]["Target"]["Fn::Join"][1][1]["Ref"]
+        targets[route["Properties"]["RouteKey"]] = integration
+    assert targets["ANY /healthz"] == "HttpApiIntegrationContentApi"
+    assert targets["ANY /me/artworks/{proxy+}"] == "HttpApiIntegrationContentApi"
+    assert targets["GET /search"] == "HttpApiIntegrationSearchApi"
+    assert targets["GET /artworks/{artwork_id}/similar"] == "HttpApiIntegrationSearchApi"
+    assert targets["ANY /admin/{proxy+}"] == "HttpApiIntegrationAdminApi"
+
+
+# operations
+
+
+def alarm_on(template: Template, namespace: str, metric: str) -> dict[str, Any]:
+    """Return the one alarm on a metric, with a threshold above zero or more."""
+    return one(template, "AWS::CloudWatch::Alarm", Namespace=namespace, MetricName=metric)
+
+
+def test_alarms_watch_dead_letters_processor_errors_and_throttles_and_api_5xx(
+    template: Template,
+) -> None:
+    dead = alarm_on(template, "AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert dead["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": ["UploadsDeadLetterQueue", "QueueName"]}}
+    ]
+    assert dead["Threshold"] == 0 and dead["ComparisonOperator"] == "GreaterThanThreshold"
+    for metric in ("Errors", "Throttles"):
+        alarm = alarm_on(template, "AWS/Lambda", metric)
+        assert alarm["Dimensions"] == [
+            {"Name": "FunctionName", "Value": {"Ref": "ProcessUploadsLambdaFunction"}}
+        ]
+    api = alarm_on(template, "AWS/ApiGateway", "5xx")
+    assert api["Dimensions"] == [{"Name": "ApiId", "Value": {"Ref": "HttpApi"}}]
+    for alarm in resources(template, "AWS::CloudWatch::Alarm").values():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_every_log_group_has_a_retention(template: Template) -> None:
+    groups = resources(template, "AWS::Logs::LogGroup")
+    assert len(groups) >= len(FUNCTIONS)
+    for name, group in groups.items():
+        assert 1 <= group["Properties"]["RetentionInDays"] <= 400, name
