@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -117,6 +118,23 @@ def clean_focal_point(value: Any) -> tuple[float, float] | None:
     return round(x, 4), round(y, 4)
 
 
+def with_reprocess_request(artwork: Artwork, request_id: str) -> Artwork:
+    """Return the work with a pending reprocess request, or raise NotAllowed.
+
+    A ready work stays ready (and public) until its new renditions replace the old ones; a
+    rejected or failed one goes back to processing.
+    """
+    if artwork.status not in REPROCESSABLE or artwork.original is None:
+        raise NotAllowed(
+            "Only an uploaded work that is ready, rejected or failed can be reprocessed."
+        )
+    if artwork.status is Status.READY:
+        return replace(artwork, reprocess_request=request_id)
+    return replace(
+        artwork, status=Status.PROCESSING, rejection_reason=None, reprocess_request=request_id
+    )
+
+
 def ignore_change(artwork: Artwork) -> None:
     """Do nothing with a changed work (the default when no index listens)."""
 
@@ -191,15 +209,10 @@ class ArtworkService:
         self, artist_id: str, artwork_id: str, version: int | None = None
     ) -> Artwork:
         """Send a processed work through the pipeline again (the artist's own retry)."""
-
-        def apply(artwork: Artwork) -> Artwork:
-            if artwork.status not in REPROCESSABLE or artwork.original is None:
-                raise NotAllowed(
-                    "Only an uploaded work that is ready, rejected or failed can be reprocessed."
-                )
-            return replace(artwork, status=Status.PROCESSING, rejection_reason=None)
-
-        saved = self._change(artist_id, artwork_id, version, apply)
+        request_id = secrets.token_hex(8)
+        saved = self._change(
+            artist_id, artwork_id, version, lambda a: with_reprocess_request(a, request_id)
+        )
         self.on_reprocess(saved)
         return saved
 

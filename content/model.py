@@ -102,6 +102,7 @@ class Artwork:
     focal_point: tuple[float, float] | None = None
     pipeline_version: str | None = None
     possible_duplicate_of: str | None = None
+    reprocess_request: str | None = None  # a pending render; a ready work stays public meanwhile
     version: int = 1
     created_at: str = field(default_factory=now)
     updated_at: str = field(default_factory=now)

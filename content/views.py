@@ -55,6 +55,7 @@ def own_artwork(artwork: Artwork) -> dict[str, Any]:
         "focal_point": list(artwork.focal_point) if artwork.focal_point else None,
         "pipeline_version": artwork.pipeline_version,
         "possible_duplicate_of": artwork.possible_duplicate_of,
+        "reprocessing": artwork.reprocess_request is not None,
         "version": artwork.version,
         "created_at": artwork.created_at,
         "updated_at": artwork.updated_at,

@@ -73,7 +73,9 @@ class Services:
 
     def enqueue_reprocess(self, artwork: Artwork) -> None:
         """Queue a request to render a work again."""
-        self.queue.send(reprocess_body(artwork.artist_id, artwork.id, secrets.token_hex(8)))
+        if artwork.reprocess_request:
+            body = reprocess_body(artwork.artist_id, artwork.id, artwork.reprocess_request)
+            self.queue.send(body)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:

@@ -7,6 +7,7 @@ the visitor gallery and the artist studio, each on its own port as on Heroku.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import signal
@@ -125,8 +126,6 @@ def dev(
         click.echo(f"copper dev: {workers} workers polling {data_dir}/queue.db", err=True)
         if with_seed:
             seed_when_empty(found, urls["api"])
-        try:
-            server.serve_forever()  # returns on Ctrl-C (werkzeug absorbs KeyboardInterrupt)
-        except KeyboardInterrupt:
-            pass
+        with contextlib.suppress(KeyboardInterrupt):  # werkzeug mostly absorbs it itself
+            server.serve_forever()
         click.echo("copper dev: stopping", err=True)

@@ -10,11 +10,13 @@ ends ready, rejected or deleted, or has its message in the dead-letter queue.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from content.artworks import REPROCESSABLE, NotAllowed, with_reprocess_request
 from content.model import Artwork, Status
 from content.repository import ContentRepository, NotFound, VersionConflict
 from ingest.messages import (
@@ -30,7 +32,6 @@ from storage.blobstore import BlobStore
 
 ORIGINALS_PREFIX = "originals/"
 SETTLED = frozenset({Status.READY, Status.REJECTED, Status.DELETED})
-REPROCESSABLE = frozenset({Status.READY, Status.REJECTED, Status.FAILED, Status.PROCESSING})
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class ReprocessFilter:
     def matches(self, artwork: Artwork, current_version: str) -> bool:
         """Return whether a work is chosen (only uploaded works can be rendered again)."""
         if artwork.original is None or artwork.status not in REPROCESSABLE:
-            return False
+            return False  # only uploaded works that are ready, rejected or failed
         if self.artist_id is not None and artwork.artist_id != self.artist_id:
             return False
         if self.status is not None and artwork.status is not self.status:
@@ -234,21 +235,18 @@ class Maintenance:
             return [artwork.id for artwork in works]
         queued = []
         for artwork in works:
-            if self._mark_processing(artwork):
-                self.queue.send(
-                    reprocess_body(artwork.artist_id, artwork.id, f"admin-{int(self.clock())}")
-                )
+            request_id = secrets.token_hex(8)
+            if self._mark_pending(artwork, request_id):
+                self.queue.send(reprocess_body(artwork.artist_id, artwork.id, request_id))
                 queued.append(artwork.id)
         return queued
 
-    def _mark_processing(self, artwork: Artwork) -> bool:
-        """Set the work to processing (unless it changed meanwhile); return whether it was."""
+    def _mark_pending(self, artwork: Artwork, request_id: str) -> bool:
+        """Record the pending request (unless the work changed meanwhile); return if it was."""
         try:
-            self.repository.save_artwork(
-                replace(artwork, status=Status.PROCESSING, rejection_reason=None),
-                artwork.version,
-            )
-        except (VersionConflict, NotFound):
+            pending = with_reprocess_request(artwork, request_id)
+            self.repository.save_artwork(pending, artwork.version)
+        except (VersionConflict, NotFound, NotAllowed):
             return False
         return True
 

@@ -120,21 +120,25 @@ class Processor:
     # reprocess
 
     def reprocess(self, request: ReprocessRequest) -> Outcome:
-        """Render a work again if it still waits for it (a repeated request does nothing)."""
+        """Render a work again if this request is still pending (a repeat does nothing)."""
         artwork = self._artwork(OriginalRef(request.artist_id, request.artwork_id))
-        if artwork is None or artwork.status is not Status.PROCESSING or artwork.original is None:
-            return Outcome.DUPLICATE if artwork is not None else Outcome.IGNORED
+        if artwork is None or artwork.original is None:
+            return Outcome.IGNORED
+        if artwork.reprocess_request != request.request_id:
+            return Outcome.DUPLICATE
         stamp = rendition_stamp(
             artwork.original.sequencer or "", self.settings.version, request.request_id
         )
 
         def save(change: Callable[[Artwork], Artwork]) -> Artwork:
-            def still_waiting(current: Artwork) -> Artwork:
-                if current.status is not Status.PROCESSING:
-                    raise StaleEvent(f"{current.id} is no longer waiting to be reprocessed")
-                return change(current)
+            def still_pending(current: Artwork) -> Artwork:
+                if current.reprocess_request != request.request_id:
+                    raise StaleEvent(
+                        f"{current.id}: reprocess request {request.request_id} is over"
+                    )
+                return replace(change(current), reprocess_request=None)
 
-            return self._save(artwork.id, still_waiting)
+            return self._save(artwork.id, still_pending)
 
         return self._render(artwork, artwork.original, stamp, save)
 

@@ -128,7 +128,12 @@ def test_reprocess_by_artist_renders_their_works_again(stack: LocalStack) -> Non
     preview = stack.call("POST", "/admin/reprocess", token, json={"artist": slug, "dry_run": True})
     assert preview["artwork_ids"] == [work]
     assert stack.call("POST", "/admin/reprocess", token, json={"artist": slug})["count"] == 1
-    again = stack.wait_for(work, artist.token, {"ready"})
+    # the work stays public while it is rendered again
+    assert stack.call("GET", f"/artworks/{work}")["id"] == work
+    deadline = time.monotonic() + 30
+    while (again := stack.artwork(work, artist.token))["reprocessing"]:
+        assert time.monotonic() < deadline, "the reprocess request was never handled"
+        time.sleep(0.1)
     assert again["version"] > first["version"]
     assert {r["key"] for r in again["renditions"]} != {r["key"] for r in first["renditions"]}
     assert stack.call("POST", "/admin/reindex", token) == {"written": 1}

@@ -113,7 +113,11 @@ def test_only_an_uploaded_processed_work_can_be_reprocessed(service: ArtworkServ
     with pytest.raises(NotAllowed):
         service.request_reprocess("ada", artwork.id)
     make_ready(service, artwork.id)
-    assert service.request_reprocess("ada", artwork.id).status is Status.PROCESSING
+    pending = service.request_reprocess("ada", artwork.id)
+    # a ready work stays ready (and public) until its new renditions are in
+    assert pending.status is Status.READY and pending.reprocess_request
+    again = service.request_reprocess("ada", artwork.id)
+    assert again.reprocess_request not in (None, pending.reprocess_request)
 
 
 def test_an_artist_lists_their_own_works_newest_first(service: ArtworkService) -> None:

@@ -157,7 +157,11 @@ def test_reprocess_queues_outdated_works(data_dir: Path) -> None:
     copper(data_dir, "worker", "--once")
     assert "would queue 0" in copper(data_dir, "reprocess", "--outdated", "--dry-run").stdout
     assert "would queue 1" in copper(data_dir, "reprocess", "--status", "ready", "--dry-run").stdout
+    before = found.repository.get_artwork(work)
     assert "queued 1" in copper(data_dir, "reprocess", "--status", "ready").stdout
-    assert found.repository.get_artwork(work).status is Status.PROCESSING
+    pending = found.repository.get_artwork(work)
+    assert pending.status is Status.READY and pending.reprocess_request
     copper(data_dir, "worker", "--once")
-    assert found.repository.get_artwork(work).status is Status.READY
+    after = found.repository.get_artwork(work)
+    assert after.status is Status.READY and after.reprocess_request is None
+    assert {r["key"] for r in after.renditions} != {r["key"] for r in before.renditions}

@@ -88,7 +88,8 @@ def test_a_new_copyright_line_reprocesses_every_processed_work(
     ids = {status: work_in(artworks, status.value, status) for status in Status}
     profiles.edit("ada", {"copyright_line": "© Ada 2026"})
     statuses = {s: artworks.repository.get_artwork(i).status for s, i in ids.items()}
-    assert statuses[Status.READY] is Status.PROCESSING
+    pending = {s: artworks.repository.get_artwork(i).reprocess_request for s, i in ids.items()}
+    assert statuses[Status.READY] is Status.READY and pending[Status.READY]
     assert statuses[Status.REJECTED] is Status.PROCESSING
     assert statuses[Status.FAILED] is Status.PROCESSING
     assert statuses[Status.AWAITING_UPLOAD] is Status.AWAITING_UPLOAD
