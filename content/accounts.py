@@ -85,6 +85,21 @@ class TokenIssuer:
             raise InvalidToken("The access token is not valid.") from error
 
 
+class NoTokens(TokenIssuer):
+    """A function without the token secret (the processor): it neither issues nor accepts any."""
+
+    def issue(self, artist: Artist, now: float | None = None) -> str:
+        """Refuse: this function cannot sign tokens."""
+        raise RuntimeError("this function has no token secret (COPPER_TOKEN_SECRET_ARN)")
+
+    def verify(self, token: str) -> Principal:
+        """Refuse every token."""
+        raise InvalidToken("The access token is not valid.")
+
+
+NO_TOKENS = NoTokens(secret="")
+
+
 def slugify(name: str) -> str:
     """Return a URL slug: lower-case ASCII words joined by hyphens."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

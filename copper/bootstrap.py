@@ -10,10 +10,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint
 
-from content.accounts import Accounts, TokenIssuer
+from content.accounts import NO_TOKENS, Accounts, TokenIssuer
 from content.artworks import ArtworkService
 from content.model import Artwork
 from content.repository import ContentRepository
@@ -105,17 +106,50 @@ def content_repository(settings: ServiceSettings) -> ContentRepository:
     return SqliteContentRepository(Path(settings.data_dir) / "content.db")
 
 
+def opensearch_client(settings: ServiceSettings) -> Any:
+    """Return an OpenSearch client; on AWS its requests are signed with the role's credentials."""
+    from opensearchpy import OpenSearch
+
+    if not settings.opensearch_signing:
+        return OpenSearch(hosts=[settings.opensearch_url], timeout=10)
+    import boto3
+    from opensearchpy import AWSV4SignerAuth, RequestsHttpConnection
+
+    session = boto3.Session()
+    auth = AWSV4SignerAuth(session.get_credentials(), session.region_name, "es")
+    return OpenSearch(
+        hosts=[settings.opensearch_url],
+        http_auth=auth,
+        connection_class=RequestsHttpConnection,
+        timeout=10,
+    )
+
+
+def token_secret(settings: ServiceSettings) -> str | None:
+    """Return the token-signing secret: set, from Secrets Manager, or (locally) generated.
+
+    On AWS a function given neither (the processor, the search API) issues no tokens.
+    """
+    if settings.token_secret:
+        return settings.token_secret
+    if settings.backend == "aws":
+        if not settings.token_secret_arn:
+            return None
+        import boto3
+
+        client = boto3.client("secretsmanager")
+        return client.get_secret_value(SecretId=settings.token_secret_arn)["SecretString"]
+    return local_secret(Path(settings.data_dir))
+
+
 def search_index(settings: ServiceSettings) -> SearchIndex:
     """Return the search index adapter of the configured backend."""
     if settings.backend == "aws":
-        from opensearchpy import OpenSearch
-
         from search.opensearch import OpenSearchIndex
 
         if not settings.opensearch_url:
             raise RuntimeError("COPPER_OPENSEARCH_URL must be set on the aws backend")
-        client = OpenSearch(hosts=[settings.opensearch_url], timeout=10)
-        return OpenSearchIndex(client, alias=settings.search_alias)
+        return OpenSearchIndex(opensearch_client(settings), alias=settings.search_alias)
     from search.sqlite import SqliteSearchIndex
 
     return SqliteSearchIndex(Path(settings.data_dir) / "search.db")
@@ -207,18 +241,14 @@ def build_services(
     settings = settings or load_settings()
     if settings.backend == "local":
         Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    secret = settings.token_secret
-    if not secret:
-        if settings.backend == "aws":
-            raise RuntimeError("COPPER_TOKEN_SECRET must be set on the aws backend")
-        secret = local_secret(Path(settings.data_dir))
+    secret = token_secret(settings)
     repository = repository or content_repository(settings)
     index = search or search_index(settings)
     indexer = Indexer(repository, index)
-    tokens = TokenIssuer(secret, settings.token_lifetime)
+    tokens = TokenIssuer(secret, settings.token_lifetime) if secret else NO_TOKENS
     queue, failures = message_queue(settings)
-    blobs = blob_store(settings, secret, queue)
-    media = media_store(settings, secret)
+    blobs = blob_store(settings, secret or "", queue)
+    media = media_store(settings, secret or "")
     artworks = ArtworkService(
         repository, on_change=indexer.sync_quietly, remove_original=blobs.delete
     )

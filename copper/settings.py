@@ -19,6 +19,9 @@ class ServiceSettings:
     token_secret: str = setting(
         "", "Secret that signs access tokens (local: generated into data_dir when empty)."
     )
+    token_secret_arn: str = setting(
+        "", "Secrets Manager ARN of the token secret, read once per cold start (aws)."
+    )
     token_lifetime: int = setting(3600, "Lifetime of an access token, in seconds.")
     cors_origins: tuple[str, ...] = setting(
         (), "Origins of the web apps allowed to call the API from a browser (comma-separated)."
@@ -33,6 +36,9 @@ class ServiceSettings:
     dynamodb_table: str = setting("copper-content", "DynamoDB table of the content store (aws).")
     opensearch_url: str = setting("", "OpenSearch endpoint URL (aws).")
     search_alias: str = setting("artworks", "Name of the search index alias.")
+    opensearch_signing: bool = setting(
+        True, "Sign OpenSearch requests with the function's IAM credentials, SigV4 (aws)."
+    )
     media_bucket: str = setting("copper-media", "S3 bucket of the renditions (aws).")
     media_base_url: str = setting(
         "http://127.0.0.1:8000/media", "Base URL where browsers fetch renditions (CDN on aws)."

@@ -7,6 +7,7 @@ on a developer's machine and fail in CI.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -44,6 +45,7 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "s3:PutObject": ORIGINALS,
         "s3:DeleteObject": ORIGINALS,
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
+        "secretsmanager:GetSecretValue": ("${TokenSecret}",),
         **dict.fromkeys(
             ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
             SEARCH,
@@ -70,6 +72,7 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "s3:ListBucket": ("${UploadsBucket.Arn}",),
         "s3:GetObject": ORIGINALS,
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
+        "secretsmanager:GetSecretValue": ("${TokenSecret}",),
         "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
         **dict.fromkeys(
             [
@@ -122,7 +125,8 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
 }
-DATA_SERVICES = ("s3:", "dynamodb:", "sqs:", "es:")
+DATA_SERVICES = ("s3:", "dynamodb:", "sqs:", "es:", "secretsmanager:")
+SIGNS_TOKENS = {"ContentApiLambdaFunction", "AdminApiLambdaFunction"}
 ENVIRONMENT = {
     "COPPER_BACKEND",
     "COPPER_UPLOADS_BUCKET",
@@ -136,7 +140,6 @@ ENVIRONMENT = {
     "COPPER_SEARCH_ALIAS",
     "COPPER_CORS_ORIGINS",
     "COPPER_PUBLIC_API_URL",
-    "COPPER_TOKEN_SECRET",
 }
 
 
@@ -436,8 +439,12 @@ def test_every_function_is_configured_from_the_environment_without_a_secret_in_i
         variables = environment(template, function)
         assert variables.keys() >= ENVIRONMENT, function
         assert variables["COPPER_BACKEND"] == "aws"
-        secret = render(variables["COPPER_TOKEN_SECRET"])
-        assert secret == "{{resolve:secretsmanager:${TokenSecret}:SecretString}}"
+        assert "COPPER_TOKEN_SECRET" not in variables, "a secret's value in the configuration"
+        assert "secretsmanager" not in json.dumps(variables), function
+        if function in SIGNS_TOKENS:
+            assert render(variables["COPPER_TOKEN_SECRET_ARN"]) == "${TokenSecret}"
+        else:
+            assert "COPPER_TOKEN_SECRET_ARN" not in variables, function
     generated = template["Resources"]["TokenSecret"]["Properties"]
     assert generated["GenerateSecretString"]["PasswordLength"] >= 32
     assert "SecretString" not in generated
