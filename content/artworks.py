@@ -177,9 +177,20 @@ class ArtworkService:
     def set_focal_point(
         self, artist_id: str, artwork_id: str, point: Any, version: int | None = None
     ) -> Artwork:
-        """Set or clear the focal point used for the square thumbnail."""
+        """Set or clear the focal point; a ready work's thumbnail is then cropped again."""
         focal = clean_focal_point(point)
-        return self._change(artist_id, artwork_id, version, lambda a: replace(a, focal_point=focal))
+        request_id = secrets.token_hex(8)
+
+        def apply(artwork: Artwork) -> Artwork:
+            moved = replace(artwork, focal_point=focal)
+            if artwork.status is Status.READY and artwork.focal_point != focal:
+                return with_reprocess_request(moved, request_id)
+            return moved
+
+        saved = self._change(artist_id, artwork_id, version, apply)
+        if saved.reprocess_request == request_id:
+            self.on_reprocess(saved)
+        return saved
 
     def set_visibility(
         self, artist_id: str, artwork_id: str, visibility: Visibility, version: int | None = None

@@ -163,7 +163,7 @@ def focal_point(artwork_id: str) -> Any:
         return answer_error(artwork_id, error.status, error.message)
     if wants_json():
         return jsonify(focal_point=work.get("focal_point"), version=work.get("version"))
-    flash("Focal point saved; the thumbnail is re-cropped on the next render.", "success")
+    flash("Focal point saved; the thumbnail is being cropped again.", "success")
     return redirect(url_for("works.detail", artwork_id=artwork_id))
 
 

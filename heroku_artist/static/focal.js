@@ -77,7 +77,7 @@
     const result = await Studio.send("POST", root.dataset.url, { x: x, y: y });
     if (result.ok) {
       const saved = result.body.focal_point || [x, y];
-      status.textContent = "Saved at " + saved[0] + ", " + saved[1] + ". The thumbnail is re-cropped on the next render.";
+      status.textContent = "Saved at " + saved[0] + ", " + saved[1] + ". The thumbnail is being cropped again.";
     } else {
       status.textContent = Studio.errorMessage(result, "The focal point could not be saved.");
     }

@@ -108,6 +108,24 @@ def test_a_deleted_work_disappears_for_its_owner_and_the_public(service: Artwork
     assert service.list_own("ada").items == ()
 
 
+def test_moving_the_focal_point_of_a_ready_work_renders_its_thumbnail_again(
+    service: ArtworkService,
+) -> None:
+    requested: list[str] = []
+    service.on_reprocess = lambda artwork: requested.append(artwork.id)
+    draft = service.create("ada", {"title": "Not yet uploaded"})
+    assert service.set_focal_point("ada", draft.id, [0.2, 0.3]).reprocess_request is None
+    ready = service.create("ada", {"title": "Ready"})
+    make_ready(service, ready.id)
+    moved = service.set_focal_point("ada", ready.id, [0.25, 0.75])
+    assert moved.focal_point == (0.25, 0.75) and moved.reprocess_request
+    assert moved.status is Status.READY
+    assert service.set_focal_point("ada", ready.id, [0.25, 0.75]).reprocess_request == (
+        moved.reprocess_request
+    )  # the same point again: nothing new to render
+    assert requested == [ready.id]
+
+
 def test_only_an_uploaded_processed_work_can_be_reprocessed(service: ArtworkService) -> None:
     artwork = service.create("ada", {"title": "Again"})
     with pytest.raises(NotAllowed):
