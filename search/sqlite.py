@@ -46,6 +46,7 @@ from search.document import SearchDocument
 from search.errors import InvalidQuery, SearchUnavailable
 from search.index import Progress
 from search.query import (
+    COVERAGE_PENALTY,
     FACET_SIZE,
     FACETS,
     MAX_COLOUR_CANDIDATES,
@@ -58,7 +59,7 @@ from search.query import (
     SearchQuery,
     SearchResult,
     colour_box,
-    colour_distances,
+    delta_e_2000,
     likeness,
     nearest_hashes,
     palette_colours,
@@ -78,7 +79,10 @@ from storage.sqlite import Connect, Database, is_unavailable
 
 SHARED_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS search_changes (id INTEGER PRIMARY KEY AUTOINCREMENT,
+        generation INTEGER NOT NULL, artwork_id TEXT NOT NULL)""",
 )
+CHANGES_KEPT = 100_000  # the change log keeps this many writes; older readers reload it all
 MAX_EXPANSIONS = 50
 BATCH_SIZE = 500
 CONNECTION_PRAGMAS = (
@@ -87,7 +91,6 @@ CONNECTION_PRAGMAS = (
 )
 LAYOUT = 2  # the layout of the generation tables, in search_meta
 MAX_PARAMS = 500  # ids per `IN (...)` list
-MATCHES = "temp.search_matches"
 
 
 def _batches(documents: Iterable[SearchDocument], size: int) -> Iterator[list[SearchDocument]]:
@@ -217,6 +220,7 @@ class SqliteSearchIndex:
             path, _create_first_generation, connect=connect, busy_timeout=busy_timeout
         )
         self._batch_size = batch_size
+        self._columns: _Columns | None = None
 
     def close(self) -> None:
         """Close the connection; the next call opens it again."""
@@ -229,7 +233,9 @@ class SqliteSearchIndex:
         report = BulkReport()
         for batch in _batches(documents, self._batch_size):
             with self._write() as db:
-                report += _upsert_batch(db, _live_tables(db), batch)
+                tables = _live_tables(db)
+                report += _upsert_batch(db, tables, batch)
+                _log_changes(db, tables, [document.artwork_id for document in batch])
         return report
 
     def delete(self, artwork_id: str, version: int) -> None:
@@ -240,6 +246,7 @@ class SqliteSearchIndex:
             if stored is not None and version < stored:
                 return
             _remove(db, tables, [artwork_id])
+            _log_changes(db, tables, [artwork_id])
             db.execute(
                 f"INSERT OR REPLACE INTO {tables.tombstones} (artwork_id, version) VALUES (?, ?)",
                 (artwork_id, version),
@@ -288,24 +295,36 @@ class SqliteSearchIndex:
         """Return one page of matches with facets; InvalidQuery for a bad cursor."""
         with self._read() as db:
             tables = _live_tables(db)
+            columns = self._current_columns(db, tables)
             match = _match_expression(db, tables, query_terms(query.text))
-            where = _Where.of(tables, query, match)
-            where.collect(db)
-            try:
-                if query.colours:
-                    hits, next_key = _colour_page(db, where, query)
-                else:
-                    hits, next_key = _ranked_page(db, where, query)
-                if match is not None:
-                    hits = _highlighted(db, tables, match, hits)
-                return SearchResult(
-                    hits=tuple(hits),
-                    total=where.count(db),
-                    facets=where.facets(db),
-                    next_cursor=None if next_key is None else encode_cursor(query, next_key),
-                )
-            finally:
-                db.execute(f"DELETE FROM {MATCHES}")
+            matches = _matches(db, tables, columns, query, match)
+            if query.colours:
+                hits, next_key = _colour_page(db, tables, columns, matches, query)
+            else:
+                hits, next_key = _ranked_page(db, tables, columns, matches, query, bool(match))
+            if match is not None:
+                hits = _highlighted(db, tables, match, hits)
+            return SearchResult(
+                hits=tuple(hits),
+                total=len(matches[0]),
+                facets=columns.facet_counts(matches[0]),
+                next_cursor=None if next_key is None else encode_cursor(query, next_key),
+            )
+
+    def _current_columns(self, db: sqlite3.Connection, tables: _Tables) -> _Columns:
+        """Return the in-memory columns of the live generation, brought up to date."""
+        last = db.execute("SELECT coalesce(max(id), 0) FROM search_changes").fetchone()[0]
+        columns, self._columns = self._columns, None
+        if columns is None or columns.generation != tables.generation:
+            columns = _Columns.load(db, tables, last)
+        elif columns.last != last:
+            changed = _changes_since(db, tables, columns.last)
+            if changed is None:
+                columns = _Columns.load(db, tables, last)
+            else:
+                columns.update(db, tables, changed, last)
+        self._columns = columns
+        return columns
 
     def more_like_this(self, artwork_id: str, limit: int = 12) -> tuple[SearchHit, ...]:
         """Return visible works most like this one (palette, perceptual hash, tags), not itself."""
@@ -392,11 +411,6 @@ def _create_first_generation(db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
-    db.execute(
-        f"""CREATE TABLE IF NOT EXISTS {MATCHES} (
-            seq INTEGER PRIMARY KEY, id TEXT NOT NULL, published TEXT NOT NULL,
-            score REAL NOT NULL, artist TEXT, medium TEXT, orientation TEXT, year INTEGER)"""
-    )
 
 
 def _migrate(db: sqlite3.Connection, old: _Tables) -> None:
@@ -418,6 +432,30 @@ def _live_tables(db: sqlite3.Connection) -> _Tables:
 
 
 # writes
+
+
+def _log_changes(db: sqlite3.Connection, tables: _Tables, artwork_ids: Sequence[str]) -> None:
+    """Record that these works changed in the live generation; forget the oldest records."""
+    db.executemany(
+        "INSERT INTO search_changes (generation, artwork_id) VALUES (?, ?)",
+        [(tables.generation, artwork_id) for artwork_id in dict.fromkeys(artwork_ids)],
+    )
+    db.execute(
+        "DELETE FROM search_changes WHERE id <= (SELECT max(id) FROM search_changes) - ?",
+        (CHANGES_KEPT,),
+    )
+
+
+def _changes_since(db: sqlite3.Connection, tables: _Tables, last: int) -> list[str] | None:
+    """Return the works changed after change `last`; None if the log no longer reaches back."""
+    first = db.execute("SELECT min(id) FROM search_changes").fetchone()[0]
+    if first is None or first > last + 1:
+        return None
+    rows = db.execute(
+        "SELECT artwork_id FROM search_changes WHERE id > ? AND generation = ? ORDER BY id",
+        (last, tables.generation),
+    )
+    return [artwork_id for (artwork_id,) in rows]
 
 
 def _stored_version(db: sqlite3.Connection, tables: _Tables, artwork_id: str) -> int | None:
@@ -600,107 +638,120 @@ def _similar_words(db: sqlite3.Connection, tables: _Tables, term: str) -> list[s
     return [word for distance, word in sorted(near) if distance <= budget][:MAX_EXPANSIONS]
 
 
-@dataclass(frozen=True)
-class _Where:
-    """The matches of a query as SQL: FROM (documents `d`, with `score`) and WHERE."""
-
-    tables: _Tables
-    source: str
-    conditions: str
-    params: tuple[Any, ...]
-    has_text: bool
-
-    @classmethod
-    def of(cls, tables: _Tables, query: SearchQuery, match: str | None) -> _Where:
-        """Return the SQL of a query's matches."""
-        source, params = f"{tables.docs} d", []
-        if match is not None:
-            weights = ", ".join(str(boost) for boost in FIELD_BOOSTS.values())
-            source = f"""{tables.docs} d JOIN (SELECT rowid AS seq,
-                -bm25({tables.fts}, {weights}) AS score FROM {tables.fts}
-                WHERE {tables.fts} MATCH ?) m ON m.seq = d.seq"""
-            params.append(match)
-        conditions, filter_params = _filters(tables, query)
-        return cls(tables, source, conditions, (*params, *filter_params), match is not None)
-
-    @property
-    def score(self) -> str:
-        """Return the SQL expression of a match's text score."""
-        return "m.score" if self.has_text else "0.0"
-
-    def collect(self, db: sqlite3.Connection) -> None:
-        """Write the matches (seq, id, published_sort, score) into the temporary table."""
-        db.execute(f"DELETE FROM {MATCHES}")
-        db.execute(
-            f"""INSERT INTO {MATCHES}
-                SELECT d.seq, d.artwork_id, d.published_sort, {self.score},
-                d.artist_slug, d.medium, d.orientation, d.year
-                FROM {self.source} WHERE {self.conditions}""",
-            self.params,
-        )
-
-    def count(self, db: sqlite3.Connection) -> int:
-        """Return the number of matches."""
-        return db.execute(f"SELECT count(*) FROM {MATCHES}").fetchone()[0]
-
-    def facets(self, db: sqlite3.Connection) -> dict[str, tuple[tuple[str, int], ...]]:
-        """Return the value counts of every facet over the matches."""
-        columns = {"artist": "m.artist", "medium": "m.medium", "orientation": "m.orientation"}
-        facets = {name: self._facet(db, column) for name, column in columns.items()}
-        facets["tags"] = self._facet(
-            db, "g.tag", f"CROSS JOIN {self.tables.tags} g ON g.seq = m.seq"
-        )
-        facets["year"] = self._facet(db, "m.year")
-        return {name: facets[name] for name in FACETS}
-
-    def _facet(
-        self, db: sqlite3.Connection, column: str, join: str = ""
-    ) -> tuple[tuple[str, int], ...]:
-        """Return one facet's values and counts: by count, then value."""
-        sql = f"""SELECT {column}, count(*) FROM {MATCHES} m {join}
-            WHERE {column} IS NOT NULL
-            GROUP BY {column} ORDER BY 2 DESC, 1 ASC LIMIT {FACET_SIZE}"""
-        return tuple((str(value), count) for value, count in db.execute(sql))
-
-    def rows(
-        self,
-        db: sqlite3.Connection,
-        keyset: str,
-        order: str,
-        limit: int,
-        params: Sequence[Any] = (),
-    ) -> list[Any]:
-        """Return (id, published_sort, score, record) of matches after `keyset`, in `order`."""
-        sql = f"""SELECT m.id, m.published, m.score, r.record
-            FROM (SELECT * FROM {MATCHES} {keyset} {order} LIMIT {limit}) m
-            CROSS JOIN {self.tables.records} r ON r.seq = m.seq {order}"""
-        return db.execute(sql, params).fetchall()
+def _text_matches(
+    db: sqlite3.Connection, tables: _Tables, match: str, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the seqs and text scores of the full-text matches that pass the filters."""
+    weights = ", ".join(str(boost) for boost in FIELD_BOOSTS.values())
+    rows = db.execute(
+        f"""SELECT rowid, -bm25({tables.fts}, {weights}) FROM {tables.fts}
+            WHERE {tables.fts} MATCH ?""",
+        (match,),
+    ).fetchall()
+    found = np.array(rows, dtype=np.float64).reshape(-1, 2)
+    seqs = found[:, 0].astype(np.int64)
+    inside = seqs < len(mask)
+    keep = np.zeros(len(seqs), dtype=bool)
+    keep[inside] = mask[seqs[inside]]
+    return seqs[keep], found[keep, 1]
 
 
-def _filters(tables: _Tables, query: SearchQuery) -> tuple[str, list[Any]]:
-    """Return the WHERE conditions (on `d`) and parameters of a query's filters."""
-    conditions, params = ["1 = 1"], []
-    if not query.include_hidden:
-        conditions.append("d.visible = 1")
-    simple = {
-        "d.artist_slug = ?": query.artist,
-        "d.medium = ?": query.medium,
-        "d.orientation = ?": query.orientation,
-        "d.year >= ?": query.year_from,
-        "d.year <= ?": query.year_to,
-    }
-    for condition, value in simple.items():
-        if value is not None:
-            conditions.append(condition)
-            params.append(value)
-    for tag in query.tags:
-        conditions.append(f"d.seq IN (SELECT seq FROM {tables.tags} WHERE tag = ?)")
-        params.append(tag)
-    if query.colours:
-        boxes, box_params = _colour_boxes(query.colours)
-        conditions.append(_exists(tables.palette, f"({boxes})"))
-        params.extend(box_params)
-    return " AND ".join(conditions), params
+def _matches(
+    db: sqlite3.Connection,
+    tables: _Tables,
+    columns: _Columns,
+    query: SearchQuery,
+    match: str | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the seqs of a query's matches and their text scores (0 without text)."""
+    mask = columns.matches(query)
+    if match is not None:
+        return _text_matches(db, tables, match, mask)
+    seqs = np.flatnonzero(mask)
+    return seqs, np.zeros(len(seqs))
+
+
+def _smallest(values: np.ndarray, count: int) -> np.ndarray:
+    """Return the indices of the `count` smallest values, smallest first."""
+    if len(values) > count:
+        picked = np.argpartition(values, count - 1)[:count]
+        return picked[np.argsort(values[picked], kind="stable")]
+    return np.argsort(values, kind="stable")
+
+
+def _page_hits(
+    db: sqlite3.Connection, tables: _Tables, seqs: np.ndarray, scores: Sequence[float]
+) -> list[SearchHit]:
+    """Return the hits of these documents, in order, with these scores."""
+    records = _records(db, tables, seqs.tolist())
+    return [
+        SearchHit(_document(records[seq]), float(score))
+        for seq, score in zip(seqs.tolist(), scores, strict=True)
+    ]
+
+
+def _ranked_page(
+    db: sqlite3.Connection,
+    tables: _Tables,
+    columns: _Columns,
+    matches: tuple[np.ndarray, np.ndarray],
+    query: SearchQuery,
+    text: bool,
+) -> tuple[list[SearchHit], Key | None]:
+    """Return a page of text-relevance or newest-first hits and the last hit's sort key."""
+    (seqs, scores), order = matches, columns.order()
+    if query.sort == "relevance" and text:
+        after = decode_cursor(query, RELEVANCE_KEY)
+        if after is not None:
+            later = order.ids[seqs] > after[1]
+            keep = (scores < after[0]) | ((scores == after[0]) & later)
+            seqs, scores = seqs[keep], scores[keep]
+        picked = np.lexsort((order.id_rank[seqs], -scores))[: query.limit + 1]
+    else:
+        after = decode_cursor(query, NEWEST_KEY)
+        if after is not None:
+            published, earlier = order.published[seqs], order.ids[seqs] < after[1]
+            keep = (published < after[0]) | ((published == after[0]) & earlier)
+            seqs, scores = seqs[keep], scores[keep]
+        picked = _smallest(order.newest_rank[seqs], query.limit + 1)
+    page = picked[: query.limit]
+    hits = _page_hits(db, tables, seqs[page], scores[page].tolist())
+    if len(picked) <= query.limit:
+        return hits, None
+    last = hits[-1]
+    if query.sort == "relevance" and text:
+        return hits, (last.score, last.document.artwork_id)
+    return hits, (str(order.published[seqs[page[-1]]]), last.document.artwork_id)
+
+
+def _colour_page(
+    db: sqlite3.Connection,
+    tables: _Tables,
+    columns: _Columns,
+    matches: tuple[np.ndarray, np.ndarray],
+    query: SearchQuery,
+) -> tuple[list[SearchHit], Key | None]:
+    """Return a page of hits ranked by colour distance, then text score, then id."""
+    after = decode_cursor(query, COLOUR_KEY)
+    (seqs, scores), order = matches, columns.order()
+    if len(seqs) > MAX_COLOUR_CANDIDATES:
+        lowest = np.argpartition(order.id_rank[seqs], MAX_COLOUR_CANDIDATES - 1)
+        seqs, scores = seqs[lowest[:MAX_COLOUR_CANDIDATES]], scores[lowest[:MAX_COLOUR_CANDIDATES]]
+    if not len(seqs):
+        return [], None
+    distances, negated = columns.colour_distances(seqs, query.colours), -scores
+    if after is not None:
+        bound, later = -after[1], order.ids[seqs] > after[2]
+        tied = (negated > bound) | ((negated == bound) & later)
+        keep = (distances > after[0]) | ((distances == after[0]) & tied)
+        seqs, scores, distances, negated = seqs[keep], scores[keep], distances[keep], negated[keep]
+    ranked = np.lexsort((order.id_rank[seqs], negated, distances))
+    page = ranked[: query.limit]
+    hits = _page_hits(db, tables, seqs[page], (-distances[page]).tolist())
+    if len(ranked) <= query.limit:
+        return hits, None
+    last = page[-1]
+    return hits, (float(distances[last]), -float(negated[last]), hits[-1].document.artwork_id)
 
 
 def _colour_boxes(colours: Sequence[ColourQuery]) -> tuple[str, list[float]]:
@@ -708,65 +759,6 @@ def _colour_boxes(colours: Sequence[ColourQuery]) -> tuple[str, list[float]]:
     box = "(s.l BETWEEN ? AND ? AND s.a BETWEEN ? AND ? AND s.b BETWEEN ? AND ?)"
     params = [bound for colour in colours for pair in colour_box(colour) for bound in pair]
     return " OR ".join([box] * len(colours)), params
-
-
-def _ranked_page(
-    db: sqlite3.Connection, where: _Where, query: SearchQuery
-) -> tuple[list[SearchHit], Key | None]:
-    """Return a page of text-relevance or newest-first hits and the last hit's sort key."""
-    if query.sort == "relevance" and where.has_text:
-        after = decode_cursor(query, RELEVANCE_KEY)
-        keyset = "WHERE score < ? OR (score = ? AND id > ?)" if after else ""
-        params = (after[0], after[0], after[1]) if after else ()
-        order, key_of = "ORDER BY score DESC, id ASC", lambda row: (row[2], row[0])
-    else:
-        after = decode_cursor(query, NEWEST_KEY)
-        keyset = "WHERE published < ? OR (published = ? AND id < ?)" if after else ""
-        params = (after[0], after[0], after[1]) if after else ()
-        order, key_of = "ORDER BY published DESC, id DESC", lambda row: (row[1], row[0])
-    rows = where.rows(db, keyset, order, query.limit + 1, params)
-    page = rows[: query.limit]
-    hits = [SearchHit(_document(row[3]), float(row[2])) for row in page]
-    return hits, key_of(page[-1]) if len(rows) > query.limit else None
-
-
-def _colour_page(
-    db: sqlite3.Connection, where: _Where, query: SearchQuery
-) -> tuple[list[SearchHit], Key | None]:
-    """Return a page of hits ranked by colour distance, then text score, then id."""
-    after = decode_cursor(query, COLOUR_KEY)
-    rows = db.execute(
-        f"""SELECT m.id, m.score, m.seq, r.colours
-            FROM (SELECT seq, id, score FROM {MATCHES} ORDER BY id ASC
-                LIMIT {MAX_COLOUR_CANDIDATES}) m
-            CROSS JOIN {where.tables.records} r ON r.seq = m.seq ORDER BY m.id ASC"""
-    ).fetchall()
-    distances = _colour_distances([row[3] for row in rows], query)
-    ranked = sorted(
-        ((float(distance), -float(score), artwork_id), seq)
-        for (artwork_id, score, seq, _), distance in zip(rows, distances.tolist(), strict=True)
-    )
-    if after is not None:
-        bound = (after[0], -after[1], after[2])
-        ranked = [pair for pair in ranked if pair[0] > bound]
-    page = ranked[: query.limit]
-    records = _records(db, where.tables, [seq for _, seq in page])
-    hits = [SearchHit(_document(records[seq]), -key[0]) for key, seq in page]
-    last = page[-1][0] if len(ranked) > query.limit else None
-    return hits, None if last is None else (last[0], -last[1], last[2])
-
-
-def _colour_distances(packed: Sequence[bytes], query: SearchQuery) -> np.ndarray:
-    """Return the colour distance of each packed palette to the query's colours."""
-    sizes = [len(blob) // 32 for blob in packed]
-    width = max(sizes, default=0)
-    values = np.zeros((len(packed), width, 4), dtype=np.float64)
-    present = np.zeros((len(packed), width), dtype=bool)
-    for i, (blob, size) in enumerate(zip(packed, sizes, strict=True)):
-        if size:
-            values[i, :size] = np.frombuffer(blob, dtype=np.float64).reshape(size, 4)
-            present[i, :size] = True
-    return colour_distances(values[:, :, :3], values[:, :, 3], present, query.colours)
 
 
 def _records(db: sqlite3.Connection, tables: _Tables, seqs: Sequence[int]) -> dict[int, str]:
@@ -814,6 +806,296 @@ def _with_highlights(hit: SearchHit, title: str, description: str) -> SearchHit:
     }
     highlights = {name: html for name, html in fields.items() if html is not None}
     return SearchHit(hit.document, hit.score, highlights)
+
+
+# in-memory columns
+
+
+@dataclass
+class _Pairs:
+    """Rows of a side table as arrays: the document seq, a value, and whether it is current."""
+
+    seq: np.ndarray
+    value: np.ndarray
+    alive: np.ndarray
+
+    @classmethod
+    def empty(cls, width: int = 0) -> _Pairs:
+        """Return no rows (values of `width` columns, or codes when 0)."""
+        value = np.zeros((0, width)) if width else np.zeros(0, dtype=np.int64)
+        return cls(np.zeros(0, dtype=np.int64), value, np.zeros(0, dtype=bool))
+
+    def append(self, seq: np.ndarray, value: np.ndarray) -> int:
+        """Add rows; return the index of the first one."""
+        start = len(self.seq)
+        self.seq = np.concatenate([self.seq, seq])
+        self.value = np.concatenate([self.value, value])
+        self.alive = np.concatenate([self.alive, np.ones(len(seq), dtype=bool)])
+        return start
+
+    def kill(self, seqs: np.ndarray) -> None:
+        """Forget the rows of these documents."""
+        if len(seqs) and len(self.seq):
+            self.alive &= ~np.isin(self.seq, seqs)
+
+    def holders(self, rows: np.ndarray, size: int) -> np.ndarray:
+        """Return a mask over seqs: true where a current row among `rows` belongs to it."""
+        mask = np.zeros(size, dtype=bool)
+        mask[self.seq[rows & self.alive]] = True
+        return mask
+
+
+class _Codes:
+    """One facet column as integer codes by seq (-1 for no value), with the values."""
+
+    def __init__(self) -> None:
+        self.code: np.ndarray = np.full(0, -1, dtype=np.int64)
+        self.values: list[Any] = []
+        self.index: dict[Any, int] = {}
+
+    def codes(self, values: Sequence[Any]) -> np.ndarray:
+        """Return the codes of values (new values get new codes; None is -1)."""
+        index = self.index
+        for value in values:
+            if value is not None and value not in index:
+                index[value] = len(self.values)
+                self.values.append(value)
+        return np.array([-1 if v is None else index[v] for v in values], dtype=np.int64)
+
+    def counts(self, codes: np.ndarray) -> tuple[tuple[str, int], ...]:
+        """Return the FACET_SIZE most frequent values of `codes`: by count, then value."""
+        counts = np.bincount(codes[codes >= 0], minlength=len(self.values))
+        found = sorted((-int(counts[c]), self.values[c]) for c in np.flatnonzero(counts))
+        return tuple((str(value), -count) for count, value in found[:FACET_SIZE])
+
+
+_FACET_COLUMNS = ("artist", "medium", "orientation", "year")
+
+
+class _Columns:
+    """The filter, facet and sort columns of one generation in memory, indexed by seq.
+
+    Kept current from `search_changes`: each search reloads only the works written since.
+    """
+
+    def __init__(self, generation: int, last: int) -> None:
+        self.generation, self.last = generation, last
+        self.live = np.zeros(0, dtype=bool)
+        self.visible = np.zeros(0, dtype=bool)
+        self.year = np.zeros(0)
+        self.facets = {name: _Codes() for name in (*_FACET_COLUMNS, "tags")}
+        self.ids: list[str | None] = []
+        self.published: list[str | None] = []
+        self.seq_of: dict[str, int] = {}
+        self.tags = _Pairs.empty()
+        self.palette = _Pairs.empty(4)
+        self.palette_start = np.zeros(0, dtype=np.int64)
+        self.palette_size = np.zeros(0, dtype=np.int64)
+        self._order: _Order | None = None
+
+    @classmethod
+    def load(cls, db: sqlite3.Connection, tables: _Tables, last: int) -> _Columns:
+        """Return the columns of every document of a generation."""
+        columns = cls(tables.generation, last)
+        columns._add(db, tables, "", (), everything=True)
+        return columns
+
+    @property
+    def size(self) -> int:
+        """Return the number of seq slots."""
+        return len(self.live)
+
+    def update(
+        self, db: sqlite3.Connection, tables: _Tables, changed: list[str], last: int
+    ) -> None:
+        """Reload the works written since the columns were read."""
+        ids = list(dict.fromkeys(changed))
+        self._kill(np.array([self.seq_of.pop(i) for i in ids if i in self.seq_of], dtype=np.int64))
+        for start in range(0, len(ids), MAX_PARAMS):
+            chunk = ids[start : start + MAX_PARAMS]
+            self._add(db, tables, f"WHERE d.artwork_id IN ({', '.join('?' * len(chunk))})", chunk)
+        self.last, self._order = last, None
+
+    def _kill(self, seqs: np.ndarray) -> None:
+        """Forget these seq slots."""
+        seqs = seqs[seqs < self.size]
+        self.live[seqs] = False
+        self.tags.kill(seqs)
+        self.palette.kill(seqs)
+
+    def _add(
+        self,
+        db: sqlite3.Connection,
+        tables: _Tables,
+        where: str,
+        params: Sequence[Any],
+        *,
+        everything: bool = False,
+    ) -> None:
+        """Read documents (and their tags and palettes) into their seq slots."""
+        rows = db.execute(
+            f"""SELECT d.seq, d.artwork_id, d.artist_slug, d.medium, d.orientation, d.year,
+                d.visible, d.published_sort, r.colours
+                FROM {tables.docs} d JOIN {tables.records} r ON r.seq = d.seq {where}""",
+            params,
+        ).fetchall()
+        if not rows:
+            return
+        seqs, ids, artists, mediums, orientations, years, visible, published, colours = zip(
+            *rows, strict=True
+        )
+        slots = np.array(seqs, dtype=np.int64)
+        self._vacate(slots)
+        self._grow(int(slots.max()) + 1)
+        self.live[slots] = True
+        self.visible[slots] = np.array(visible, dtype=bool)
+        self.year[slots] = np.array([np.nan if y is None else y for y in years], dtype=float)
+        for name, values in zip(
+            _FACET_COLUMNS, (artists, mediums, orientations, years), strict=True
+        ):
+            self.facets[name].code[slots] = self.facets[name].codes(values)
+        for seq, artwork_id, stamp in zip(seqs, ids, published, strict=True):
+            self.ids[seq], self.published[seq] = artwork_id, stamp
+            self.seq_of[artwork_id] = seq
+        self._add_palettes(slots, colours)
+        self._add_tags(db, tables, seqs, everything)
+
+    def _vacate(self, slots: np.ndarray) -> None:
+        """Forget whatever still occupies these seq slots."""
+        taken = slots[slots < self.size]
+        taken = taken[self.live[taken]]
+        for seq in taken.tolist():
+            if self.seq_of.get(self.ids[seq]) == seq:
+                del self.seq_of[self.ids[seq]]
+        self._kill(taken)
+
+    def _grow(self, size: int) -> None:
+        """Make room for seqs below `size`."""
+        if size <= self.size:
+            return
+        size = max(size, self.size * 5 // 4)
+        extra = size - self.size
+        self.live = np.concatenate([self.live, np.zeros(extra, dtype=bool)])
+        self.visible = np.concatenate([self.visible, np.zeros(extra, dtype=bool)])
+        self.year = np.concatenate([self.year, np.full(extra, np.nan)])
+        for codes in self.facets.values():
+            codes.code = np.concatenate([codes.code, np.full(extra, -1, dtype=np.int64)])
+        self.palette_start = np.concatenate([self.palette_start, np.zeros(extra, np.int64)])
+        self.palette_size = np.concatenate([self.palette_size, np.zeros(extra, np.int64)])
+        self.ids.extend([None] * extra)
+        self.published.extend([None] * extra)
+
+    def _add_palettes(self, slots: np.ndarray, colours: Sequence[bytes]) -> None:
+        """Append the packed palettes (L, a, b, share) of these documents."""
+        sizes = np.array([len(blob) // 32 for blob in colours], dtype=np.int64)
+        values = np.frombuffer(b"".join(colours), dtype=np.float64).reshape(-1, 4)
+        start = self.palette.append(np.repeat(slots, sizes), values)
+        self.palette_start[slots] = start + np.cumsum(sizes) - sizes
+        self.palette_size[slots] = sizes
+
+    def _add_tags(
+        self, db: sqlite3.Connection, tables: _Tables, seqs: Sequence[int], everything: bool
+    ) -> None:
+        """Append the tags of these documents (of every document when `everything`)."""
+        rows: list[tuple[int, str]] = []
+        if everything:
+            rows = db.execute(f"SELECT seq, tag FROM {tables.tags}").fetchall()
+        else:
+            for start in range(0, len(seqs), MAX_PARAMS):
+                chunk = seqs[start : start + MAX_PARAMS]
+                rows += db.execute(
+                    f"""SELECT seq, tag FROM {tables.tags}
+                        WHERE seq IN ({", ".join("?" * len(chunk))})""",
+                    chunk,
+                ).fetchall()
+        if rows:
+            seq, tags = zip(*rows, strict=True)
+            self.tags.append(np.array(seq, dtype=np.int64), self.facets["tags"].codes(tags))
+
+    # queries
+
+    def matches(self, query: SearchQuery) -> np.ndarray:
+        """Return a mask over seqs of the documents that pass the query's filters."""
+        mask = self.live & self.visible if not query.include_hidden else self.live.copy()
+        for name, value in (("artist", query.artist), ("medium", query.medium)):
+            mask &= self._equal(name, value)
+        mask &= self._equal("orientation", query.orientation)
+        if query.year_from is not None:
+            mask &= self.year >= query.year_from
+        if query.year_to is not None:
+            mask &= self.year <= query.year_to
+        for tag in query.tags:
+            code = self.facets["tags"].index.get(tag, -2)
+            mask &= self.tags.holders(self.tags.value == code, self.size)
+        if query.colours:
+            mask &= self.palette.holders(self._in_boxes(query.colours), self.size)
+        return mask
+
+    def _equal(self, name: str, value: Any) -> np.ndarray | bool:
+        """Return a mask of the documents whose `name` column equals value (True if None)."""
+        if value is None:
+            return True
+        return self.facets[name].code == self.facets[name].index.get(value, -2)
+
+    def _in_boxes(self, colours: Sequence[ColourQuery]) -> np.ndarray:
+        """Return a mask over palette rows: inside the box of any query colour."""
+        lab = self.palette.value[:, :3]
+        inside = np.zeros(len(lab), dtype=bool)
+        for colour in colours:
+            box = np.array(colour_box(colour))
+            inside |= ((lab >= box[:, 0]) & (lab <= box[:, 1])).all(axis=1)
+        return inside
+
+    def facet_counts(self, seqs: np.ndarray) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Return the value counts of every facet over these documents."""
+        facets = {
+            name: self.facets[name].counts(self.facets[name].code[seqs]) for name in _FACET_COLUMNS
+        }
+        chosen = np.zeros(self.size, dtype=bool)
+        chosen[seqs] = True
+        rows = self.tags.alive & chosen[self.tags.seq]
+        facets["tags"] = self.facets["tags"].counts(self.tags.value[rows])
+        return {name: facets[name] for name in FACETS}
+
+    def order(self) -> _Order:
+        """Return the sort columns (built once per change)."""
+        if self._order is None:
+            self._order = _Order.of(self)
+        return self._order
+
+    def colour_distances(self, seqs: np.ndarray, colours: Sequence[ColourQuery]) -> np.ndarray:
+        """Return `colour_distance` of these documents' palettes (each has at least one colour)."""
+        sizes = self.palette_size[seqs]
+        ends = np.cumsum(sizes)
+        rows = np.repeat(self.palette_start[seqs] - ends + sizes, sizes) + np.arange(ends[-1])
+        values = self.palette.value[rows]
+        query_lab = np.array([colour.lab for colour in colours], dtype=np.float64)
+        weights = np.array([colour.weight for colour in colours], dtype=np.float64)
+        delta = delta_e_2000(query_lab[None, :, :], values[:, None, :3])
+        penalty = COVERAGE_PENALTY * (1.0 - np.clip(values[:, 3], 0.0, 1.0))
+        nearest = np.minimum.reduceat(delta + penalty[:, None], ends - sizes, axis=0)
+        return (weights[None, :] * nearest).sum(axis=1) / weights.sum()
+
+
+@dataclass(frozen=True)
+class _Order:
+    """Sort columns by seq: artwork id and published_sort as strings, and their ranks."""
+
+    ids: np.ndarray
+    published: np.ndarray
+    id_rank: np.ndarray
+    newest_rank: np.ndarray
+
+    @classmethod
+    def of(cls, columns: _Columns) -> _Order:
+        """Return the sort columns of the live documents."""
+        ids = np.array([i or "" for i in columns.ids], dtype=str)
+        published = np.array([p or "" for p in columns.published], dtype=str)
+        id_rank = np.empty(len(ids), dtype=np.int64)
+        id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+        newest_rank = np.empty(len(ids), dtype=np.int64)
+        newest_rank[np.lexsort((ids, published))[::-1]] = np.arange(len(ids))
+        return cls(ids, published, id_rank, newest_rank)
 
 
 # more like this

@@ -447,3 +447,34 @@ def test_both_adapters_return_the_same_hits_totals_and_facets(
         assert ids(mine) == ids(theirs), query
         assert (mine.total, mine.facets) == (theirs.total, theirs.facets), query
     assert ids(sqlite_index.more_like_this("red")) == ids(opensearch_index.more_like_this("red"))
+
+
+def test_a_search_after_each_write_sees_it_in_hits_facets_and_colours(index: SearchIndex) -> None:
+    index.upsert(HARBOUR)
+    assert index.search(SearchQuery(tags=("sea",))).total == 3
+    index.upsert([replace(HARBOUR[1], version=2, tags=("boats",), palette=palette((RED, 1.0)))])
+    result = index.search(SearchQuery(tags=("boats",)))
+    assert ids(result) == ["w2", "w1"]
+    assert dict(result.facets["tags"]) == {"boats": 2, "sea": 1}
+    assert ids(index.search(SearchQuery(colours=(colour(RED),)))) == ["w2"]
+    index.delete("w2", 3)
+    assert ids(index.search(SearchQuery(tags=("boats",)))) == ["w1"]
+    assert index.search(SearchQuery(colours=(colour(RED),))).total == 0
+    index.upsert([work("w6", "Harbour again", tags=("boats",), medium="ink")])
+    result = index.search(SearchQuery(text="harbour", tags=("boats",)))
+    assert sorted(ids(result)) == ["w1", "w6"]
+    assert dict(result.facets["medium"]) == {"oil": 1, "ink": 1}
+
+
+def test_colour_search_filters_hidden_works_and_counts_facets_of_every_candidate(
+    index: SearchIndex,
+) -> None:
+    hidden = work("hidden", "Embers", palette=palette((RED, 1.0)), visible=False)
+    index.upsert([*COLOURED, hidden])
+    query = SearchQuery(colours=(colour(RED),), limit=1)
+    result = index.search(query)
+    assert (ids(result), result.total) == (["red"], 3)
+    assert result.facets["artist"] == (("ada", 3),)
+    assert every_page(index, query) == ["red", "blue", "green"]
+    shown = index.search(replace(query, include_hidden=True, limit=10))
+    assert ids(shown)[:2] == ["hidden", "red"]

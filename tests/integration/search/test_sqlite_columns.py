@@ -1,0 +1,76 @@
+"""The SQLite adapter's in-memory columns follow writes made through any connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import search.sqlite
+from search.query import SearchQuery
+from search.sqlite import SqliteSearchIndex
+from tests.integration.search.test_index_contract import HARBOUR, work
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[tuple[SqliteSearchIndex, SqliteSearchIndex]]:
+    """Yield a reader and a writer on one database file (as two processes would be)."""
+    reader, writer = (SqliteSearchIndex(tmp_path / "search.db") for _ in range(2))
+    yield reader, writer
+    reader.close()
+    writer.close()
+
+
+def tags(index: SqliteSearchIndex) -> dict[str, int]:
+    """Return the tag facet of every public work."""
+    return dict(index.search(SearchQuery()).facets["tags"])
+
+
+def test_a_reader_sees_another_connections_upserts_and_deletes(
+    pair: tuple[SqliteSearchIndex, SqliteSearchIndex],
+) -> None:
+    reader, writer = pair
+    writer.upsert(HARBOUR)
+    assert tags(reader) == {"sea": 3, "boats": 1, "night": 1, "snow": 1}
+    writer.upsert([work("w6", "Lighthouse", tags=("night",), version=1)])
+    writer.delete("w1", 5)
+    assert tags(reader) == {"sea": 2, "night": 2, "snow": 1}
+    assert reader.search(SearchQuery(text="harbour")).total == 2
+
+
+def test_a_reused_seq_carries_only_the_new_works_columns(
+    pair: tuple[SqliteSearchIndex, SqliteSearchIndex],
+) -> None:
+    reader, writer = pair
+    writer.upsert([work("a", "First", tags=("sea",)), work("b", "Second", tags=("snow",))])
+    assert tags(reader) == {"sea": 1, "snow": 1}
+    writer.delete("b", 1)  # frees the highest seq, which the next insert takes again
+    writer.upsert([work("c", "Third", tags=("rain",), medium="ink")])
+    result = reader.search(SearchQuery())
+    assert sorted(hit.document.artwork_id for hit in result.hits) == ["a", "c"]
+    assert dict(result.facets["tags"]) == {"sea": 1, "rain": 1}
+    assert reader.search(SearchQuery(tags=("snow",))).total == 0
+
+
+def test_a_reader_behind_the_kept_change_log_reloads_everything(
+    pair: tuple[SqliteSearchIndex, SqliteSearchIndex], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reader, writer = pair
+    monkeypatch.setattr(search.sqlite, "CHANGES_KEPT", 2)
+    writer.upsert(HARBOUR[:1])
+    assert reader.search(SearchQuery()).total == 1
+    for document in HARBOUR[1:4]:
+        writer.upsert([document])
+    assert tags(reader) == {"sea": 3, "boats": 1, "night": 1, "snow": 1}
+
+
+def test_a_rebuild_by_another_connection_is_seen_at_once(
+    pair: tuple[SqliteSearchIndex, SqliteSearchIndex],
+) -> None:
+    reader, writer = pair
+    writer.upsert(HARBOUR)
+    assert reader.search(SearchQuery()).total == 4
+    writer.rebuild([work("n1", "New harbour", tags=("fog",))])
+    result = reader.search(SearchQuery(text="harbour"))
+    assert ([hit.document.artwork_id for hit in result.hits], tags(reader)) == (["n1"], {"fog": 1})
