@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, g, request
 from content.api import blueprint as content_blueprint
 from copper.bootstrap import Services, build_services
 from copper.http import install_error_handlers
+from copper.logs import configure_logging
 from ingest.api import blueprint as admin_blueprint
 from search.api import blueprint as search_blueprint
 
@@ -29,6 +30,7 @@ def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS)
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown API parts: {sorted(unknown)}")
+    configure_logging("copper-api")
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False

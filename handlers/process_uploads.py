@@ -21,10 +21,12 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from copper.bootstrap import build_consumer
+from copper.logs import configure_logging
 from ingest.consumer import Consumer
 from ingest.messages import artwork_of
 
 logger = Logger(service="copper-processor")
+configure_logging("copper-processor")  # the services' own loggers, in the same JSON shape
 metrics = Metrics(namespace="CopperPrintGallery", service="copper-processor")
 batch = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
