@@ -892,6 +892,7 @@ class _Columns:
         self.palette_start = np.zeros(0, dtype=np.int64)
         self.palette_size = np.zeros(0, dtype=np.int64)
         self._order: _Order | None = None
+        self._lab: tuple[np.ndarray, ...] | None = None
 
     @classmethod
     def load(cls, db: sqlite3.Connection, tables: _Tables, last: int) -> _Columns:
@@ -914,7 +915,7 @@ class _Columns:
         for start in range(0, len(ids), MAX_PARAMS):
             chunk = ids[start : start + MAX_PARAMS]
             self._add(db, tables, f"WHERE d.artwork_id IN ({', '.join('?' * len(chunk))})", chunk)
-        self.last, self._order = last, None
+        self.last, self._order, self._lab = last, None, None
 
     def _kill(self, seqs: np.ndarray) -> None:
         """Forget these seq slots."""
@@ -1039,11 +1040,15 @@ class _Columns:
 
     def _in_boxes(self, colours: Sequence[ColourQuery]) -> np.ndarray:
         """Return a mask over palette rows: inside the box of any query colour."""
-        lab = self.palette.value[:, :3]
-        inside = np.zeros(len(lab), dtype=bool)
+        if self._lab is None:
+            self._lab = tuple(np.ascontiguousarray(self.palette.value[:, i]) for i in range(3))
+        inside = np.zeros(len(self.palette.seq), dtype=bool)
         for colour in colours:
-            box = np.array(colour_box(colour))
-            inside |= ((lab >= box[:, 0]) & (lab <= box[:, 1])).all(axis=1)
+            box = np.ones(len(inside), dtype=bool)
+            for values, (low, high) in zip(self._lab, colour_box(colour), strict=True):
+                box &= values >= low
+                box &= values <= high
+            inside |= box
         return inside
 
     def facet_counts(self, seqs: np.ndarray) -> dict[str, tuple[tuple[str, int], ...]]:
