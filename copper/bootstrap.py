@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 import secrets
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,9 @@ from ingest.consumer import Consumer
 from ingest.maintenance import Maintenance
 from ingest.messages import reprocess_body
 from ingest.service import Processor
+from ingest.tasks import REINDEX, new_task, run_reindex
 from messaging.queue import FailureLog, MessageQueue
+from messaging.tasks import Task, TaskStore
 from pipeline.envconfig import from_env
 from pipeline.settings import PipelineSettings
 from search.index import SearchIndex
@@ -51,7 +55,36 @@ class Services:
     uploads: UploadService
     queue: MessageQueue
     failures: FailureLog
+    tasks: TaskStore
     local_routes: tuple[Blueprint, ...] = ()
+
+    def start_reindex(self) -> Task:
+        """Start rebuilding the search index in the background; return the task to poll.
+
+        On Lambda the admin function invokes itself asynchronously (its own timeout, not the
+        API's 30 s); anywhere else a thread of this process runs it.
+        """
+        task = new_task(REINDEX)
+        self.tasks.put(task)
+        function = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
+        if self.settings.backend == "aws" and function:
+            import boto3
+
+            boto3.client("lambda").invoke(
+                FunctionName=function,
+                InvocationType="Event",
+                Payload=json.dumps({"copper_task": task.id}).encode(),
+            )
+        else:
+            threading.Thread(target=self.run_task, args=(task.id,), daemon=True).start()
+        return task
+
+    def run_task(self, task_id: str) -> Task:
+        """Run a stored background task to its end."""
+        task = self.tasks.get(task_id)
+        if task.kind != REINDEX or task.state != "running":
+            return task
+        return run_reindex(task, self.indexer, self.tasks)
 
     def processor(self, pipeline: PipelineSettings | None = None) -> Processor:
         """Return the image processor over these stores."""
@@ -186,10 +219,10 @@ def media_store(settings: ServiceSettings, secret: str) -> BlobStore:
     return LocalBlobStore(Path(settings.data_dir) / "media", secret=media_key, base_url="")
 
 
-def message_queue(settings: ServiceSettings) -> tuple[MessageQueue, FailureLog]:
-    """Return the upload-event queue (with its DLQ) and the failure log."""
+def message_queue(settings: ServiceSettings) -> tuple[MessageQueue, FailureLog, TaskStore]:
+    """Return the upload-event queue (with its DLQ), the failure log and the task store."""
     if settings.backend == "aws":
-        from messaging.dynamodb import DynamoFailureLog
+        from messaging.dynamodb import DynamoFailureLog, DynamoTaskStore
         from messaging.sqs import SqsQueue
 
         if not settings.queue_url or not settings.dead_letter_queue_url:
@@ -199,15 +232,16 @@ def message_queue(settings: ServiceSettings) -> tuple[MessageQueue, FailureLog]:
             settings.dead_letter_queue_url,
             max_receive_count=settings.max_receive_count,
         )
-        return queue, DynamoFailureLog(settings.dynamodb_table)
-    from messaging.sqlite import SqliteFailureLog, SqliteQueue
+        table = settings.dynamodb_table
+        return queue, DynamoFailureLog(table), DynamoTaskStore(table)
+    from messaging.sqlite import SqliteFailureLog, SqliteQueue, SqliteTaskStore
 
     local = SqliteQueue(
         Path(settings.data_dir) / "queue.db",
         visibility_timeout=settings.visibility_timeout,
         max_receive_count=settings.max_receive_count,
     )
-    return local, SqliteFailureLog(local.database)
+    return local, SqliteFailureLog(local.database), SqliteTaskStore(local.database)
 
 
 def local_routes(
@@ -246,7 +280,7 @@ def build_services(
     index = search or search_index(settings)
     indexer = Indexer(repository, index)
     tokens = TokenIssuer(secret, settings.token_lifetime) if secret else NO_TOKENS
-    queue, failures = message_queue(settings)
+    queue, failures, tasks = message_queue(settings)
     blobs = blob_store(settings, secret or "", queue)
     media = media_store(settings, secret or "")
     artworks = ArtworkService(
@@ -264,6 +298,7 @@ def build_services(
         uploads=UploadService(artworks, blobs, settings.upload_max_bytes),
         queue=queue,
         failures=failures,
+        tasks=tasks,
         local_routes=local_routes(settings, blobs, media),
     )
     artworks.on_reprocess = services.enqueue_reprocess

@@ -1,7 +1,21 @@
-"""Lambda entry point of the admin API (dead letters, reprocessing, reindex, audit)."""
+"""Lambda entry point of the admin API (dead letters, reprocessing, reindex, audit).
+
+Besides API Gateway requests it takes `{"copper_task": ID}`: the asynchronous invocation
+the API makes of itself to run a long task (a search index rebuild) past the 30 s limit.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from handlers.wsgi import api_handler
 
-app, handler = api_handler(("admin",))
+app, http_handler = api_handler(("admin",))
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Answer an API request, or run a background task."""
+    if "copper_task" in event:
+        task = app().extensions["copper"].run_task(str(event["copper_task"]))
+        return {"task": task.to_dict()}
+    return http_handler(event, context)

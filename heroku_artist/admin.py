@@ -167,14 +167,21 @@ def reprocess() -> Any:
 @blueprint.route("/reindex", methods=["GET", "POST"])
 @admin_required
 def reindex() -> Any:
-    """Rebuild the search index from the content store (the page shows progress meanwhile)."""
+    """Start rebuilding the search index in the background (the page polls its progress)."""
     if request.method == "GET":
         return render_template("admin/reindex.html")
-    answer = call("POST", "/admin/reindex")
+    task = call("POST", "/admin/reindex")["task"]
     if wants_json():
-        return jsonify(written=answer["written"])
-    flash(f"Search index rebuilt: {answer['written']} work(s) written.", "success")
+        return jsonify(task=task, poll=url_for("admin.task", task_id=task["id"]))
+    flash("The search index is being rebuilt; search keeps working meanwhile.", "success")
     return redirect(url_for("admin.reindex"))
+
+
+@blueprint.get("/tasks/<task_id>")
+@admin_required
+def task(task_id: str) -> Any:
+    """Return a background task's progress, for the reindex page's script."""
+    return jsonify(task=call("GET", path("/admin/tasks/{}", task_id))["task"])
 
 
 @blueprint.app_template_global()

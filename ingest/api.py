@@ -16,6 +16,7 @@ from content.model import Status
 from content.repository import NotFound
 from copper.http import ApiError, json_body
 from ingest.maintenance import DeadLetterFilter, Maintenance, ReprocessFilter
+from messaging.tasks import TaskNotFound
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 MAX_IDS = 1000
@@ -146,9 +147,20 @@ def reprocess() -> dict[str, Any]:
 
 @blueprint.post("/reindex")
 @admin_only
-def reindex() -> dict[str, Any]:
-    """Rebuild the search index from the content store and swap it in."""
-    return {"written": current_app.extensions["copper"].indexer.reindex()}
+def reindex() -> tuple[dict[str, Any], int]:
+    """Start rebuilding the search index in the background; answer the task to poll."""
+    return {"task": current_app.extensions["copper"].start_reindex().to_dict()}, 202
+
+
+@blueprint.get("/tasks/<task_id>")
+@admin_only
+def task(task_id: str) -> dict[str, Any]:
+    """Return a background task's progress."""
+    try:
+        found = current_app.extensions["copper"].tasks.get(task_id)
+    except TaskNotFound as error:
+        raise ApiError(404, "not_found", "No such task.") from error
+    return {"task": found.to_dict()}
 
 
 @blueprint.get("/audit")

@@ -6,6 +6,7 @@ Items are `PK = FAILURE#<message id>`, `SK = FAILURE`, and expire (TTL attribute
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from messaging.queue import Failure, QueueError, QueueUnavailable
+from messaging.tasks import Task, TaskNotFound
 
 SORT_KEY = "FAILURE"
 RETENTION_SECONDS = 14 * 86400
@@ -109,3 +111,35 @@ def _failure(item: dict[str, Any]) -> Failure:
         at=float(item["at"]["N"]),
         attempts=int(item["attempts"]["N"]),
     )
+
+
+TASK_RETENTION_SECONDS = 7 * 86400
+
+
+class DynamoTaskStore:
+    """Background tasks as items `PK = TASK#<id>`, `SK = TASK` in the content table (TTL)."""
+
+    def __init__(self, table_name: str, *, client: Any = None) -> None:
+        """Use `client` (a boto3 DynamoDB client), or make one from the environment."""
+        self._table = table_name
+        self._client = client if client is not None else boto3.client("dynamodb")
+
+    def put(self, task: Task) -> None:
+        """Store (or replace) a task."""
+        item = {
+            "PK": {"S": f"TASK#{task.id}"},
+            "SK": {"S": "TASK"},
+            "record": {"S": json.dumps(task.to_dict())},
+            "expires_at": {"N": str(int(time.time()) + TASK_RETENTION_SECONDS)},
+        }
+        with _translated():
+            self._client.put_item(TableName=self._table, Item=item)
+
+    def get(self, task_id: str) -> Task:
+        """Return a task, or raise TaskNotFound."""
+        key = {"PK": {"S": f"TASK#{task_id}"}, "SK": {"S": "TASK"}}
+        with _translated():
+            item = self._client.get_item(TableName=self._table, Key=key, ConsistentRead=True)
+        if "Item" not in item:
+            raise TaskNotFound(task_id)
+        return Task.from_dict(json.loads(item["Item"]["record"]["S"]))

@@ -9,6 +9,7 @@ visibility timeout, so a worker killed mid-batch loses nothing.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 import uuid
@@ -26,6 +27,7 @@ from messaging.queue import (
     MoveTask,
     QueueUnavailable,
 )
+from messaging.tasks import Task, TaskNotFound
 from storage.sqlite import Database, is_unavailable
 
 Clock = Callable[[], float]
@@ -50,6 +52,7 @@ SCHEMA = (
         at REAL NOT NULL,
         attempts INTEGER NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS sequencers (n INTEGER PRIMARY KEY AUTOINCREMENT, at REAL)",
+    "CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, record TEXT NOT NULL)",
 )
 
 
@@ -266,3 +269,27 @@ class SqliteFailureLog:
         """Drop the failures of these messages."""
         with _translated(), self._db.write() as db:
             db.executemany("DELETE FROM failures WHERE message_id = ?", [(i,) for i in message_ids])
+
+
+class SqliteTaskStore:
+    """Background tasks in the queue's database."""
+
+    def __init__(self, database: Database) -> None:
+        """Use the queue's database."""
+        self._db = database
+
+    def put(self, task: Task) -> None:
+        """Store (or replace) a task."""
+        with _translated(), self._db.write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO tasks (id, record) VALUES (?, ?)",
+                (task.id, json.dumps(task.to_dict())),
+            )
+
+    def get(self, task_id: str) -> Task:
+        """Return a task, or raise TaskNotFound."""
+        with _translated():
+            rows = self._db.fetch("SELECT record FROM tasks WHERE id = ?", (task_id,))
+        if not rows:
+            raise TaskNotFound(task_id)
+        return Task.from_dict(json.loads(rows[0][0]))

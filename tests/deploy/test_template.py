@@ -419,6 +419,24 @@ def test_each_role_grants_exactly_its_functions_data_actions_on_named_resources(
         assert "*" not in targets, f"{function} grants {action} on every resource"
 
 
+def test_only_the_admin_function_may_invoke_a_function_and_only_itself(
+    template: Template,
+) -> None:
+    for function in FUNCTIONS:
+        invokes = {a: t for a, t in grants(template, function).items() if a.startswith("lambda:")}
+        if function != "AdminApiLambdaFunction":
+            assert invokes == {}, function
+            continue
+        name = template["Resources"][function]["Properties"]["FunctionName"]
+        assert invokes == {
+            "lambda:InvokeFunction": {
+                f"arn:${{AWS::Partition}}:lambda:${{AWS::Region}}:${{AWS::AccountId}}:function:{name}"
+            }
+        }
+    admin = template["Resources"]["AdminApiLambdaFunction"]["Properties"]
+    assert admin["Timeout"] == 900  # the rebuild's asynchronous run; the API answers in 30 s
+
+
 @pytest.mark.parametrize("function", sorted(FUNCTIONS))
 def test_each_role_writes_only_its_own_log_group(template: Template, function: str) -> None:
     granted = grants(template, function)

@@ -20,6 +20,7 @@ ADMIN_ROUTES = (
     ("POST", "/admin/dlq/purge"),
     ("POST", "/admin/reprocess"),
     ("POST", "/admin/reindex"),
+    ("GET", "/admin/tasks/some-id"),
     ("GET", "/admin/audit"),
 )
 
@@ -136,4 +137,13 @@ def test_reprocess_by_artist_renders_their_works_again(stack: LocalStack) -> Non
         time.sleep(0.1)
     assert again["version"] > first["version"]
     assert {r["key"] for r in again["renditions"]} != {r["key"] for r in first["renditions"]}
-    assert stack.call("POST", "/admin/reindex", token) == {"written": 1}
+    started = stack.call("POST", "/admin/reindex", token)["task"]
+    assert started["state"] == "running"
+    deadline = time.monotonic() + 30
+    while (task := stack.call("GET", f"/admin/tasks/{started['id']}", token)["task"])[
+        "state"
+    ] == "running":
+        assert time.monotonic() < deadline, "the rebuild never finished"
+        time.sleep(0.1)
+    assert (task["state"], task["done"], task["total"]) == ("done", 1, 1)
+    assert stack.call("GET", "/search", params={"q": "tide"})["total"] == 1

@@ -12,10 +12,11 @@ import pytest
 from moto import mock_aws
 
 from content.dynamodb import table_definition
-from messaging.dynamodb import DynamoFailureLog
+from messaging.dynamodb import DynamoFailureLog, DynamoTaskStore
 from messaging.queue import FailureLog, MessageQueue
-from messaging.sqlite import SqliteFailureLog, SqliteQueue
+from messaging.sqlite import SqliteFailureLog, SqliteQueue, SqliteTaskStore
 from messaging.sqs import SqsQueue
+from messaging.tasks import TaskStore
 
 MAX_RECEIVES = 3
 VISIBILITY = 1
@@ -63,6 +64,19 @@ def sqs_queue(sqs_client: Any) -> SqsQueue:
 def queue(request: pytest.FixtureRequest) -> MessageQueue:
     """Return each queue adapter in turn, empty."""
     return request.getfixturevalue(f"{request.param}_queue")
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def task_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TaskStore]:
+    """Return each task store adapter in turn, empty."""
+    if request.param == "sqlite":
+        yield SqliteTaskStore(SqliteQueue(tmp_path / "queue.db").database)
+        return
+    request.getfixturevalue("aws_environment")
+    with mock_aws():
+        client = boto3.client("dynamodb")
+        client.create_table(**table_definition(TABLE))
+        yield DynamoTaskStore(TABLE, client=client)
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])

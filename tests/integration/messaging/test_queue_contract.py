@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 from botocore.stub import Stubber
@@ -10,6 +11,7 @@ from botocore.stub import Stubber
 from messaging.queue import Failure, FailureLog, MessageQueue, QueueUnavailable
 from messaging.sqlite import SqliteQueue
 from messaging.sqs import SqsQueue
+from messaging.tasks import Task, TaskNotFound, TaskStore
 
 from .conftest import MAX_RECEIVES, VISIBILITY
 
@@ -168,3 +170,12 @@ def test_local_sequencers_increase_as_s3_sequencers_do(sqlite_queue: SqliteQueue
 
     first, second = sqlite_queue.next_sequencer(), sqlite_queue.next_sequencer()
     assert is_newer(second, first) and not is_newer(first, second)
+
+
+def test_the_task_store_keeps_the_latest_state_of_each_task(task_store: TaskStore) -> None:
+    task = Task("t-1", "reindex", "running", started_at=10.0)
+    task_store.put(task)
+    task_store.put(replace(task, done=500, total=1000))
+    assert task_store.get("t-1") == Task("t-1", "reindex", "running", 500, 1000, 10.0)
+    with pytest.raises(TaskNotFound):
+        task_store.get("t-2")

@@ -10,7 +10,14 @@ import pytest
 import search.sqlite
 from search.query import SearchQuery
 from search.sqlite import SqliteSearchIndex
-from tests.integration.search.test_index_contract import HARBOUR, work
+from tests.integration.search.test_index_contract import (
+    HARBOUR,
+    RED,
+    colour,
+    every_page,
+    palette,
+    work,
+)
 
 
 @pytest.fixture
@@ -74,3 +81,38 @@ def test_a_rebuild_by_another_connection_is_seen_at_once(
     writer.rebuild([work("n1", "New harbour", tags=("fog",))])
     result = reader.search(SearchQuery(text="harbour"))
     assert ([hit.document.artwork_id for hit in result.hits], tags(reader)) == (["n1"], {"fog": 1})
+
+
+def test_ranks_of_works_written_after_a_search_match_a_fresh_reader(
+    pair: tuple[SqliteSearchIndex, SqliteSearchIndex], tmp_path: Path
+) -> None:
+    reader, writer = pair
+    writer.upsert(
+        [work(f"w{i}", "Harbour", published_at=f"2024-01-0{i}T00:00:00Z") for i in (1, 5)]
+    )
+    queries = [
+        SearchQuery(limit=1),
+        SearchQuery(text="harbour", limit=1),
+        SearchQuery(colours=(colour(RED),), limit=1),
+    ]
+    for query in queries:
+        every_page(reader, query)  # builds the reader's sort ranks before the writes below
+    writer.upsert(
+        [
+            work(
+                f"w{i}",
+                "Harbour",
+                published_at=f"2024-01-0{i}T00:00:00Z",
+                palette=palette((RED, 0.5)),
+            )
+            for i in (3, 0, 9, 4)
+        ]
+    )
+    writer.delete("w5", 2)
+    fresh = SqliteSearchIndex(tmp_path / "search.db")
+    try:
+        for query in queries:
+            assert every_page(reader, query) == every_page(fresh, query)
+        assert every_page(reader, queries[0]) == ["w9", "w4", "w3", "w1", "w0"]
+    finally:
+        fresh.close()

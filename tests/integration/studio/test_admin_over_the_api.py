@@ -57,5 +57,9 @@ def test_reprocess_preview_and_reindex_through_the_admin_pages(
     artist.wait([work_id])
     preview = admin.post_form("/admin/reprocess", {"status": "ready"}, page="/admin/reprocess")
     assert "work(s) match" in preview.get_data(as_text=True)
-    rebuilt = admin.xhr("POST", "/admin/reindex")
-    assert rebuilt.json["written"] >= 1
+    started = admin.xhr("POST", "/admin/reindex")
+    deadline = time.monotonic() + 30
+    while (task := admin.xhr("GET", started.json["poll"]).json["task"])["state"] == "running":
+        assert time.monotonic() < deadline, "the rebuild never finished"
+        time.sleep(0.1)
+    assert task["state"] == "done" and task["done"] >= 1

@@ -303,9 +303,15 @@ def admin_reprocess(api: FakeApi, token: str | None, body: dict[str, Any]) -> di
 
 
 def reindex(api: FakeApi, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
-    """POST /admin/reindex."""
+    """POST /admin/reindex: a task that is already done (the fake has no background)."""
     api.admin(token)
-    return {"written": len(api.works)}
+    return {"task": {"id": "t1", "kind": "reindex", "state": "done", "done": len(api.works)}}
+
+
+def get_task(api: FakeApi, token: str | None, body: dict[str, Any], task_id: str) -> dict:
+    """GET /admin/tasks/{id}."""
+    api.admin(token)
+    return {"task": {"id": task_id, "kind": "reindex", "state": "done", "done": len(api.works)}}
 
 
 def audit(api: FakeApi, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
@@ -336,5 +342,6 @@ ROUTES: list[tuple[str, str, Any]] = [
     (r"/admin/dlq/([^/]+)", "GET", dlq_show),
     (r"/admin/reprocess", "POST", admin_reprocess),
     (r"/admin/reindex", "POST", reindex),
+    (r"/admin/tasks/([^/]+)", "GET", get_task),
     (r"/admin/audit", "GET", audit),
 ]

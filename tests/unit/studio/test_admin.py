@@ -127,10 +127,12 @@ def test_reprocess_previews_then_runs(root: FlaskClient, fake: FakeApi) -> None:
     assert fake.last("POST", "/admin/reprocess").json["dry_run"] is False
 
 
-def test_reindex_answers_scripts_with_the_count(root: FlaskClient, fake: FakeApi) -> None:
+def test_reindex_answers_scripts_with_the_task_to_poll(root: FlaskClient, fake: FakeApi) -> None:
     fake.add_work("token-artist-ada", "W")
     answer = root.post("/admin/reindex", headers={"X-Requested-With": "XMLHttpRequest"})
-    assert answer.json == {"written": 1}
+    assert answer.json["task"]["id"] == "t1"
+    polled = root.get(answer.json["poll"])
+    assert polled.json["task"]["done"] == 1
     assert 'id="reindex-bar"' in root.get("/admin/reindex").get_data(as_text=True)
 
 

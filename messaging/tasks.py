@@ -1,0 +1,45 @@
+"""The task store port: background admin jobs and their progress (SQLite, or DynamoDB)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Task:
+    """A background job: what, how far, and how it ended."""
+
+    id: str
+    kind: str
+    state: str  # running, done, failed
+    done: int = 0
+    total: int | None = None
+    started_at: float = 0.0
+    finished_at: float | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the task as JSON-ready data."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Task:
+        """Return the task `to_dict` described."""
+        return cls(**data)
+
+
+class TaskNotFound(LookupError):
+    """No task with that id."""
+
+
+class TaskStore(Protocol):
+    """Background tasks by id."""
+
+    def put(self, task: Task) -> None:
+        """Store (or replace) a task."""
+        ...
+
+    def get(self, task_id: str) -> Task:
+        """Return a task, or raise TaskNotFound."""
+        ...
