@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ CONNECTION_PRAGMAS = (
 )
 LAYOUT = 2  # the layout of the generation tables, in search_meta
 MAX_PARAMS = 500  # ids per `IN (...)` list
+MAX_ORDER_INSERTS = 1_000  # more changed works than this at once: sort the columns again
 
 
 def _batches(documents: Iterable[SearchDocument], size: int) -> Iterator[list[SearchDocument]]:
@@ -703,17 +705,16 @@ def _ranked_page(
     if query.sort == "relevance" and text:
         after = decode_cursor(query, RELEVANCE_KEY)
         if after is not None:
-            later = order.ids[seqs] > after[1]
+            later = order.id_rank[seqs] >= order.ids_after(after[1])
             keep = (scores < after[0]) | ((scores == after[0]) & later)
             seqs, scores = seqs[keep], scores[keep]
         picked = np.lexsort((order.id_rank[seqs], -scores))[: query.limit + 1]
     else:
         after = decode_cursor(query, NEWEST_KEY)
         if after is not None:
-            published, earlier = order.published[seqs], order.ids[seqs] < after[1]
-            keep = (published < after[0]) | ((published == after[0]) & earlier)
+            keep = order.newest_rank[seqs] < order.newest_before(after[0], after[1])
             seqs, scores = seqs[keep], scores[keep]
-        picked = _smallest(order.newest_rank[seqs], query.limit + 1)
+        picked = _smallest(-order.newest_rank[seqs], query.limit + 1)
     page = picked[: query.limit]
     hits = _page_hits(db, tables, seqs[page], scores[page].tolist())
     if len(picked) <= query.limit:
@@ -721,7 +722,7 @@ def _ranked_page(
     last = hits[-1]
     if query.sort == "relevance" and text:
         return hits, (last.score, last.document.artwork_id)
-    return hits, (str(order.published[seqs[page[-1]]]), last.document.artwork_id)
+    return hits, (columns.published[int(seqs[page[-1]])], last.document.artwork_id)
 
 
 def _colour_page(
@@ -741,7 +742,7 @@ def _colour_page(
         return [], None
     distances, negated = columns.colour_distances(seqs, query.colours), -scores
     if after is not None:
-        bound, later = -after[1], order.ids[seqs] > after[2]
+        bound, later = -after[1], order.id_rank[seqs] >= order.ids_after(after[2])
         tied = (negated > bound) | ((negated == bound) & later)
         keep = (distances > after[0]) | ((distances == after[0]) & tied)
         seqs, scores, distances, negated = seqs[keep], scores[keep], distances[keep], negated[keep]
@@ -912,10 +913,16 @@ class _Columns:
         """Reload the works written since the columns were read."""
         ids = list(dict.fromkeys(changed))
         self._kill(np.array([self.seq_of.pop(i) for i in ids if i in self.seq_of], dtype=np.int64))
+        added: list[int] = []
         for start in range(0, len(ids), MAX_PARAMS):
             chunk = ids[start : start + MAX_PARAMS]
-            self._add(db, tables, f"WHERE d.artwork_id IN ({', '.join('?' * len(chunk))})", chunk)
-        self.last, self._order, self._lab = last, None, None
+            where = f"WHERE d.artwork_id IN ({', '.join('?' * len(chunk))})"
+            added += self._add(db, tables, where, chunk)
+        if self._order is not None and len(added) <= MAX_ORDER_INSERTS:
+            self._order.insert(self, added)
+        else:
+            self._order = None
+        self.last, self._lab = last, None
 
     def _kill(self, seqs: np.ndarray) -> None:
         """Forget these seq slots."""
@@ -932,8 +939,8 @@ class _Columns:
         params: Sequence[Any],
         *,
         everything: bool = False,
-    ) -> None:
-        """Read documents (and their tags and palettes) into their seq slots."""
+    ) -> list[int]:
+        """Read documents (and their tags and palettes) into their seq slots; return the seqs."""
         rows = db.execute(
             f"""SELECT d.seq, d.artwork_id, d.artist_slug, d.medium, d.orientation, d.year,
                 d.visible, d.published_sort, r.colours
@@ -941,7 +948,7 @@ class _Columns:
             params,
         ).fetchall()
         if not rows:
-            return
+            return []
         seqs, ids, artists, mediums, orientations, years, visible, published, colours = zip(
             *rows, strict=True
         )
@@ -960,6 +967,7 @@ class _Columns:
             self.seq_of[artwork_id] = seq
         self._add_palettes(slots, colours)
         self._add_tags(db, tables, seqs, everything)
+        return list(seqs)
 
     def _vacate(self, slots: np.ndarray) -> None:
         """Forget whatever still occupies these seq slots."""
@@ -1065,7 +1073,7 @@ class _Columns:
     def order(self) -> _Order:
         """Return the sort columns (built once per change)."""
         if self._order is None:
-            self._order = _Order.of(self)
+            self._order = _Order(self)
         return self._order
 
     def colour_distances(self, seqs: np.ndarray, colours: Sequence[ColourQuery]) -> np.ndarray:
@@ -1082,25 +1090,52 @@ class _Columns:
         return (weights[None, :] * nearest).sum(axis=1) / weights.sum()
 
 
-@dataclass(frozen=True)
 class _Order:
-    """Sort columns by seq: artwork id and published_sort as strings, and their ranks."""
+    """Sort ranks by seq: of the artwork id, and of (published_sort, artwork id), ascending.
 
-    ids: np.ndarray
-    published: np.ndarray
-    id_rank: np.ndarray
-    newest_rank: np.ndarray
+    A rank is a position in a sorted list of keys that also keeps the keys of works removed
+    since the list was built, so a write inserts its keys (shifting the ranks after them)
+    instead of sorting everything again.
+    """
 
-    @classmethod
-    def of(cls, columns: _Columns) -> _Order:
-        """Return the sort columns of the live documents."""
-        ids = np.array([i or "" for i in columns.ids], dtype=str)
-        published = np.array([p or "" for p in columns.published], dtype=str)
-        id_rank = np.empty(len(ids), dtype=np.int64)
-        id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
-        newest_rank = np.empty(len(ids), dtype=np.int64)
-        newest_rank[np.lexsort((ids, published))[::-1]] = np.arange(len(ids))
-        return cls(ids, published, id_rank, newest_rank)
+    def __init__(self, columns: _Columns) -> None:
+        live = np.flatnonzero(columns.live).tolist()
+        ids, published = columns.ids, columns.published
+        by_id = sorted(live, key=ids.__getitem__)
+        by_date = sorted(live, key=lambda seq: (published[seq], ids[seq]))
+        self.ids = [ids[seq] for seq in by_id]
+        self.newest = [(published[seq], ids[seq]) for seq in by_date]
+        self.id_rank = np.zeros(columns.size, dtype=np.int64)
+        self.newest_rank = np.zeros(columns.size, dtype=np.int64)
+        self.id_rank[by_id] = np.arange(len(by_id))
+        self.newest_rank[by_date] = np.arange(len(by_date))
+
+    def insert(self, columns: _Columns, seqs: Sequence[int]) -> None:
+        """Rank documents just added to the columns."""
+        extra = columns.size - len(self.id_rank)
+        if extra > 0:
+            self.id_rank = np.concatenate([self.id_rank, np.zeros(extra, dtype=np.int64)])
+            self.newest_rank = np.concatenate([self.newest_rank, np.zeros(extra, dtype=np.int64)])
+        for seq in seqs:
+            artwork_id = columns.ids[seq]
+            _insert_key(self.ids, self.id_rank, seq, artwork_id)
+            _insert_key(self.newest, self.newest_rank, seq, (columns.published[seq], artwork_id))
+
+    def ids_after(self, artwork_id: str) -> int:
+        """Return the rank from which ids sort after `artwork_id`."""
+        return bisect_right(self.ids, artwork_id)
+
+    def newest_before(self, published: str, artwork_id: str) -> int:
+        """Return the rank below which (published_sort, id) sorts before the given pair."""
+        return bisect_left(self.newest, (published, artwork_id))
+
+
+def _insert_key(keys: list[Any], ranks: np.ndarray, seq: int, key: Any) -> None:
+    """Insert a document's key into a sorted key list and give it its rank."""
+    at = bisect_left(keys, key)
+    keys.insert(at, key)
+    ranks[ranks >= at] += 1
+    ranks[seq] = at
 
 
 # more like this
