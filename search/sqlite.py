@@ -92,6 +92,7 @@ CONNECTION_PRAGMAS = (
 )
 LAYOUT = 2  # the layout of the generation tables, in search_meta
 MAX_PARAMS = 500  # ids per `IN (...)` list
+BEST_SCORED = 200  # text scores a relevance page asks for first
 MAX_ORDER_INSERTS = 1_000  # more changed works than this at once: sort the columns again
 
 
@@ -299,6 +300,8 @@ class SqliteSearchIndex:
             tables = _live_tables(db)
             columns = self._current_columns(db, tables)
             match = _match_expression(db, tables, query_terms(query.text))
+            if match is not None and not query.colours and query.sort == "relevance":
+                return self._best_text(db, tables, columns, query, match)
             matches = _matches(db, tables, columns, query, match)
             if query.colours:
                 hits, next_key = _colour_page(db, tables, columns, matches, query)
@@ -312,6 +315,24 @@ class SqliteSearchIndex:
                 facets=columns.facet_counts(matches[0]),
                 next_cursor=None if next_key is None else encode_cursor(query, next_key),
             )
+
+    def _best_text(
+        self,
+        db: sqlite3.Connection,
+        tables: _Tables,
+        columns: _Columns,
+        query: SearchQuery,
+        match: str,
+    ) -> SearchResult:
+        """Return a text-relevance page, scoring only the best matches in Python."""
+        seqs = _text_seqs(db, tables, match, columns.matches(query))
+        hits, next_key = _best_page(db, tables, columns, match, seqs, query)
+        return SearchResult(
+            hits=tuple(_highlighted(db, tables, match, hits)),
+            total=len(seqs),
+            facets=columns.facet_counts(seqs),
+            next_cursor=None if next_key is None else encode_cursor(query, next_key),
+        )
 
     def _current_columns(self, db: sqlite3.Connection, tables: _Tables) -> _Columns:
         """Return the in-memory columns of the live generation, brought up to date."""
@@ -656,6 +677,79 @@ def _text_matches(
     keep = np.zeros(len(seqs), dtype=bool)
     keep[inside] = mask[seqs[inside]]
     return seqs[keep], found[keep, 1]
+
+
+def _text_seqs(db: sqlite3.Connection, tables: _Tables, match: str, mask: np.ndarray) -> np.ndarray:
+    """Return the seqs of the full-text matches that pass the filters (no scores)."""
+    rows = db.execute(f"SELECT rowid FROM {tables.fts} WHERE {tables.fts} MATCH ?", (match,))
+    seqs = np.fromiter((seq for (seq,) in rows), dtype=np.int64)
+    return seqs[_inside(mask, seqs)]
+
+
+def _inside(mask: np.ndarray, seqs: np.ndarray) -> np.ndarray:
+    """Return, for each seq, whether the mask holds it (false beyond the mask)."""
+    inside = seqs < len(mask)
+    keep = np.zeros(len(seqs), dtype=bool)
+    keep[inside] = mask[seqs[inside]]
+    return keep
+
+
+def _scored(
+    db: sqlite3.Connection, tables: _Tables, match: str, bounds: str, params: Sequence[Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (seqs, scores) of the full-text matches within `bounds` on `score`, best first."""
+    weights = ", ".join(str(boost) for boost in FIELD_BOOSTS.values())
+    rows = db.execute(
+        f"""SELECT * FROM (SELECT rowid AS seq, -bm25({tables.fts}, {weights}) AS score
+            FROM {tables.fts} WHERE {tables.fts} MATCH ?) {bounds}""",
+        (match, *params),
+    ).fetchall()
+    found = np.array(rows, dtype=np.float64).reshape(-1, 2)
+    return found[:, 0].astype(np.int64), found[:, 1]
+
+
+def _best_page(
+    db: sqlite3.Connection,
+    tables: _Tables,
+    columns: _Columns,
+    match: str,
+    matched: np.ndarray,
+    query: SearchQuery,
+) -> tuple[list[SearchHit], Key | None]:
+    """Return a text-relevance page, asking SQLite for the best scores only.
+
+    The first `BEST_SCORED` scores (after the cursor's) decide the page when the last hit
+    it needs scores above the last one fetched; a tie there fetches every score down to it.
+    """
+    after, order, count = decode_cursor(query, RELEVANCE_KEY), columns.order(), query.limit + 1
+    chosen = np.zeros(columns.size, dtype=bool)
+    chosen[matched] = True
+    below, params = ("WHERE score <= ?", [after[0]]) if after is not None else ("WHERE 1", [])
+    fetch = max(BEST_SCORED, 4 * count)
+    seqs, scores = _scored(
+        db, tables, match, f"{below} ORDER BY score DESC LIMIT ?", [*params, fetch]
+    )
+    kept = np.flatnonzero(_inside(chosen, seqs) & _after(order, seqs, scores, after))
+    if len(seqs) == fetch and (len(kept) < count or scores[kept[count - 1]] <= scores[-1]):
+        floor = ("AND score >= ?", [scores[kept[count - 1]]]) if len(kept) >= count else ("", [])
+        seqs, scores = _scored(db, tables, match, f"{below} {floor[0]}", [*params, *floor[1]])
+        kept = np.flatnonzero(_inside(chosen, seqs) & _after(order, seqs, scores, after))
+    picked = kept[np.lexsort((order.id_rank[seqs[kept]], -scores[kept]))][:count]
+    page = picked[: query.limit]
+    hits = _page_hits(db, tables, seqs[page], scores[page].tolist())
+    if len(picked) <= query.limit:
+        return hits, None
+    return hits, (hits[-1].score, hits[-1].document.artwork_id)
+
+
+def _after(
+    order: _Order, seqs: np.ndarray, scores: np.ndarray, after: Key | None
+) -> np.ndarray | bool:
+    """Return which (seq, score) pairs come after a relevance cursor's position."""
+    if after is None:
+        return True
+    later = order.id_rank[seqs] >= order.ids_after(after[1])
+    return (scores < after[0]) | ((scores == after[0]) & later)
 
 
 def _matches(

@@ -116,3 +116,32 @@ def test_ranks_of_works_written_after_a_search_match_a_fresh_reader(
         assert every_page(reader, queries[0]) == ["w9", "w4", "w3", "w1", "w0"]
     finally:
         fresh.close()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(text="harbour", limit=1),
+        SearchQuery(text="harbour", limit=3),
+        SearchQuery(text="harbour", tags=("rare",), limit=1),
+        SearchQuery(text="harbour boats", limit=2),
+    ],
+    ids=["ties", "page-of-three", "selective-filter", "two-terms"],
+)
+def test_relevance_pages_from_the_best_scores_equal_scoring_every_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, query: SearchQuery
+) -> None:
+    index = SqliteSearchIndex(tmp_path / "search.db")
+    titles = ("Harbour", "Harbour boats", "Old harbour at dusk", "Harbour harbour")
+    index.upsert(
+        work(f"w{i:02}", titles[i % 4], tags=("rare",) if i % 7 == 0 else ("sea",))
+        for i in reversed(range(40))  # seqs in the opposite order of the ids
+    )
+    try:
+        monkeypatch.setattr(search.sqlite, "BEST_SCORED", 100_000)
+        everything = every_page(index, query)
+        monkeypatch.setattr(search.sqlite, "BEST_SCORED", 1)
+        assert every_page(index, query) == everything
+        assert len(everything) == index.search(query).total
+    finally:
+        index.close()
