@@ -8,9 +8,15 @@ transaction. Reads run in a transaction too, so a search sees one generation thr
 Writes made by other callers while a rebuild loads are lost when it swaps in.
 
 Side tables (tags, palette colours, hash chunks) refer to documents by their integer
-`seq`. The documents table also keeps each palette packed (L, a, b, share as float64s) so
-that colour ranking decodes no JSON. A search collects its matches once into a temporary
-table; the page, the total and the facets are read from there.
+`seq`. The records table also keeps each palette packed (L, a, b, share as float64s).
+
+Searches filter, count facets and order on numpy columns of the live generation held by
+each connection (`_Columns`: facet codes, years, visibility, tags, packed palettes and sort
+ranks, by seq); SQLite answers the full-text MATCH, bm25 scores, records and highlights.
+The first search reads the columns (about a second at 100,000 works); every write also
+appends the changed artwork ids to `search_changes`, and a search reloads only the works
+written since its columns were read (everything after a rebuild, or when the log, which
+keeps the last CHANGES_KEPT writes, no longer reaches back that far).
 
 Typo tolerance: a vocabulary table holds every distinct word of the documents (with how
 many documents use it); each query term also matches the vocabulary words within its edit
