@@ -15,7 +15,7 @@ CANDIDATES: tuple[tuple[str, str, dict[str, object]], ...] = (
     ("jpeg", ".jpg", {"Q": 75, "optimize_coding": True, "interlace": True}),
     ("jpeg", ".jpg", {"Q": 82, "optimize_coding": True, "interlace": True}),
     ("jpeg", ".jpg", {"Q": 88, "optimize_coding": True, "interlace": True}),
-    *(("webp", ".webp", {"Q": q, "effort": e}) for q in (75, 80, 85) for e in (2, 4, 6)),
+    *(("webp", ".webp", {"Q": q, "effort": e}) for q in (75, 80, 82, 85) for e in (2, 3, 4, 6)),
     *(
         ("avif", ".avif", {"Q": q, "effort": e, "compression": "av1"})
         for q in (45, 55, 65)

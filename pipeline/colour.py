@@ -22,7 +22,9 @@ XYZ_D50_TO_LINEAR_SRGB = np.array(
         [0.0719453, -0.2289914, 1.4052427],
     ]
 )
+LINEAR_SRGB_TO_XYZ_D50 = np.linalg.inv(XYZ_D50_TO_LINEAR_SRGB)
 D50_WHITE = np.array([0.9642, 1.0, 0.8249])
+EPSILON_F = 6 / 29  # where the CIELAB f(t) curve turns from cube root to linear
 
 
 def is_managed(header: Header) -> bool:
@@ -53,27 +55,53 @@ def source_lab(image: pyvips.Image, header: Header) -> pyvips.Image:
     return image.icc_import(input_profile="cmyk", pcs="lab", intent=INTENT)
 
 
-def out_of_gamut_share(lab: np.ndarray) -> float:
-    """Return the share of PCS Lab pixels that sRGB cannot show."""
+def lab_to_linear_srgb(lab: np.ndarray) -> np.ndarray:
+    """Return linear sRGB (unclipped) for PCS Lab (D50) pixels."""
     lightness, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
     fy = (lightness + 16) / 116
     f = np.stack([fy + a / 500, fy, fy - b / 200], axis=-1)
-    xyz = np.where(f > 6 / 29, f**3, 3 * (6 / 29) ** 2 * (f - 4 / 29)) * D50_WHITE
-    linear = xyz @ XYZ_D50_TO_LINEAR_SRGB.T
+    xyz = np.where(f > EPSILON_F, f**3, 3 * EPSILON_F**2 * (f - 4 / 29)) * D50_WHITE
+    return xyz @ XYZ_D50_TO_LINEAR_SRGB.T
+
+
+def linear_srgb_to_lab(linear: np.ndarray) -> np.ndarray:
+    """Return PCS Lab (D50) for linear sRGB pixels."""
+    xyz = linear @ LINEAR_SRGB_TO_XYZ_D50.T / D50_WHITE
+    f = np.where(xyz > EPSILON_F**3, np.cbrt(xyz), xyz / (3 * EPSILON_F**2) + 4 / 29)
+    fx, fy, fz = f[..., 0], f[..., 1], f[..., 2]
+    return np.stack([116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)], axis=-1)
+
+
+def as_stored(linear: np.ndarray) -> np.ndarray:
+    """Return linear sRGB as an 8-bit sRGB rendition stores it: clipped, then quantised."""
+    clipped = np.clip(linear, 0.0, 1.0)
+    encoded = np.where(clipped <= 0.0031308, 12.92 * clipped, 1.055 * clipped ** (1 / 2.4) - 0.055)
+    encoded = np.round(encoded * 255) / 255
+    return np.where(encoded <= 0.04045, encoded / 12.92, ((encoded + 0.055) / 1.055) ** 2.4)
+
+
+def out_of_gamut_share(linear: np.ndarray) -> float:
+    """Return the share of pixels (linear sRGB, unclipped) that sRGB cannot show."""
     outside = np.any((linear < -GAMUT_TOLERANCE) | (linear > 1 + GAMUT_TOLERANCE), axis=-1)
     return float(outside.mean())
 
 
 def measure_fidelity(decoded: pyvips.Image, header: Header, profile_name: str) -> Fidelity:
-    """Compare the original's colours with their sRGB conversion on a small proxy."""
+    """Compare the original's colours with their stored sRGB values on a small proxy.
+
+    The sRGB side is computed from the source's Lab (a relative-colorimetric conversion to a
+    matrix profile is a clip in linear sRGB), which spares building two more colour transforms.
+    """
     if not is_managed(header):
         return Fidelity(profile_name, 0.0, 0.0, False)
     proxy = drop_alpha(decoded)
     factor = max(1, max(proxy.width, proxy.height) // FIDELITY_PROXY_EDGE)
     proxy = proxy.shrink(factor, factor).cast(proxy.format)  # a box average is enough here
     before = source_lab(proxy, header)
-    after = to_srgb(proxy, header).icc_import(input_profile="srgb", pcs="lab", intent=INTENT)
-    share = out_of_gamut_share(before.numpy())
+    linear = lab_to_linear_srgb(before.numpy())
+    stored = linear_srgb_to_lab(as_stored(linear)).astype(np.float32)
+    after = pyvips.Image.new_from_array(stored, interpretation="lab")
+    share = out_of_gamut_share(linear)
     max_delta_e = float(before.dE00(after).max())
     warning = share >= WARN_SHARE and max_delta_e >= WARN_DELTA_E
     return Fidelity(profile_name, round(share, 4), round(max_delta_e, 2), warning)

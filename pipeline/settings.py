@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-PIPELINE_VERSION = "2026.11.1"
+PIPELINE_VERSION = "2026.12.1"
 
 Format = Literal["avif", "webp", "jpeg"]
 Position = Literal[
@@ -65,7 +65,7 @@ class WebpEncoder:
     """WebP encoder settings (libwebp through libvips)."""
 
     quality: int = setting(80, "WebP quality, 1-100.")
-    effort: int = setting(4, "WebP effort (libwebp 'method'), 0 fastest to 6 slowest.")
+    effort: int = setting(2, "WebP effort (libwebp 'method'), 0 fastest to 6 slowest.")
 
     def __post_init__(self) -> None:
         check(1 <= self.quality <= 100, "WebP quality must be 1-100")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import pyvips
 
-from pipeline import process
+from pipeline import colour, process
 from pipeline.model import ProcessResult
 from tests.support import icc, images
 from tests.support.similarity import delta_e2000, srgb_to_lab
@@ -102,3 +102,16 @@ def test_in_gamut_colours_in_a_wide_gamut_file_raise_no_warning(swatches) -> Non
     ).facts.fidelity
     assert fidelity.out_of_gamut_share < 0.01
     assert not fidelity.warning
+
+
+def test_the_fidelity_maths_agrees_with_the_srgb_icc_profile() -> None:
+    pixels = np.array([[[0, 0, 0], [255, 255, 255], [200, 30, 40], [20, 180, 90], [40, 60, 220]]])
+    srgb = pyvips.Image.new_from_array(pixels.astype(np.uint8), interpretation="srgb")
+    lcms_lab = srgb.icc_import(input_profile="srgb", pcs="lab", intent="relative").numpy()
+    encoded = pixels / 255
+    linear = np.where(encoded <= 0.04045, encoded / 12.92, ((encoded + 0.055) / 1.055) ** 2.4)
+    ours = colour.linear_srgb_to_lab(linear)
+    assert np.abs(ours - lcms_lab).max() < 1.0
+    assert np.allclose(colour.lab_to_linear_srgb(ours), linear, atol=1e-6)
+    assert np.allclose(colour.as_stored(linear), linear, atol=1e-9)
+    assert colour.out_of_gamut_share(linear) == 0.0
