@@ -33,7 +33,7 @@ from content.repository import (
     VersionConflict,
 )
 from content.sequencer import is_newer
-from storage.sqlite import Connect, Database, is_unavailable
+from storage.sqlite import Connect, Database, unavailable_as
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS artists (
@@ -253,13 +253,10 @@ class SqliteContentRepository:
 
 @contextmanager
 def _translated() -> Iterator[None]:
-    """Translate SQLite's busy, locked and I/O errors into StoreUnavailable."""
+    """Translate busy, locked and I/O errors into StoreUnavailable, broken rules into Conflict."""
     try:
-        yield
-    except sqlite3.OperationalError as e:
-        if is_unavailable(e):
-            raise StoreUnavailable(f"content store unavailable: {e.sqlite_errorname}") from e
-        raise
+        with unavailable_as(StoreUnavailable, "content store"):
+            yield
     except sqlite3.IntegrityError as e:
         raise Conflict("a uniqueness rule was broken") from e
 

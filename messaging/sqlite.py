@@ -13,8 +13,8 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from messaging.queue import (
@@ -28,7 +28,7 @@ from messaging.queue import (
     QueueUnavailable,
 )
 from messaging.tasks import Task, TaskNotFound
-from storage.sqlite import Database, is_unavailable
+from storage.sqlite import Database, unavailable_as
 
 Clock = Callable[[], float]
 POLL_INTERVAL = 0.05
@@ -62,15 +62,9 @@ def _setup(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
+def _translated() -> AbstractContextManager[None]:
     """Translate SQLite's busy, locked and I/O errors into QueueUnavailable."""
-    try:
-        yield
-    except sqlite3.OperationalError as e:
-        if is_unavailable(e):
-            raise QueueUnavailable(f"queue unavailable: {e.sqlite_errorname}") from e
-        raise
+    return unavailable_as(QueueUnavailable, "queue")
 
 
 class SqliteQueue:

@@ -33,7 +33,7 @@ import sqlite3
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -82,7 +82,7 @@ from search.text import (
     query_terms,
     words,
 )
-from storage.sqlite import Connect, Database, is_unavailable
+from storage.sqlite import Connect, Database, unavailable_as
 
 SHARED_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -402,15 +402,9 @@ class SqliteSearchIndex:
             yield db
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
+def _translated() -> AbstractContextManager[None]:
     """Turn busy, locked or unreachable databases into SearchUnavailable."""
-    try:
-        yield
-    except sqlite3.OperationalError as e:
-        if is_unavailable(e):
-            raise SearchUnavailable("the search database is busy or unavailable") from e
-        raise
+    return unavailable_as(SearchUnavailable, "search index")
 
 
 def _run(db: sqlite3.Connection, statements: Iterable[str]) -> None:

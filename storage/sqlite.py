@@ -31,6 +31,17 @@ def is_unavailable(error: sqlite3.OperationalError) -> bool:
     return code is not None and code & 0xFF in UNAVAILABLE_CODES
 
 
+@contextmanager
+def unavailable_as(error: Callable[[str], Exception], what: str) -> Iterator[None]:
+    """Raise `error` for SQLite's busy, locked and I/O errors in the body; others pass."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        if is_unavailable(e):
+            raise error(f"{what} unavailable: {e.sqlite_errorname}") from e
+        raise
+
+
 class Database:
     """One WAL connection shared by a process's threads under a lock; no connection per thread.
 
