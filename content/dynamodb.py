@@ -32,8 +32,7 @@ from dataclasses import replace
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError
 
 from content.codec import artist_from_plain, artwork_from_plain, known, to_plain
 from content.cursor import decode_cursor, encode_cursor, page_limit, page_of, published_key
@@ -52,6 +51,7 @@ from content.repository import (
     VersionConflict,
 )
 from content.sequencer import is_newer
+from storage.aws import UNREACHABLE, error_code
 
 Item = dict[str, dict[str, Any]]
 
@@ -195,7 +195,7 @@ class DynamoContentRepository:
                 **_put(self._table, _artwork_item(artwork), "attribute_not_exists(PK)"),
             )
         except ClientError as e:
-            if _code(e) == "ConditionalCheckFailedException":
+            if error_code(e) == "ConditionalCheckFailedException":
                 raise Conflict(f"artwork {artwork.id} exists") from e
             raise
 
@@ -219,7 +219,7 @@ class DynamoContentRepository:
         try:
             self._call("put_item", **request)
         except ClientError as e:
-            if _code(e) != "ConditionalCheckFailedException":
+            if error_code(e) != "ConditionalCheckFailedException":
                 raise
             stored = self.get_artwork(artwork.id, owner_id)  # NotFound if gone or not theirs
             raise VersionConflict(f"artwork {artwork.id} is at version {stored.version}") from e
@@ -239,7 +239,7 @@ class DynamoContentRepository:
                 "put_item", **_put_versioned(self._table, _artwork_item(saved), expected_version)
             )
         except ClientError as e:
-            if _code(e) != "ConditionalCheckFailedException":
+            if error_code(e) != "ConditionalCheckFailedException":
                 raise
             _check_event(self.get_artwork(artwork.id), expected_version, sequencer)
             raise VersionConflict(f"artwork {artwork.id} changed since it was read") from e
@@ -305,10 +305,10 @@ class DynamoContentRepository:
         try:
             return getattr(self._client, operation)(**kwargs)
         except ClientError as e:
-            if _code(e) in _UNAVAILABLE_CODES:
-                raise StoreUnavailable(f"content store unavailable: {_code(e)}") from e
+            if error_code(e) in _UNAVAILABLE_CODES:
+                raise StoreUnavailable(f"content store unavailable: {error_code(e)}") from e
             raise
-        except (BotoConnectionError, HTTPClientError) as e:
+        except UNREACHABLE as e:
             raise StoreUnavailable(f"content store unreachable: {type(e).__name__}") from e
 
     def _get(self, key: Item) -> Item | None:
@@ -345,7 +345,7 @@ class DynamoContentRepository:
         try:
             self._call("transact_write_items", TransactItems=list(writes.values()))
         except ClientError as e:
-            if _code(e) != "TransactionCanceledException":
+            if error_code(e) != "TransactionCanceledException":
                 raise
             reasons = [reason.get("Code") for reason in e.response.get("CancellationReasons", [])]
             if _UNAVAILABLE_REASONS.intersection(reasons):
@@ -400,10 +400,6 @@ def _check_event(stored: Artwork, expected_version: int, sequencer: str) -> None
         raise StaleEvent(f"sequencer {sequencer} is not newer than {applied}")
     if stored.version != expected_version:
         raise VersionConflict(f"artwork {stored.id} is at version {stored.version}")
-
-
-def _code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "")
 
 
 def _email_key(email: str) -> str:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from messaging.queue import Failure, QueueError, QueueUnavailable
+from messaging.aws import translated
+from messaging.queue import Failure
 from messaging.tasks import Task, TaskNotFound
 
 SORT_KEY = "FAILURE"
@@ -33,18 +32,9 @@ UNAVAILABLE_CODES = frozenset(
 )
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
+def _translated() -> AbstractContextManager[None]:
     """Translate DynamoDB and connection errors into the queue's own."""
-    try:
-        yield
-    except ClientError as e:
-        code = e.response.get("Error", {}).get("Code", "")
-        if code in UNAVAILABLE_CODES:
-            raise QueueUnavailable(f"failure log unavailable: {code}") from e
-        raise QueueError(f"failure log refused the request: {code}") from e
-    except (BotoConnectionError, HTTPClientError) as e:
-        raise QueueUnavailable(f"failure log unreachable: {type(e).__name__}") from e
+    return translated("failure log", UNAVAILABLE_CODES, server_errors=False)
 
 
 def _key(message_id: str) -> dict[str, Any]:

@@ -10,13 +10,13 @@ StartMessageMoveTask, whose progress and cancellation are SQS's own.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import boto3
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError
 
+from messaging.aws import translated
 from messaging.queue import (
     DEFAULT_MAX_RECEIVE_COUNT,
     MAX_BATCH,
@@ -24,8 +24,8 @@ from messaging.queue import (
     Message,
     MoveTask,
     QueueError,
-    QueueUnavailable,
 )
+from storage.aws import error_code
 
 PEEK_VISIBILITY = 30
 MAX_WAIT = 20
@@ -42,19 +42,9 @@ UNAVAILABLE_CODES = frozenset(
 STALE_RECEIPT_CODES = frozenset({"ReceiptHandleIsInvalid", "InvalidParameterValue"})
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
+def _translated() -> AbstractContextManager[None]:
     """Translate SQS and connection errors into the queue's own."""
-    try:
-        yield
-    except ClientError as e:
-        code = e.response.get("Error", {}).get("Code", "")
-        status = e.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        if code in UNAVAILABLE_CODES or status >= 500:
-            raise QueueUnavailable(f"SQS unavailable: {code or status}") from e
-        raise QueueError(f"SQS refused the request: {code or status}") from e
-    except (BotoConnectionError, HTTPClientError) as e:
-        raise QueueUnavailable(f"SQS unreachable: {type(e).__name__}") from e
+    return translated("SQS", UNAVAILABLE_CODES, server_errors=True)
 
 
 class SqsQueue:
@@ -253,8 +243,6 @@ class SqsQueue:
                 call(**request)
         except QueueError as e:
             cause = e.__cause__
-            if isinstance(cause, ClientError) and (
-                cause.response.get("Error", {}).get("Code") in STALE_RECEIPT_CODES
-            ):
+            if isinstance(cause, ClientError) and error_code(cause) in STALE_RECEIPT_CODES:
                 return
             raise

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, cast
 
 import boto3
-from botocore.exceptions import ClientError, HTTPClientError
-from botocore.exceptions import ConnectionError as BotoConnectionError
+from botocore.exceptions import ClientError
 
+from storage.aws import UNREACHABLE, error_code, http_status
 from storage.blobstore import (
     BlobNotFound,
     StorageError,
@@ -85,7 +85,7 @@ class S3BlobStore:
         with self.open(key) as body:
             try:
                 return body.read()
-            except (BotoConnectionError, HTTPClientError) as e:
+            except UNREACHABLE as e:
                 raise StorageUnavailable(f"reading {key} failed: {type(e).__name__}") from e
 
     def open(self, key: str) -> BinaryIO:
@@ -98,7 +98,7 @@ class S3BlobStore:
         with self.open(key) as body:
             try:
                 write_atomically(Path(path), iter(lambda: body.read(CHUNK_SIZE), b""))
-            except (BotoConnectionError, HTTPClientError) as e:
+            except UNREACHABLE as e:
                 raise StorageUnavailable(f"reading {key} failed: {type(e).__name__}") from e
 
     def delete(self, key: str) -> None:
@@ -129,14 +129,13 @@ class S3BlobStore:
             return getattr(self._client, operation)(**kwargs)
         except ClientError as e:
             _translate(e, kwargs.get("Key", kwargs.get("Bucket", "")))
-        except (BotoConnectionError, HTTPClientError) as e:
+        except UNREACHABLE as e:
             raise StorageUnavailable(f"S3 unreachable: {type(e).__name__}") from e
 
 
 def _translate(error: ClientError, subject: str) -> NoReturn:
     """Raise the project error for an S3 error code (and HTTP status)."""
-    code = error.response.get("Error", {}).get("Code", "")
-    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    code, status = error_code(error), http_status(error)
     if code in NOT_FOUND_CODES:
         raise BlobNotFound(f"no object {subject}") from error
     if code in UNAVAILABLE_CODES or status >= 500:
