@@ -7,20 +7,14 @@ Both adapters encode the same positions, so a cursor means the same thing to eit
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from content.model import Artwork
 from content.repository import MAX_PAGE_SIZE, Page
+from storage.cursor import pack, unpack
 
 T = TypeVar("T")
-
-MAX_CURSOR_LENGTH = 2048
-_ALPHABET = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def page_limit(limit: int) -> int:
@@ -32,22 +26,13 @@ def page_limit(limit: int) -> int:
 
 def encode_cursor(kind: str, position: Sequence[str]) -> str:
     """Return the opaque cursor of a page that ends at `position` in a `kind` listing."""
-    document = json.dumps({"k": kind, "p": list(position)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(document.encode()).rstrip(b"=").decode("ascii")
+    return pack({"k": kind, "p": list(position)})
 
 
 def decode_cursor(cursor: str, kind: str, size: int) -> tuple[str, ...]:
     """Return the position in a cursor of a `kind` listing; ValueError if it is malformed."""
-    if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_LENGTH:
-        raise ValueError("malformed cursor")
-    if not _ALPHABET.fullmatch(cursor):
-        raise ValueError("malformed cursor")
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        document = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, UnicodeDecodeError, ValueError) as e:
-        raise ValueError("malformed cursor") from e
-    if not isinstance(document, dict) or document.get("k") != kind:
+    document = unpack(cursor)
+    if document.get("k") != kind:
         raise ValueError("malformed cursor")
     position = document.get("p")
     if (

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
 from search.errors import InvalidQuery
 from search.query import SearchQuery
-
-MAX_CURSOR_LENGTH = 2048
-_ALPHABET = re.compile(r"[A-Za-z0-9_-]+")
+from storage.cursor import pack, unpack
 
 # Sort key shapes: the types of each part of a page position.
 NEWEST_KEY = (str, str)  # published_sort, artwork_id
@@ -36,8 +31,7 @@ def fingerprint(query: SearchQuery) -> str:
 
 def encode_cursor(query: SearchQuery, key: Sequence[Any]) -> str:
     """Return the cursor of the page after the hit whose sort key is `key`."""
-    document = json.dumps({"q": fingerprint(query), "k": list(key)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(document.encode()).rstrip(b"=").decode("ascii")
+    return pack({"q": fingerprint(query), "k": list(key)})
 
 
 def decode_cursor(query: SearchQuery, shape: Sequence[type]) -> Key | None:
@@ -55,18 +49,10 @@ def decode_cursor(query: SearchQuery, shape: Sequence[type]) -> Key | None:
 
 def _decoded(cursor: Any) -> dict[str, Any]:
     """Return the JSON document inside a cursor; InvalidQuery if it is not one."""
-    if not isinstance(cursor, str) or len(cursor) > MAX_CURSOR_LENGTH:
-        raise InvalidQuery("malformed cursor")
-    if not _ALPHABET.fullmatch(cursor):
-        raise InvalidQuery("malformed cursor")
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        document = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, UnicodeDecodeError, ValueError) as e:
+        return unpack(cursor)
+    except ValueError as e:
         raise InvalidQuery("malformed cursor") from e
-    if not isinstance(document, dict):
-        raise InvalidQuery("malformed cursor")
-    return document
 
 
 def _fits(key: Any, shape: Sequence[type]) -> bool:

@@ -1,1 +1,1 @@
-"""Shared I/O ports: the blob store (S3 and a directory) and the SQLite and botocore plumbing."""
+"""Shared I/O ports and plumbing: the blob store (S3 and a directory), SQLite, botocore, cursors."""
