@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from content.model import Artwork
+from content.model import Artist, Artwork
 from content.repository import MAX_PAGE_SIZE, Page
 from storage.cursor import pack, unpack
 
@@ -60,3 +60,41 @@ def published_key(artwork: Artwork) -> str | None:
     if not artwork.is_public:
         return None
     return f"{artwork.published_at or ''}#{artwork.id}"
+
+
+# The three listings, and the position each cursor holds.
+
+
+def artists_after(cursor: str) -> tuple[str, str]:
+    """Return the (slug, id) of the last artist of the previous page; ValueError if bad."""
+    slug, artist_id = decode_cursor(cursor, "artists", 2)
+    return slug, artist_id
+
+
+def artists_page(artists: Sequence[Artist], size: int) -> Page[Artist]:
+    """Return a page of artists (listed by slug) and its next cursor."""
+    return page_of(artists, size, lambda a: encode_cursor("artists", (a.slug, a.id)))
+
+
+def by_artist_after(cursor: str, artist_id: str) -> str:
+    """Return the id of the last work of the artist's previous page; ValueError if bad."""
+    cursor_artist, after = decode_cursor(cursor, "by_artist", 2)
+    if cursor_artist != artist_id:
+        raise ValueError("malformed cursor")
+    return after
+
+
+def by_artist_page(works: Sequence[Artwork], size: int) -> Page[Artwork]:
+    """Return a page of an artist's works (newest id first) and its next cursor."""
+    return page_of(works, size, lambda w: encode_cursor("by_artist", (w.artist_id, w.id)))
+
+
+def published_after(cursor: str) -> tuple[str, str]:
+    """Return the (published key, id) of the last work of the previous page; ValueError if bad."""
+    sort_key, artwork_id = decode_cursor(cursor, "published", 2)
+    return sort_key, artwork_id
+
+
+def published_page(works: Sequence[Artwork], size: int) -> Page[Artwork]:
+    """Return a page of published works (newest first) and its next cursor."""
+    return page_of(works, size, lambda w: encode_cursor("published", (published_key(w), w.id)))

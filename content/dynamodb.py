@@ -35,7 +35,16 @@ import boto3
 from botocore.exceptions import ClientError
 
 from content.codec import artist_from_plain, artwork_from_plain, known, to_plain
-from content.cursor import decode_cursor, encode_cursor, page_limit, page_of, published_key
+from content.cursor import (
+    artists_after,
+    artists_page,
+    by_artist_after,
+    by_artist_page,
+    page_limit,
+    published_after,
+    published_key,
+    published_page,
+)
 from content.model import (
     Artist,
     Artwork,
@@ -46,11 +55,13 @@ from content.repository import (
     Conflict,
     NotFound,
     Page,
-    StaleEvent,
     StoreUnavailable,
     VersionConflict,
+    check_event_applies,
+    check_event_record,
+    email_key,
+    visible_artwork,
 )
-from content.sequencer import is_newer
 from storage.aws import UNREACHABLE, error_code
 
 Item = dict[str, dict[str, Any]]
@@ -128,7 +139,7 @@ class DynamoContentRepository:
         writes = {
             "id": {"Put": _put(self._table, _artist_item(artist), new)},
             "email": {
-                "Put": _put(self._table, _guard("EMAIL", _email_key(artist.email), artist.id), new)
+                "Put": _put(self._table, _guard("EMAIL", email_key(artist.email), artist.id), new)
             },
             "slug": {"Put": _put(self._table, _guard("SLUG", artist.slug, artist.id), new)},
         }
@@ -145,7 +156,7 @@ class DynamoContentRepository:
 
     def find_artist_by_email(self, email: str) -> Artist:
         """Return an artist by e-mail (case-insensitive), or raise NotFound."""
-        return self._artist_by_guard("EMAIL", _email_key(email))
+        return self._artist_by_guard("EMAIL", email_key(email))
 
     def find_artist_by_slug(self, slug: str) -> Artist:
         """Return an artist by slug, or raise NotFound."""
@@ -161,7 +172,7 @@ class DynamoContentRepository:
             "version": {"Put": _put_versioned(self._table, _artist_item(saved), expected_version)}
         }
         writes |= self._guard_moves(
-            "email", _email_key(current.email), _email_key(saved.email), saved.id
+            "email", email_key(current.email), email_key(saved.email), saved.id
         )
         writes |= self._guard_moves("slug", current.slug, saved.slug, saved.id)
         failed = self._transact(writes)
@@ -179,11 +190,11 @@ class DynamoContentRepository:
         size = page_limit(limit)
         start = None
         if cursor is not None:
-            slug, artist_id = decode_cursor(cursor, "artists", 2)
+            slug, artist_id = artists_after(cursor)
             start = {**_artist_key(artist_id), "GSI1PK": _s(ARTISTS_PARTITION), "GSI1SK": _s(slug)}
         items = self._query(GSI1, ARTISTS_PARTITION, start, size + 1, forward=True)
         artists = [_artist_from_item(item) for item in items]
-        return page_of(artists, size, lambda a: encode_cursor("artists", (a.slug, a.id)))
+        return artists_page(artists, size)
 
     # artworks
 
@@ -203,9 +214,7 @@ class DynamoContentRepository:
         """Return an artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
         item = self._get(_artwork_key(artwork_id))
         artwork = _artwork_from_item(item) if item is not None else None
-        if artwork is None or (owner_id is not None and artwork.artist_id != owner_id):
-            raise NotFound(f"no artwork {artwork_id}")
-        return artwork
+        return visible_artwork(artwork, artwork_id, owner_id)
 
     def save_artwork(
         self, artwork: Artwork, expected_version: int, owner_id: str | None = None
@@ -227,12 +236,11 @@ class DynamoContentRepository:
 
     def apply_event(self, artwork: Artwork, expected_version: int, sequencer: str) -> Artwork:
         """Save a change caused by an S3 event unless `sequencer` is not newer than the stored."""
-        if artwork.original is None or artwork.original.sequencer != sequencer:
-            raise ValueError("the artwork's original.sequencer must equal the event's sequencer")
+        check_event_record(artwork, sequencer)
         # S3 orders sequencers after right-padding the shorter with zeros, which a
         # ConditionExpression cannot express. So: read, compare in Python, then write on
         # condition that the version (and so the stored sequencer) has not moved since.
-        _check_event(self.get_artwork(artwork.id), expected_version, sequencer)
+        check_event_applies(self.get_artwork(artwork.id), expected_version, sequencer)
         saved = replace(artwork, version=expected_version + 1, updated_at=now())
         try:
             self._call(
@@ -241,7 +249,7 @@ class DynamoContentRepository:
         except ClientError as e:
             if error_code(e) != "ConditionalCheckFailedException":
                 raise
-            _check_event(self.get_artwork(artwork.id), expected_version, sequencer)
+            check_event_applies(self.get_artwork(artwork.id), expected_version, sequencer)
             raise VersionConflict(f"artwork {artwork.id} changed since it was read") from e
         return saved
 
@@ -258,14 +266,12 @@ class DynamoContentRepository:
         partition = f"ARTIST#{artist_id}"
         start = None
         if cursor is not None:
-            cursor_artist, after = decode_cursor(cursor, "by_artist", 2)
-            if cursor_artist != artist_id:
-                raise ValueError("malformed cursor")
+            after = by_artist_after(cursor, artist_id)
             start = {**_artwork_key(after), "GSI1PK": _s(partition), "GSI1SK": _s(after)}
         only_public = None if include_drafts else "attribute_exists(GSI2PK)"
         items = self._query(GSI1, partition, start, size + 1, forward=False, where=only_public)
         works = [_artwork_from_item(item) for item in items]
-        return page_of(works, size, lambda w: encode_cursor("by_artist", (w.artist_id, w.id)))
+        return by_artist_page(works, size)
 
     def list_published(
         self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
@@ -274,7 +280,7 @@ class DynamoContentRepository:
         size = page_limit(limit)
         start = None
         if cursor is not None:
-            sort_key, artwork_id = decode_cursor(cursor, "published", 2)
+            sort_key, artwork_id = published_after(cursor)
             start = {
                 **_artwork_key(artwork_id),
                 "GSI2PK": _s(PUBLISHED_PARTITION),
@@ -282,7 +288,7 @@ class DynamoContentRepository:
             }
         items = self._query(GSI2, PUBLISHED_PARTITION, start, size + 1, forward=False)
         works = [_artwork_from_item(item) for item in items]
-        return page_of(works, size, lambda w: encode_cursor("published", (published_key(w), w.id)))
+        return published_page(works, size)
 
     def iter_artworks(self) -> Iterator[Artwork]:
         """Yield every artwork (any status), a scan page at a time, in no particular order."""
@@ -391,19 +397,6 @@ class DynamoContentRepository:
                 break
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return items[:want]
-
-
-def _check_event(stored: Artwork, expected_version: int, sequencer: str) -> None:
-    """Raise StaleEvent unless `sequencer` is newer, then VersionConflict if the version moved."""
-    applied = stored.original.sequencer if stored.original else None
-    if not is_newer(sequencer, applied):
-        raise StaleEvent(f"sequencer {sequencer} is not newer than {applied}")
-    if stored.version != expected_version:
-        raise VersionConflict(f"artwork {stored.id} is at version {stored.version}")
-
-
-def _email_key(email: str) -> str:
-    return email.lower()
 
 
 def _s(value: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The content store port: what the services need from DynamoDB or SQLite, and its errors."""
+"""The content store port: what the services need from DynamoDB or SQLite, its errors and rules."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from content.model import Artist, Artwork
+from content.sequencer import is_newer
 
 T = TypeVar("T")
 
@@ -36,6 +37,38 @@ class StaleEvent(ContentError):
 
 class StoreUnavailable(ContentError):
     """The store could not be reached or throttled us: transient, retry later."""
+
+
+def email_key(email: str) -> str:
+    """Return the form of an e-mail address that uniqueness and look-ups use."""
+    return email.lower()
+
+
+def visible_artwork(artwork: Artwork | None, artwork_id: str, owner_id: str | None) -> Artwork:
+    """Return the artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
+    if artwork is None or (owner_id is not None and artwork.artist_id != owner_id):
+        raise NotFound(f"no artwork {artwork_id}")
+    return artwork
+
+
+def check_version(stored: Artwork, expected_version: int) -> None:
+    """Raise VersionConflict unless the stored artwork is at `expected_version`."""
+    if stored.version != expected_version:
+        raise VersionConflict(f"artwork {stored.id} is at version {stored.version}")
+
+
+def check_event_record(artwork: Artwork, sequencer: str) -> None:
+    """Refuse an event change whose record does not carry the event's sequencer."""
+    if artwork.original is None or artwork.original.sequencer != sequencer:
+        raise ValueError("the artwork's original.sequencer must equal the event's sequencer")
+
+
+def check_event_applies(stored: Artwork, expected_version: int, sequencer: str) -> None:
+    """Raise StaleEvent unless `sequencer` is newer, then VersionConflict if the version moved."""
+    applied = stored.original.sequencer if stored.original else None
+    if not is_newer(sequencer, applied):
+        raise StaleEvent(f"sequencer {sequencer} is not newer than {applied}")
+    check_version(stored, expected_version)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from content.codec import artist_from_plain, artwork_from_plain, to_plain
-from content.cursor import decode_cursor, encode_cursor, page_limit, page_of, published_key
+from content.cursor import (
+    artists_after,
+    artists_page,
+    by_artist_after,
+    by_artist_page,
+    page_limit,
+    published_after,
+    published_key,
+    published_page,
+)
 from content.model import (
     Artist,
     Artwork,
@@ -28,11 +37,14 @@ from content.repository import (
     Conflict,
     NotFound,
     Page,
-    StaleEvent,
     StoreUnavailable,
     VersionConflict,
+    check_event_applies,
+    check_event_record,
+    check_version,
+    email_key,
+    visible_artwork,
 )
-from content.sequencer import is_newer
 from storage.sqlite import Connect, Database, unavailable_as
 
 SCHEMA = """
@@ -57,11 +69,6 @@ CREATE INDEX IF NOT EXISTS artworks_by_artist ON artworks (artist_id, id);
 CREATE INDEX IF NOT EXISTS artworks_published ON artworks (published_key)
     WHERE published_key IS NOT NULL;
 """
-
-
-def email_key(email: str) -> str:
-    """Return the form of an e-mail address that uniqueness and look-ups use."""
-    return email.lower()
 
 
 class SqliteContentRepository:
@@ -131,7 +138,7 @@ class SqliteContentRepository:
     ) -> Page[Artist]:
         """Return artists ordered by slug."""
         size = page_limit(limit)
-        after = decode_cursor(cursor, "artists", 2)[0] if cursor is not None else None
+        after = artists_after(cursor)[0] if cursor is not None else None
         sql = "SELECT record FROM artists"
         params: list[Any] = []
         if after is not None:
@@ -139,7 +146,7 @@ class SqliteContentRepository:
             params.append(after)
         rows = self._fetch(sql + " ORDER BY slug LIMIT ?", [*params, size + 1])
         artists = [_load_artist(row[0]) for row in rows]
-        return page_of(artists, size, lambda a: encode_cursor("artists", (a.slug, a.id)))
+        return artists_page(artists, size)
 
     # artworks
 
@@ -153,10 +160,7 @@ class SqliteContentRepository:
     def get_artwork(self, artwork_id: str, owner_id: str | None = None) -> Artwork:
         """Return an artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
         rows = self._fetch("SELECT record FROM artworks WHERE id = ?", [artwork_id])
-        artwork = _load_artwork(rows[0][0]) if rows else None
-        if artwork is None or (owner_id is not None and artwork.artist_id != owner_id):
-            raise NotFound(f"no artwork {artwork_id}")
-        return artwork
+        return visible_artwork(_load_artwork(rows[0][0]) if rows else None, artwork_id, owner_id)
 
     def save_artwork(
         self, artwork: Artwork, expected_version: int, owner_id: str | None = None
@@ -164,19 +168,17 @@ class SqliteContentRepository:
         """Replace an artwork if its version (and owner, when given) match; return it at +1."""
         saved = replace(artwork, version=expected_version + 1, updated_at=now())
         with self._write() as db:
-            stored = _stored_artwork(db, artwork.id, owner_id)
-            _check_version(stored, expected_version)
+            check_version(_stored_artwork(db, artwork.id, owner_id), expected_version)
             _replace_artwork(db, saved)
         return saved
 
     def apply_event(self, artwork: Artwork, expected_version: int, sequencer: str) -> Artwork:
         """Save a change caused by an S3 event unless `sequencer` is not newer than the stored."""
-        _check_event(artwork, sequencer)
+        check_event_record(artwork, sequencer)
         saved = replace(artwork, version=expected_version + 1, updated_at=now())
         with self._write() as db:
             stored = _stored_artwork(db, artwork.id, None)
-            _check_sequencer(stored, sequencer)
-            _check_version(stored, expected_version)
+            check_event_applies(stored, expected_version, sequencer)
             _replace_artwork(db, saved)
         return saved
 
@@ -195,14 +197,11 @@ class SqliteContentRepository:
         if not include_drafts:
             sql += " AND published_key IS NOT NULL"
         if cursor is not None:
-            cursor_artist, after = decode_cursor(cursor, "by_artist", 2)
-            if cursor_artist != artist_id:
-                raise ValueError("malformed cursor")
             sql += " AND id < ?"
-            params.append(after)
+            params.append(by_artist_after(cursor, artist_id))
         rows = self._fetch(sql + " ORDER BY id DESC LIMIT ?", [*params, size + 1])
         works = [_load_artwork(row[0]) for row in rows]
-        return page_of(works, size, lambda w: encode_cursor("by_artist", (w.artist_id, w.id)))
+        return by_artist_page(works, size)
 
     def list_published(
         self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
@@ -213,10 +212,10 @@ class SqliteContentRepository:
         params: list[Any] = []
         if cursor is not None:
             sql += " AND published_key < ?"
-            params.append(decode_cursor(cursor, "published", 2)[0])
+            params.append(published_after(cursor)[0])
         rows = self._fetch(sql + " ORDER BY published_key DESC LIMIT ?", [*params, size + 1])
         works = [_load_artwork(row[0]) for row in rows]
-        return page_of(works, size, lambda w: encode_cursor("published", (published_key(w), w.id)))
+        return published_page(works, size)
 
     def iter_artworks(self) -> Iterator[Artwork]:
         """Yield every artwork (any status), in id order, a batch at a time."""
@@ -276,27 +275,7 @@ def _taken_artist_field(db: sqlite3.Connection, artist: Artist, *, new: bool) ->
 def _stored_artwork(db: sqlite3.Connection, artwork_id: str, owner_id: str | None) -> Artwork:
     """Return the stored artwork; NotFound if missing or not the owner's."""
     row = db.execute("SELECT record FROM artworks WHERE id = ?", (artwork_id,)).fetchone()
-    stored = _load_artwork(row[0]) if row else None
-    if stored is None or (owner_id is not None and stored.artist_id != owner_id):
-        raise NotFound(f"no artwork {artwork_id}")
-    return stored
-
-
-def _check_version(stored: Artwork, expected_version: int) -> None:
-    if stored.version != expected_version:
-        raise VersionConflict(f"artwork {stored.id} is at version {stored.version}")
-
-
-def _check_event(artwork: Artwork, sequencer: str) -> None:
-    """Refuse an event change whose record does not carry the event's sequencer."""
-    if artwork.original is None or artwork.original.sequencer != sequencer:
-        raise ValueError("the artwork's original.sequencer must equal the event's sequencer")
-
-
-def _check_sequencer(stored: Artwork, sequencer: str) -> None:
-    applied = stored.original.sequencer if stored.original else None
-    if not is_newer(sequencer, applied):
-        raise StaleEvent(f"sequencer {sequencer} is not newer than {applied}")
+    return visible_artwork(_load_artwork(row[0]) if row else None, artwork_id, owner_id)
 
 
 def _insert_artwork(db: sqlite3.Connection, artwork: Artwork) -> None:
