@@ -34,13 +34,12 @@ from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 
 from search.cursor import COLOUR_KEY, NEWEST_KEY, OFFSET_KEY, Key, decode_cursor, encode_cursor
 from search.document import PaletteEntry, SearchDocument, palette_entry
-from search.errors import InvalidQuery, SearchError, SearchUnavailable
+from search.errors import SearchError, SearchUnavailable
 from search.index import Progress
 from search.query import (
     FACET_SIZE,
     FACETS,
     MAX_COLOUR_CANDIDATES,
-    MAX_LIMIT,
     NEAR_DUPLICATE_BITS,
     NEAR_DUPLICATE_CANDIDATES,
     BulkReport,
@@ -50,10 +49,11 @@ from search.query import (
     SearchResult,
     colour_box,
     colour_distance,
-    likeness,
+    most_alike,
     nearest_hashes,
     palette_colours,
     phash_chunks,
+    similar_limit,
 )
 from search.text import (
     FIELD_BOOSTS,
@@ -363,8 +363,7 @@ class OpenSearchIndex:
 
     def more_like_this(self, artwork_id: str, limit: int = 12) -> tuple[SearchHit, ...]:
         """Return visible works most like this one (palette, perceptual hash, tags), not itself."""
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise InvalidQuery(f"limit must be a positive integer, not {limit!r}")
+        limit = similar_limit(limit)
         with _translated():
             source = self._get(artwork_id)
             query = _similar_query(source) if source is not None else None
@@ -374,11 +373,7 @@ class OpenSearchIndex:
                 candidates = [_document(hit["_source"]) for hit in self._scan(query, self._alias)]
             except NotFoundError:
                 return ()
-        ranked = sorted(
-            ((likeness(source, other), other) for other in candidates),
-            key=lambda pair: (-pair[0], pair[1].artwork_id),
-        )
-        return tuple(SearchHit(doc, score) for score, doc in ranked[: min(limit, MAX_LIMIT)])
+        return most_alike(source, candidates, limit)
 
     def near_duplicates(self, phash: str, max_distance: int = NEAR_DUPLICATE_BITS) -> list[str]:
         """Return works whose perceptual hash is within `max_distance` bits, nearest first."""

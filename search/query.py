@@ -258,6 +258,24 @@ def likeness(source: SearchDocument, other: SearchDocument) -> float:
     )
 
 
+def similar_limit(limit: int) -> int:
+    """Return the limit of similar works, capped; InvalidQuery unless a positive integer."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise InvalidQuery(f"limit must be a positive integer, not {limit!r}")
+    return min(limit, MAX_LIMIT)
+
+
+def most_alike(
+    source: SearchDocument, candidates: Iterable[SearchDocument], limit: int
+) -> tuple[SearchHit, ...]:
+    """Return up to `limit` candidates as hits, most like `source` first (ties by id)."""
+    ranked = sorted(
+        ((likeness(source, other), other) for other in candidates),
+        key=lambda pair: (-pair[0], pair[1].artwork_id),
+    )
+    return tuple(SearchHit(document, score) for score, document in ranked[:limit])
+
+
 def _palette_likeness(source: SearchDocument, other: SearchDocument) -> float:
     """Return 1 for the same palette, falling to 0 at LIKENESS_COLOUR_SCALE."""
     colours = palette_colours(source.palette)

@@ -50,14 +50,13 @@ from search.cursor import (
     encode_cursor,
 )
 from search.document import SearchDocument
-from search.errors import InvalidQuery, SearchUnavailable
+from search.errors import SearchUnavailable
 from search.index import Progress
 from search.query import (
     COVERAGE_PENALTY,
     FACET_SIZE,
     FACETS,
     MAX_COLOUR_CANDIDATES,
-    MAX_LIMIT,
     NEAR_DUPLICATE_BITS,
     NEAR_DUPLICATE_CANDIDATES,
     BulkReport,
@@ -67,10 +66,11 @@ from search.query import (
     SearchResult,
     colour_box,
     delta_e_2000,
-    likeness,
+    most_alike,
     nearest_hashes,
     palette_colours,
     phash_chunks,
+    similar_limit,
 )
 from search.text import (
     FIELD_BOOSTS,
@@ -357,18 +357,14 @@ class SqliteSearchIndex:
 
     def more_like_this(self, artwork_id: str, limit: int = 12) -> tuple[SearchHit, ...]:
         """Return visible works most like this one (palette, perceptual hash, tags), not itself."""
-        limit = _similar_limit(limit)
+        limit = similar_limit(limit)
         with self._read() as db:
             tables = _live_tables(db)
             source = _load_document(db, tables, artwork_id)
             if source is None:
                 return ()
             candidates = _similar_candidates(db, tables, source)
-        ranked = sorted(
-            ((likeness(source, other), other) for other in candidates),
-            key=lambda pair: (-pair[0], pair[1].artwork_id),
-        )
-        return tuple(SearchHit(document, score) for score, document in ranked[:limit])
+        return most_alike(source, candidates, limit)
 
     def near_duplicates(self, phash: str, max_distance: int = NEAR_DUPLICATE_BITS) -> list[str]:
         """Return works whose perceptual hash is within `max_distance` bits, nearest first."""
@@ -1233,13 +1229,6 @@ def _insert_key(keys: list[Any], ranks: np.ndarray, seq: int, key: Any) -> None:
 
 
 # more like this
-
-
-def _similar_limit(limit: int) -> int:
-    """Return the limit of similar works, capped; InvalidQuery unless a positive integer."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidQuery(f"limit must be a positive integer, not {limit!r}")
-    return min(limit, MAX_LIMIT)
 
 
 def _load_document(
