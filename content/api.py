@@ -136,19 +136,19 @@ def set_focal_point(artwork_id: str) -> dict[str, Any]:
 @authenticated
 def publish(artwork_id: str) -> dict[str, Any]:
     """Publish a work: visitors see it once it is ready."""
-    changed = services().artworks.set_visibility(
-        principal().artist_id, artwork_id, Visibility.PUBLISHED
-    )
-    return own_artwork(changed)
+    return _set_visibility(artwork_id, Visibility.PUBLISHED)
 
 
 @blueprint.post("/me/artworks/<artwork_id>/unpublish")
 @authenticated
 def unpublish(artwork_id: str) -> dict[str, Any]:
     """Take a work back to draft."""
-    changed = services().artworks.set_visibility(
-        principal().artist_id, artwork_id, Visibility.DRAFT
-    )
+    return _set_visibility(artwork_id, Visibility.DRAFT)
+
+
+def _set_visibility(artwork_id: str, visibility: Visibility) -> dict[str, Any]:
+    """Set the visibility of one of the caller's works; return the work as they see it."""
+    changed = services().artworks.set_visibility(principal().artist_id, artwork_id, visibility)
     return own_artwork(changed)
 
 
