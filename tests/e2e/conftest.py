@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,3 +41,36 @@ def artifacts() -> Path:
     """Return the folder for screenshots and traces (ignored by git)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+class ConsoleWatch:
+    """Collect a page's console errors (CSP violations land here) and uncaught exceptions."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        page.on("console", self.on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+
+    def on_console(self, message: Any) -> None:
+        """Keep console errors."""
+        if message.type == "error":
+            self.errors.append(message.text)
+
+
+OpenPage = Callable[..., tuple[Any, ConsoleWatch]]
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[OpenPage]:
+    """Return a function that opens a page that records console errors; close all after."""
+    contexts: list[Any] = []
+
+    def opened(**context_options: Any) -> tuple[Any, ConsoleWatch]:
+        context = browser.new_context(**context_options)
+        contexts.append(context)
+        page = context.new_page()
+        return page, ConsoleWatch(page)
+
+    yield opened
+    for context in contexts:
+        context.close()

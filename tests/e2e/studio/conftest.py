@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 from content.model import Role
 from heroku_artist import create_app
+from tests.e2e.conftest import ConsoleWatch, OpenPage
 from tests.support.stack import LocalStack
 
 PASSWORD = "correct horse battery"
@@ -60,28 +61,12 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
         thread.join(timeout=10)
 
 
-class ConsoleWatch:
-    """Collect a page's console errors (CSP violations land here) and uncaught exceptions."""
-
-    def __init__(self, page: Any) -> None:
-        self.errors: list[str] = []
-        page.on("console", self.on_console)
-        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-
-    def on_console(self, message: Any) -> None:
-        """Keep console errors."""
-        if message.type == "error":
-            self.errors.append(message.text)
-
-
 @pytest.fixture
-def page(browser: Any) -> Iterator[tuple[Any, ConsoleWatch]]:
+def page(open_page: OpenPage) -> tuple[Any, ConsoleWatch]:
     """Open a desktop-sized page that records console errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    opened = context.new_page()
+    opened, watch = open_page(viewport={"width": 1280, "height": 900})
     opened.set_default_timeout(30_000)
-    yield opened, ConsoleWatch(opened)
-    context.close()
+    return opened, watch
 
 
 def make_admin(stack: LocalStack) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from copper.demo_art import artwork_jpeg
-from tests.e2e.studio.conftest import PASSWORD, ConsoleWatch, Studio, make_admin
+from tests.e2e.conftest import ConsoleWatch
+from tests.e2e.studio.conftest import PASSWORD, Studio, make_admin
 from tests.support.images import truncated_jpeg
 
 pytestmark = pytest.mark.browser

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import ConsoleWatch, OpenPage
 from tests.integration.web.gallery_stack import gallery_app, seeded_stack, served
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -22,35 +23,13 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield url
 
 
-class ConsoleWatch:
-    """Collect a page's console errors and uncaught exceptions."""
-
-    def __init__(self, page: Any) -> None:
-        self.errors: list[str] = []
-        page.on("console", self.on_console)
-        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-
-    def on_console(self, message: Any) -> None:
-        """Keep console errors (CSP violations land here too)."""
-        if message.type == "error":
-            self.errors.append(message.text)
-
-
 @pytest.fixture
-def desktop(browser: Any) -> Iterator[tuple[Any, ConsoleWatch]]:
+def desktop(open_page: OpenPage) -> tuple[Any, ConsoleWatch]:
     """Open a desktop-sized page (1280 px wide) that records console errors."""
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    watch = ConsoleWatch(page)
-    yield page, watch
-    context.close()
+    return open_page(viewport=DESKTOP)
 
 
 @pytest.fixture
-def phone(browser: Any) -> Iterator[tuple[Any, ConsoleWatch]]:
+def phone(open_page: OpenPage) -> tuple[Any, ConsoleWatch]:
     """Open a phone-sized page (390 px wide, 3x density) that records console errors."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=3, is_mobile=True)
-    page = context.new_page()
-    watch = ConsoleWatch(page)
-    yield page, watch
-    context.close()
+    return open_page(viewport=PHONE, device_scale_factor=3, is_mobile=True)
