@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 import pytest
@@ -17,10 +17,13 @@ from messaging.queue import FailureLog, MessageQueue
 from messaging.sqlite import SqliteFailureLog, SqliteQueue, SqliteTaskStore
 from messaging.sqs import SqsQueue
 from messaging.tasks import TaskStore
+from storage.sqlite import Database
 
 MAX_RECEIVES = 3
 VISIBILITY = 1
 TABLE = "copper-content-test"
+
+T = TypeVar("T")
 
 
 def sqs_queues(client: Any, max_receives: int = MAX_RECEIVES) -> tuple[str, str]:
@@ -66,27 +69,30 @@ def queue(request: pytest.FixtureRequest) -> MessageQueue:
     return request.getfixturevalue(f"{request.param}_queue")
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
-def task_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TaskStore]:
-    """Return each task store adapter in turn, empty."""
+def each_adapter(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite: Callable[[Database], T],
+    dynamodb: Callable[..., T],
+) -> Iterator[T]:
+    """Yield the SQLite adapter or the DynamoDB one (moto), as the fixture's param says."""
     if request.param == "sqlite":
-        yield SqliteTaskStore(SqliteQueue(tmp_path / "queue.db").database)
+        yield sqlite(SqliteQueue(tmp_path / "queue.db").database)
         return
     request.getfixturevalue("aws_environment")
     with mock_aws():
         client = boto3.client("dynamodb")
         client.create_table(**table_definition(TABLE))
-        yield DynamoTaskStore(TABLE, client=client)
+        yield dynamodb(TABLE, client=client)
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def task_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TaskStore]:
+    """Return each task store adapter in turn, empty."""
+    yield from each_adapter(request, tmp_path, SqliteTaskStore, DynamoTaskStore)
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])
 def failure_log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FailureLog]:
     """Return each failure log adapter in turn, empty."""
-    if request.param == "sqlite":
-        yield SqliteFailureLog(SqliteQueue(tmp_path / "queue.db").database)
-        return
-    request.getfixturevalue("aws_environment")
-    with mock_aws():
-        client = boto3.client("dynamodb")
-        client.create_table(**table_definition(TABLE))
-        yield DynamoFailureLog(TABLE, client=client)
+    yield from each_adapter(request, tmp_path, SqliteFailureLog, DynamoFailureLog)
