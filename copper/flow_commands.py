@@ -8,6 +8,7 @@ import secrets
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import click
 from content.model import Role, Status
 from content.repository import NotFound
 from ingest.maintenance import DeadLetterFilter, DeadLetterView, ReprocessFilter
+from messaging.queue import MoveTask
 
 DURATION = re.compile(r"^(\d+)([smhd]?)$")
 SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -239,11 +241,19 @@ def dlq_replay(
         click.echo(f"moved {len(result.messages)} messages back to the queue")
 
 
+def move_task(action: Callable[[str], MoveTask], handle: str) -> MoveTask:
+    """Run a move-task action; an unknown handle is a clear error, not a traceback."""
+    try:
+        return action(handle)
+    except KeyError as error:
+        raise click.ClickException(f"no move task {handle!r}") from error
+
+
 @dlq.command("status")
 @click.argument("handle")
 def dlq_status(handle: str) -> None:
     """Show the progress of a bulk move task."""
-    task = services().queue.move_status(handle)
+    task = move_task(services().queue.move_status, handle)
     click.echo(f"{task.handle}: {task.status}, {task.moved} of {task.to_move} moved")
 
 
@@ -251,7 +261,7 @@ def dlq_status(handle: str) -> None:
 @click.argument("handle")
 def dlq_cancel(handle: str) -> None:
     """Cancel a running bulk move task."""
-    task = services().queue.cancel_move(handle)
+    task = move_task(services().queue.cancel_move, handle)
     click.echo(f"{task.handle}: {task.status}")
 
 

@@ -26,6 +26,7 @@ from ingest.messages import (
     parse_body,
     reprocess_body,
 )
+from ingest.plan import is_older_version
 from messaging.queue import DeadLetter, FailureLog, MessageQueue, MoveTask
 from pipeline.settings import PIPELINE_VERSION
 from storage.blobstore import BlobStore
@@ -106,7 +107,7 @@ class ReprocessFilter:
             return False
         if self.status is not None and artwork.status is not self.status:
             return False
-        if self.outdated and (artwork.pipeline_version or "") >= current_version:
+        if self.outdated and not is_older_version(artwork.pipeline_version, current_version):
             return False
         return not (self.missing_renditions and artwork.renditions)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
 from enum import StrEnum
 
@@ -64,6 +65,16 @@ def settings_for(base: PipelineSettings, artist: Artist, artwork: Artwork) -> Pi
         credit=artist.display_name,
         focal_point=artwork.focal_point,
     )
+
+
+def version_order(version: str) -> tuple[int, ...]:
+    """Return a pipeline version ("2026.12.1") as numbers, so "2026.9" sorts before "2026.10"."""
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
+def is_older_version(version: str | None, current: str) -> bool:
+    """Return whether a work rendered by `version` (None: never) predates `current`."""
+    return version is None or version_order(version) < version_order(current)
 
 
 def rendition_stamp(sequencer: str, pipeline_version: str, request_id: str = "") -> str:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from content.model import Status, original_key
 from copper.bootstrap import Services, build_services
 from copper.demo_art import artwork_image, artwork_jpeg
 from copper.settings import ServiceSettings
+from ingest.maintenance import DeadLetterFilter
+from messaging.local_events import s3_notification
+from messaging.sqlite import SqliteQueue
 from tests.support.cli import COPPER
 
 SECRET = "cli-test-secret-" + "x" * 32
@@ -165,3 +169,83 @@ def test_reprocess_queues_outdated_works(data_dir: Path) -> None:
     after = found.repository.get_artwork(work)
     assert after.status is Status.READY and after.reprocess_request is None
     assert {r["key"] for r in after.renditions} != {r["key"] for r in before.renditions}
+
+
+def dead_letter(data_dir: Path, body: str) -> str:
+    """Put one message straight into the dead-letter queue (received past its limit)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fast = SqliteQueue(data_dir / "queue.db", visibility_timeout=0, max_receive_count=1)
+    message_id = fast.send(body)
+    while fast.receive(10):
+        pass
+    return message_id
+
+
+def object_event(artist_id: str, artwork_id: str) -> str:
+    """Return the S3 notification of a work's original."""
+    key = original_key(artist_id, artwork_id)
+    return s3_notification("ObjectCreated:Put", "uploads", key, "00A1")
+
+
+def test_dead_letters_are_chosen_by_artist_age_and_count(data_dir: Path) -> None:
+    # GIVEN two dead letters of one artist and one of another
+    found = services(data_dir)
+    ada = found.accounts.register("ada@example.com", "a long enough password", "Ada Verdigris")
+    bo = found.accounts.register("bo@example.com", "a long enough password", "Bo Lindqvist")
+    ada_letters = {
+        dead_letter(
+            data_dir, object_event(ada.id, found.artworks.create(ada.id, {"title": "Tide"}).id)
+        )
+        for _ in range(2)
+    }
+    dead_letter(data_dir, object_event(bo.id, found.artworks.create(bo.id, {"title": "Ebb"}).id))
+    # THEN --artist (by slug) picks Ada's, --older-than nothing this fresh
+    by_artist = copper(data_dir, "dlq", "replay", "--artist", ada.slug, "--dry-run")
+    assert "would move 2" in by_artist.stdout and all(i in by_artist.stdout for i in ada_letters)
+    assert (
+        "would move 0"
+        in copper(data_dir, "dlq", "replay", "--older-than", "1h", "--dry-run").stdout
+    )
+    unknown = copper(data_dir, "dlq", "replay", "--artist", "nobody", "--dry-run")
+    assert unknown.returncode == 2 and "no artist 'nobody'" in unknown.stderr
+    # AND a clock two hours on sees all three as older than an hour
+    later = replace(found.maintenance(), clock=lambda: time.time() + 7200)
+    assert len(later.dead_letters(DeadLetterFilter(older_than=3600))) == 3
+    # WHEN --limit 1 moves one of Ada's
+    moved = copper(data_dir, "dlq", "replay", "--artist", ada.slug, "--limit", "1")
+    assert "moved 1" in moved.stdout
+    assert len(found.queue.dead_letters()) == 2 and found.queue.counts()["visible"] == 1
+
+
+def test_a_whole_queue_replay_reports_its_task_and_unknown_tasks_are_clear_errors(
+    data_dir: Path,
+) -> None:
+    dead_letter(data_dir, "not json")
+    replayed = copper(data_dir, "dlq", "replay")
+    assert replayed.returncode == 0 and "COMPLETED" in replayed.stdout, replayed.stdout
+    for command in ("status", "cancel"):
+        result = copper(data_dir, "dlq", command, "no-such-handle")
+        assert result.returncode == 1
+        assert "no move task 'no-such-handle'" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_reprocess_picks_older_pipeline_versions_missing_renditions_and_one_artist(
+    data_dir: Path,
+) -> None:
+    # GIVEN two processed works, one made by an older pipeline, one missing its renditions
+    found = services(data_dir)
+    old, bare = upload(found, artwork_jpeg(1, 480)), upload(found, artwork_jpeg(2, 400))
+    copper(data_dir, "worker", "--once")
+    copper(data_dir, "worker", "--once")
+    for work, change in ((old, {"pipeline_version": "2026.9.3"}), (bare, {"renditions": ()})):
+        artwork = found.repository.get_artwork(work)
+        found.repository.save_artwork(replace(artwork, **change), artwork.version)
+    # THEN each filter names exactly its work
+    outdated = copper(data_dir, "reprocess", "--outdated", "--dry-run").stdout
+    assert "would queue 1" in outdated and old in outdated
+    missing = copper(data_dir, "reprocess", "--missing-renditions", "--dry-run").stdout
+    assert "would queue 1" in missing and bare in missing
+    artist = found.repository.get_artist(found.repository.get_artwork(bare).artist_id)
+    mine = copper(data_dir, "reprocess", "--artist", artist.slug, "--dry-run").stdout
+    assert "would queue 1" in mine and bare in mine

@@ -11,6 +11,7 @@ from ingest.plan import (
     Outcome,
     created_outcome,
     duplicate_of,
+    is_older_version,
     removed_outcome,
     rendition_key,
     rendition_stamp,
@@ -87,3 +88,19 @@ def test_a_near_duplicate_counts_only_when_another_artist_made_it() -> None:
     owners = {"w1": "a1", "w2": "a1", "w3": "a2"}
     assert duplicate_of(WORK, ["w1", "w2", "w3"], owners) == "w3"
     assert duplicate_of(WORK, ["w1", "w2"], owners) is None
+
+
+@pytest.mark.parametrize(
+    ("version", "current", "older"),
+    [
+        ("2026.9.3", "2026.11.1", True),
+        ("2026.11.9", "2026.11.10", True),
+        ("2026.11.10", "2026.11.9", False),
+        ("2026.12.1", "2026.12.1", False),
+        (None, "2026.12.1", True),
+    ],
+)
+def test_pipeline_versions_compare_as_numbers_not_text(
+    version: str | None, current: str, older: bool
+) -> None:
+    assert is_older_version(version, current) is older
