@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     # Failed log-ins allowed per address and e-mail (and 4x that per address) in the window.
     "LOGIN_ATTEMPTS": 5,
     "LOGIN_WINDOW_SECONDS": 300,
+    # Largest upload in bytes, checked in the browser until an upload form from the API gives
+    # its own limit (keep it equal to the API's COPPER_UPLOAD_MAX_BYTES).
+    "UPLOAD_MAX_BYTES": 262_144_000,
     # Milliseconds between status polls of the upload page.
     "POLL_INTERVAL_MS": 1500,
     # Hops of reverse proxies in front of the app (Heroku's router is one).
@@ -37,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
 
 
 def check(config: dict[str, Any]) -> None:
-    """Refuse to start without a secret key (sessions and CSRF tokens are signed with it)."""
+    """Refuse to start without a secret key or with an unusable upload limit."""
     if not config.get("SECRET_KEY"):
         raise RuntimeError("set FLASK_SECRET_KEY: the studio signs sessions and forms with it")
+    limit = config.get("UPLOAD_MAX_BYTES")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise RuntimeError("FLASK_UPLOAD_MAX_BYTES must be a whole number of bytes, 1 or more")

@@ -66,9 +66,10 @@ def too_large(limit: int) -> str:
     return f"This file is too large: the largest upload is {megabytes(limit)}."
 
 
-def known_max_bytes() -> int | None:
-    """Return the largest upload the API last allowed, once a form has told us."""
-    return current_app.extensions.get("studio_max_bytes")
+def max_bytes() -> int:
+    """Return the largest upload: the limit of the API's latest form, else the configured one."""
+    learned = current_app.extensions.get("studio_max_bytes")
+    return int(learned or current_app.config["UPLOAD_MAX_BYTES"])
 
 
 def issue(artwork_id: str, content_type: str) -> dict[str, Any]:
@@ -93,7 +94,7 @@ def index() -> str:
         accept=accept,
         types=" ".join(IMAGE_TYPES),
         extensions=" ".join(EXTENSIONS),
-        max_bytes=known_max_bytes() or "",
+        max_bytes=max_bytes(),
         poll_ms=current_app.config["POLL_INTERVAL_MS"],
     )
 
@@ -109,8 +110,8 @@ def create() -> tuple[Response, int]:
         return json_error(
             415, "unsupported_type", "Only JPEG, PNG, WebP, TIFF, GIF, HEIC and AVIF images."
         )
-    limit = known_max_bytes()
-    if isinstance(size, int) and limit and size > limit:
+    limit = max_bytes()
+    if isinstance(size, int) and size > limit:
         return json_error(413, "too_large", too_large(limit))
     work = api().call("POST", "/me/artworks", token=token(), json={"title": title_from(name)})
     try:

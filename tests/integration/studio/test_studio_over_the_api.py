@@ -6,6 +6,8 @@ import requests
 from flask import Flask
 
 from copper.demo_art import artwork_jpeg
+from copper.settings import ServiceSettings
+from heroku_artist import create_app
 from tests.integration.studio.conftest import PASSWORD, STUDIO_ORIGIN, XHR, Artist
 from tests.support.images import truncated_jpeg
 from tests.support.stack import LocalStack
@@ -61,6 +63,20 @@ def test_a_ready_work_is_edited_framed_and_published(artist: Artist) -> None:
     assert 'value="Tide at dusk"' in detail and "sea, dusk" in detail
     assert "Unpublish" in detail
     assert 'value="0.3"' in detail and 'value="0.6"' in detail
+
+
+def test_a_fresh_studio_checks_sizes_with_the_apis_default_limit_from_the_first_page(
+    studio: Flask, stack: LocalStack
+) -> None:
+    keys = ("TESTING", "SECRET_KEY", "API_URL", "SESSION_COOKIE_SECURE", "API_RETRIES")
+    fresh = create_app({key: studio.config[key] for key in keys})
+    artist = Artist(fresh.test_client())
+    artist.register("Nell")
+    limit = ServiceSettings().upload_max_bytes
+    assert f'data-max-bytes="{limit}"' in artist.client.get("/upload").get_data(as_text=True)
+    artist.drop("First.jpg", artwork_jpeg(6, 200))
+    served = stack.settings.upload_max_bytes
+    assert f'data-max-bytes="{served}"' in artist.client.get("/upload").get_data(as_text=True)
 
 
 def test_another_artists_work_is_404_in_the_studio(studio: Flask, artist: Artist) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
+from heroku_artist import create_app
+from heroku_artist.config import DEFAULTS
 from tests.unit.studio.fake_api import FakeApi
+from tests.unit.studio.support import log_in, make_app
 
 XHR = {"X-Requested-With": "XMLHttpRequest"}
 
@@ -120,3 +124,48 @@ def test_a_failed_upload_gets_a_fresh_form_and_a_failed_work_is_reprocessed(
     assert retried.json["work"]["status"] == "processing"
     refused = ada.post(f"/studio/works/{waiting['id']}/reprocess", headers=XHR)
     assert (refused.status_code, refused.json["error"]["code"]) == (409, "not_allowed")
+
+
+def test_a_fresh_studio_gives_the_page_its_configured_limit_before_any_form(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    page = ada.get("/upload").get_data(as_text=True)
+    assert f'data-max-bytes="{DEFAULTS["UPLOAD_MAX_BYTES"]}"' in page
+    assert "up to 262 MB each" in page
+    assert not [c for c in fake.calls if c.path.endswith("/upload")], "no form was issued"
+
+
+def test_a_file_over_the_configured_limit_is_refused_before_the_api_is_asked(
+    fake: FakeApi,
+) -> None:
+    client = make_app(fake, UPLOAD_MAX_BYTES=5_000_000).test_client()
+    log_in(client, "ada")
+    assert 'data-max-bytes="5000000"' in client.get("/upload").get_data(as_text=True)
+    calls = len(fake.calls)
+    body = {"name": "big.jpg", "type": "image/jpeg", "size": 5_000_001}
+    response = client.post("/studio/works", json=body, headers=XHR)
+    assert (response.status_code, response.json["error"]["code"]) == (413, "too_large")
+    assert "the largest upload is 5.0 MB" in response.json["error"]["message"]
+    assert len(fake.calls) == calls
+
+
+def test_the_limit_of_the_apis_form_overrides_the_configured_one(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    fake.max_bytes = 3_000_000
+    body = {"name": "Harbour.jpg", "type": "image/jpeg", "size": 1_000}
+    assert ada.post("/studio/works", json=body, headers=XHR).status_code == 201
+    page = ada.get("/upload").get_data(as_text=True)
+    assert 'data-max-bytes="3000000"' in page and "up to 3.0 MB each" in page
+
+
+def test_the_upload_limit_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
+    monkeypatch.setenv("FLASK_UPLOAD_MAX_BYTES", "52428800")
+    assert create_app().config["UPLOAD_MAX_BYTES"] == 52_428_800
+
+
+@pytest.mark.parametrize("limit", [0, -1, "lots", True])
+def test_the_studio_refuses_to_start_with_an_unusable_upload_limit(limit: object) -> None:
+    with pytest.raises(RuntimeError, match="FLASK_UPLOAD_MAX_BYTES"):
+        make_app(FakeApi(), UPLOAD_MAX_BYTES=limit)
