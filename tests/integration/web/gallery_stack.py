@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import secrets
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +13,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.serving import make_server
 
+from copper.seed import ARTISTS, copyright_line, demo_works, register
 from heroku_web import create_app
 from tests.support.stack import LocalStack
 
@@ -19,10 +22,28 @@ PER_ARTIST = 3
 
 @contextmanager
 def seeded_stack(data_dir: Path, per_artist: int = PER_ARTIST) -> Iterator[LocalStack]:
-    """Run the API with demo artists and processed, published works."""
+    """Run the API with the demo artists (as `copper seed` makes them) and their ready works."""
     with LocalStack(data_dir) as stack:
-        stack.seed(per_artist=per_artist)
+        seed_demo(stack, per_artist)
         yield stack
+
+
+def seed_demo(stack: LocalStack, per_artist: int, long_edge: int = 1024) -> list[dict[str, Any]]:
+    """Register the demo artists with their profiles, upload their works, wait until ready."""
+    artists = [
+        register(stack.api_url, a.name, a.bio, demo_email(a.name), copyright_line(a.name))
+        for a in ARTISTS
+    ]
+    uploads = [
+        (stack.upload(artists[w.artist_index].token, w.image(long_edge), w.fields), w)
+        for w in demo_works(per_artist, random.Random(11))
+    ]
+    return [stack.wait_for(i, artists[w.artist_index].token, {"ready"}) for i, w in uploads]
+
+
+def demo_email(name: str) -> str:
+    """Return a fresh e-mail address for a demo artist."""
+    return f"{name.split()[0].lower()}.{secrets.token_hex(3)}@example.com"
 
 
 def gallery_app(api_url: str, **config: Any) -> Flask:

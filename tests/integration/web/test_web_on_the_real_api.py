@@ -8,6 +8,7 @@ from typing import Any
 import requests
 from flask.testing import FlaskClient
 
+from copper.seed import ARTISTS
 from tests.support.stack import LocalStack
 
 
@@ -53,6 +54,8 @@ def test_an_artwork_page_names_the_artist_and_shows_facts_and_similar_works(
     assert ">" + work["title"].replace("'", "&#39;") + "</h1>" in html
     assert 'class="artwork-artist">by <a href="/artists/' in html
     assert "Print sizes" in html and "dpi" in html
+    assert f"<dt>Size</dt><dd>{work['physical_size']}</dd>" in html
+    assert f'<a href="/search?medium={work["medium"].replace(" ", "+")}">' in html
     assert "More like this" in html
     similar = client.get(f"/artworks/{work['id']}/similar").get_data(as_text=True)
     assert similar.count('class="tile"') >= 1
@@ -60,10 +63,19 @@ def test_an_artwork_page_names_the_artist_and_shows_facts_and_similar_works(
     assert f'href="/search?colour={colour}"' in html
 
 
-def test_an_artist_page_lists_only_their_works(client: FlaskClient) -> None:
+def test_an_artist_page_shows_their_bio_and_lists_only_their_works(client: FlaskClient) -> None:
     html = client.get("/artists/rufus-ochre").get_data(as_text=True)
+    rufus = next(artist for artist in ARTISTS if artist.name == "Rufus Ochre")
     assert "<h1>Rufus Ochre</h1>" in html
+    assert f'<div class="bio"><p>{rufus.bio}</p></div>' in html
+    assert f'<meta name="description" content="{rufus.bio[:100]}' in html
     assert html.count('class="cell"') == 3
+
+
+def test_the_artists_directory_shows_each_bio(client: FlaskClient) -> None:
+    html = client.get("/artists").get_data(as_text=True)
+    for artist in ARTISTS:
+        assert artist.bio[:60] in html
 
 
 def test_a_text_search_finds_works_and_offers_facets(
@@ -80,6 +92,7 @@ def test_a_facet_narrows_the_results(client: FlaskClient, works: list[dict[str, 
     medium = works[0]["medium"]
     html = client.get("/search", query_string={"medium": medium}).get_data(as_text=True)
     expected = [w for w in works if w["medium"] == medium]
+    assert 0 < len(expected) < len(works)
     assert html.count('class="tile"') == len(expected)
 
 
