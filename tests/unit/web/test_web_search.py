@@ -106,6 +106,17 @@ def test_an_empty_result_offers_ways_forward(client: FlaskClient, fake_api: Fake
     assert 'href="/gallery"' in html
 
 
+def test_an_empty_filtered_result_without_words_offers_to_remove_the_filters(
+    client: FlaskClient, fake_api: FakeApi
+) -> None:
+    fake_api.routes["/search"] = {"items": [], "total": 0, "facets": {}, "next_cursor": None}
+    html = client.get("/search?medium=etching&tag=boats").get_data(as_text=True)
+    assert "Nothing matches that yet" in html
+    assert '<a href="/search">Remove all filters</a>' in html
+    assert "“”" not in html
+    assert "drop the words" not in html
+
+
 def test_a_search_the_api_refuses_explains_itself(client: FlaskClient, fake_api: FakeApi) -> None:
     fake_api.routes["/search"] = ApiRejected(400, "invalid_query", "'year_from' must be a number")
     response = client.get("/search?year_from=abc")
