@@ -5,21 +5,28 @@ Every route needs an admin's bearer token: no token is 401, an artist's token is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, current_app
 
 from content.api import authenticated, principal
 from content.model import Status
-from content.repository import NotFound
+from content.repository import ContentRepository, NotFound, StoreUnavailable
 from copper.http import ApiError, json_body
-from ingest.maintenance import DeadLetterFilter, Maintenance, ReprocessFilter
+from ingest.maintenance import DeadLetterFilter, DeadLetterView, Maintenance, ReprocessFilter
+from messaging.queue import MessageQueue, MoveTask, QueueError, QueueUnavailable
 from messaging.tasks import TaskNotFound
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+log = logging.getLogger(__name__)
 MAX_IDS = 1000
+MIN_RATE, MAX_RATE = 0.1, 1000.0
+# A paced replay sleeps between messages inside the request; API Gateway cuts it at 30 s.
+MAX_PACED_SECONDS = 25.0
+T = TypeVar("T")
 
 
 def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,15 +61,57 @@ def _optional(body: dict[str, Any], name: str, kind: type) -> Any:
     return value
 
 
+def _repository() -> ContentRepository:
+    """Return the content repository of this app's services."""
+    return current_app.extensions["copper"].repository
+
+
+class _Names:
+    """The names behind the ids of dead letters, each looked up once per response."""
+
+    def __init__(self, store: ContentRepository) -> None:
+        self._store = store
+        self._found: dict[tuple[str, str], Any] = {}
+
+    def _lookup(self, kind: str, key: str | None, fetch: Callable[[str], T]) -> T | None:
+        """Return the record `fetch` finds for `key` (None if absent, unknown or unreachable)."""
+        if key is None:
+            return None
+        if (kind, key) not in self._found:
+            try:
+                self._found[kind, key] = fetch(key)
+            except NotFound:
+                self._found[kind, key] = None
+            except StoreUnavailable:
+                log.warning("dead letters shown without names: the content store is unavailable")
+                self._found[kind, key] = None
+        return self._found[kind, key]
+
+    def summary(self, view: DeadLetterView) -> dict[str, Any]:
+        """Return a dead letter's summary with its artist's name and slug and its work's title."""
+        artist = self._lookup("artist", view.artist_id, self._store.get_artist)
+        artwork = self._lookup("artwork", view.artwork_id, self._store.get_artwork)
+        return view.summary() | {
+            "artist_name": artist.display_name if artist else None,
+            "artist_slug": artist.slug if artist else None,
+            "artwork_title": artwork.title if artwork else None,
+        }
+
+
+def _summaries(views: Iterable[DeadLetterView]) -> list[dict[str, Any]]:
+    """Return the summaries of dead letters, named."""
+    names = _Names(_repository())
+    return [names.summary(view) for view in views]
+
+
 def _artist_id(reference: str | None) -> str | None:
     """Return the artist id of an id or slug (404 if neither)."""
     if reference is None:
         return None
-    repository = current_app.extensions["copper"].repository
     try:
-        return repository.find_artist_by_slug(reference).id
+        return _repository().find_artist_by_slug(reference).id
     except NotFound:
-        return repository.get_artist(reference).id
+        return _repository().get_artist(reference).id
 
 
 def _dead_letter_filter(body: dict[str, Any]) -> DeadLetterFilter:
@@ -81,11 +130,62 @@ def _dead_letter_filter(body: dict[str, Any]) -> DeadLetterFilter:
     )
 
 
+def _rate(body: dict[str, Any]) -> float | None:
+    """Return the optional replay rate (messages per second) within its bounds."""
+    value = body.get("rate")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ApiError(422, "invalid_field", "'rate' must be a number of messages per second.")
+    if not MIN_RATE <= value <= MAX_RATE:
+        raise ApiError(
+            422, "invalid_field", f"'rate' must be {MIN_RATE:g} to {MAX_RATE:g} per second."
+        )
+    return float(value)
+
+
+def _check_pacing(rate: float, count: int) -> None:
+    """Refuse a paced replay that would outlast the request's time limit."""
+    seconds = max(0, count - 1) / rate
+    if seconds > MAX_PACED_SECONDS:
+        fits = int(MAX_PACED_SECONDS * rate) + 1
+        raise ApiError(
+            422,
+            "replay_too_slow",
+            f"At {rate:g} per second, {count} messages take {seconds:.0f} s, longer than a "
+            f"request may last ({MAX_PACED_SECONDS:g} s): raise 'rate', replay at most {fits} "
+            "at a time with 'limit', or run 'copper dlq replay --rate'.",
+        )
+
+
+def _move_task(task: MoveTask) -> dict[str, Any]:
+    """Return a whole-queue move task as JSON-ready data."""
+    return {
+        "handle": task.handle,
+        "status": task.status,
+        "moved": task.moved,
+        "to_move": task.to_move,
+    }
+
+
+def _queue() -> MessageQueue:
+    """Return the upload-event queue of this app's services."""
+    return current_app.extensions["copper"].queue
+
+
+def _move_status(handle: str) -> MoveTask:
+    """Return the state of a move task (404 for a handle the queue does not know)."""
+    try:
+        return _queue().move_status(handle)
+    except KeyError as error:
+        raise ApiError(404, "not_found", "No such move task.") from error
+
+
 @blueprint.get("/dlq")
 @admin_only
 def list_dead_letters() -> dict[str, Any]:
     """List the dead letters with their error, artist and age."""
-    return {"items": [view.summary() for view in maintenance().dead_letters()]}
+    return {"items": _summaries(maintenance().dead_letters())}
 
 
 @blueprint.get("/dlq/<message_id>")
@@ -93,7 +193,7 @@ def list_dead_letters() -> dict[str, Any]:
 def show_dead_letter(message_id: str) -> dict[str, Any]:
     """Show one dead letter with its body."""
     view = maintenance().dead_letter(message_id)
-    return view.summary() | {"body": view.body}
+    return _summaries([view])[0] | {"body": view.body}
 
 
 @blueprint.post("/dlq/replay")
@@ -104,17 +204,42 @@ def replay_dead_letters() -> dict[str, Any]:
     limit = _optional(body, "limit", int)
     if limit is not None and limit < 1:
         raise ApiError(422, "invalid_field", "'limit' must be 1 or more.")
-    result = maintenance().replay(
-        _dead_letter_filter(body), dry_run=bool(_optional(body, "dry_run", bool)), limit=limit
-    )
+    rate = _rate(body)
+    chosen = _dead_letter_filter(body)
+    dry_run = bool(_optional(body, "dry_run", bool))
+    if rate is not None:
+        _check_pacing(rate, len(maintenance().dead_letters(chosen)[:limit]))
+    result = maintenance().replay(chosen, dry_run=dry_run, rate=rate, limit=limit)
     answer: dict[str, Any] = {
         "dry_run": result.dry_run,
-        "messages": [view.summary() for view in result.messages],
+        "messages": _summaries(result.messages),
         "count": len(result.messages),
     }
     if result.task is not None:
-        answer["task"] = {"handle": result.task.handle, "status": result.task.status}
+        answer["task"] = _move_task(result.task)
     return answer
+
+
+@blueprint.get("/dlq/moves/<path:handle>")
+@admin_only
+def move_status(handle: str) -> dict[str, Any]:
+    """Return the progress of a whole-queue move started by a replay."""
+    return {"task": _move_task(_move_status(handle))}
+
+
+@blueprint.post("/dlq/moves/<path:handle>/cancel")
+@admin_only
+def cancel_move(handle: str) -> dict[str, Any]:
+    """Cancel a running whole-queue move; a finished one is answered as it stands."""
+    task = _move_status(handle)
+    if task.status != "RUNNING":
+        return {"task": _move_task(task)}
+    try:
+        return {"task": _move_task(_queue().cancel_move(handle))}
+    except QueueUnavailable:
+        raise
+    except QueueError as error:
+        raise ApiError(409, "not_running", "The move task is no longer running.") from error
 
 
 @blueprint.post("/dlq/purge")

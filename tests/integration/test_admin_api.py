@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -17,6 +18,8 @@ ADMIN_ROUTES = (
     ("GET", "/admin/dlq"),
     ("GET", "/admin/dlq/some-id"),
     ("POST", "/admin/dlq/replay"),
+    ("GET", "/admin/dlq/moves/some-handle"),
+    ("POST", "/admin/dlq/moves/some-handle/cancel"),
     ("POST", "/admin/dlq/purge"),
     ("POST", "/admin/reprocess"),
     ("POST", "/admin/reindex"),
@@ -54,13 +57,23 @@ def status_of(stack: LocalStack, method: str, path: str, token: str | None) -> i
     ).status_code
 
 
-def dead_letters(stack: LocalStack, token: str, timeout: float = 20) -> list[dict]:
-    """Wait until the dead-letter queue holds something; return its items."""
+def dead_letters(stack: LocalStack, token: str, count: int = 1, timeout: float = 20) -> list[dict]:
+    """Wait until the dead-letter queue holds at least `count` messages; return its items."""
     deadline = time.monotonic() + timeout
-    while not (items := stack.call("GET", "/admin/dlq", token)["items"]):
-        assert time.monotonic() < deadline, "nothing reached the dead-letter queue"
+    while len(items := stack.call("GET", "/admin/dlq", token)["items"]) < count:
+        assert time.monotonic() < deadline, "too little reached the dead-letter queue"
         time.sleep(0.2)
     return items
+
+
+def refused(stack: LocalStack, method: str, path: str, token: str, **kwargs: Any) -> Any:
+    """Call the API expecting an error; return the response."""
+    headers = {"Authorization": f"Bearer {token}"}
+    response = requests.request(
+        method, f"{stack.api_url}{path}", headers=headers, timeout=10, **kwargs
+    )
+    assert response.status_code >= 400, response.text
+    return response
 
 
 def test_admin_routes_refuse_visitors_401_and_artists_403(stack: LocalStack) -> None:
@@ -83,6 +96,9 @@ def test_an_admin_replays_a_message_that_failed_during_an_index_outage(
     [letter] = dead_letters(stack, token)
     stack.index_down = False
     assert (letter["artwork_id"], letter["error_class"]) == (work, "SearchUnavailable")
+    slug = stack.call("GET", "/me", artist.token)["slug"]
+    assert (letter["artist_name"], letter["artist_slug"]) == ("Ada Verdigris", slug)
+    assert letter["artwork_title"] == "Tide"
     assert stack.call("GET", f"/admin/dlq/{letter['id']}", token)["body"].startswith("{")
     assert stack.call("GET", "/admin/audit", token)["counts"]["dead_letter"] == 1
     # WHEN the admin previews, then replays the failures of that class
@@ -147,3 +163,50 @@ def test_reprocess_by_artist_renders_their_works_again(stack: LocalStack) -> Non
         time.sleep(0.1)
     assert (task["state"], task["done"], task["total"]) == ("done", 1, 1)
     assert stack.call("GET", "/search", params={"q": "tide"})["total"] == 1
+
+
+def test_a_paced_replay_is_bounded_by_the_request_time_limit(stack: LocalStack) -> None:
+    token = admin_token(stack)
+    # GIVEN four unreadable messages in the dead-letter queue (they name no artist or work)
+    for _ in range(4):
+        stack.services.queue.send("not json")
+    letters = dead_letters(stack, token, count=4)
+    assert {(m["artist_name"], m["artwork_title"]) for m in letters} == {(None, None)}
+    # WHEN a replay at 0.1 per second would sleep 30 s THEN it is refused, saying what to do
+    slow = refused(stack, "POST", "/admin/dlq/replay", token, json={"rate": 0.1})
+    assert slow.status_code == 422
+    assert slow.json()["error"]["code"] == "replay_too_slow"
+    assert "'limit'" in slow.json()["error"]["message"]
+    preview = {"rate": 0.1, "limit": 3, "dry_run": True}
+    assert stack.call("POST", "/admin/dlq/replay", token, json=preview)["count"] == 3
+    for rate in (0.01, 5000, "fast", True):
+        wrong = refused(stack, "POST", "/admin/dlq/replay", token, json={"rate": rate})
+        assert (wrong.status_code, wrong.json()["error"]["code"]) == (422, "invalid_field")
+    # AND a replay that fits moves the messages one by one, with no move task
+    started = time.monotonic()
+    paced = stack.call("POST", "/admin/dlq/replay", token, json={"rate": 20, "limit": 2})
+    assert (paced["count"], "task" in paced) == (2, False)
+    assert time.monotonic() - started >= 0.05
+
+
+def test_a_whole_queue_replay_answers_a_move_task_to_follow_and_cancel(
+    stack: LocalStack,
+) -> None:
+    token = admin_token(stack)
+    stack.services.queue.send("not json")
+    dead_letters(stack, token)
+    replayed = stack.call("POST", "/admin/dlq/replay", token, json={})
+    task = replayed["task"]
+    assert (task["status"], task["moved"], task["to_move"]) == ("COMPLETED", 1, 1)
+    handle = task["handle"]
+    assert stack.call("GET", f"/admin/dlq/moves/{handle}", token) == {"task": task}
+    cancelled = stack.call("POST", f"/admin/dlq/moves/{handle}/cancel", token)
+    assert cancelled == {"task": task}, "a finished move stays as it finished"
+    for method, path in (
+        ("GET", "/admin/dlq/moves/no-such-handle"),
+        ("POST", "/admin/dlq/moves/no-such-handle/cancel"),
+    ):
+        missing = refused(stack, method, path, token)
+        assert missing.status_code == 404
+        assert missing.json()["error"]["code"] == "not_found"
+        assert missing.json()["error"]["message"] == "No such move task."
