@@ -11,5 +11,9 @@ class SearchUnavailable(SearchError):
     """The index could not be reached, was busy or throttled us: transient, retry later."""
 
 
+class DocumentRefused(SearchError):
+    """The index answered but refused to store a document (not a throttle): retry, then alert."""
+
+
 class InvalidQuery(SearchError, ValueError):
     """The query cannot be run as given (a malformed cursor, limit, sort or colour)."""

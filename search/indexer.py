@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from content.model import Artist, Artwork, Status, now
 from content.repository import ContentError, ContentRepository
 from search.document import SearchDocument, document_for
-from search.errors import SearchError
+from search.errors import DocumentRefused, SearchError
 from search.index import SearchIndex
 
 log = logging.getLogger("copper.search")
@@ -28,7 +28,9 @@ class Indexer:
             self.index.delete(artwork.id, artwork.version)
             return
         artist = self.repository.get_artist(artwork.artist_id)
-        self.index.upsert([document_for(artwork, artist)])
+        report = self.index.upsert([document_for(artwork, artist)])
+        if report.failed:
+            raise DocumentRefused(f"the search index refused the document of artwork {artwork.id}")
 
     def sync_quietly(self, artwork: Artwork) -> None:
         """Sync after an API write; an index outage is logged (a reindex repairs it)."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from pipeline.settings import PipelineSettings
 from search.errors import SearchUnavailable
 from search.opensearch import OpenSearchIndex
 from search.sqlite import SqliteSearchIndex
-from storage.blobstore import BlobStore
+from storage.blobstore import BlobStore, StorageUnavailable
 from storage.local import LocalBlobStore
 from storage.s3 import S3BlobStore
 from tests.integration.messaging.conftest import sqs_queues
@@ -54,6 +55,7 @@ class Flow:
     worker: Worker
     index: Switchable
     store: Switchable
+    uploads: Switchable
     raw_uploads: BlobStore
     bucket: str
 
@@ -110,9 +112,13 @@ class Flow:
 
 def flow_for(services: Services, index: Switchable, store: Switchable, raw: BlobStore) -> Flow:
     """Return a Flow whose worker feeds the real handler with a small pipeline."""
+    uploads = Switchable(
+        services.blobs, lambda: StorageUnavailable("uploads store unavailable (simulated)")
+    )
+    services = replace(services, blobs=uploads)
     consumer = services.consumer(PIPELINE)
     worker = Worker(services.queue, build_handler(lambda: consumer), wait_seconds=0)
-    return Flow(services, worker, index, store, raw, services.settings.uploads_bucket)
+    return Flow(services, worker, index, store, uploads, raw, services.settings.uploads_bucket)
 
 
 def switches(index: Any, repository: Any) -> tuple[Switchable, Switchable]:
@@ -144,7 +150,15 @@ def local_flow(tmp_path: Path) -> Flow:
 @pytest.fixture
 def aws_flow(aws_environment: None, request: pytest.FixtureRequest) -> Iterator[Flow]:
     """Yield the event flow on the AWS adapters (moto and an osmem-server clone)."""
-    clone = request.getfixturevalue("osmem_clone")
+    with aws_flow_on(request.getfixturevalue("osmem_clone").url) as flow:
+        yield flow
+
+
+@contextmanager
+def aws_flow_on(
+    opensearch_url: str, client: Callable[[OpenSearch], Any] = lambda c: c, **index_options: Any
+) -> Iterator[Flow]:
+    """Yield the AWS flow; `client` may wrap the OpenSearch client, `index_options` tune it."""
     with mock_aws():
         s3 = boto3.client("s3")
         for bucket in (UPLOADS, MEDIA):
@@ -161,11 +175,16 @@ def aws_flow(aws_environment: None, request: pytest.FixtureRequest) -> Iterator[
             dynamodb_table=TABLE,
             queue_url=queue_url,
             dead_letter_queue_url=dead_url,
-            opensearch_url=clone.url,
+            opensearch_url=opensearch_url,
             max_receive_count=MAX_RECEIVES,
         )
         index, store = switches(
-            OpenSearchIndex(OpenSearch(hosts=[clone.url]), "artworks", refresh=True),
+            OpenSearchIndex(
+                client(OpenSearch(hosts=[opensearch_url])),
+                "artworks",
+                refresh=True,
+                **index_options,
+            ),
             DynamoContentRepository(TABLE),
         )
         services = build_services(settings, search=index, repository=store)  # type: ignore[arg-type]

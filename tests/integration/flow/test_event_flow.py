@@ -147,12 +147,18 @@ def test_a_content_store_outage_dead_letters_the_message_and_a_replay_converges(
     outage_then_replay(flow, "store", "StoreUnavailable")
 
 
+def test_an_uploads_store_outage_dead_letters_the_message_and_a_replay_converges(
+    flow: Flow,
+) -> None:
+    outage_then_replay(flow, "uploads", "StorageUnavailable")
+
+
 def outage_then_replay(flow: Flow, part: str, error_class: str) -> None:
     """Upload during an outage, let it die, recover, replay, and check the converged state."""
     artist = flow.artist()
     artwork = flow.artwork(artist)
     flow.store_original(artwork)
-    switch = flow.index if part == "index" else flow.store
+    switch = {"index": flow.index, "store": flow.store, "uploads": flow.uploads}[part]
     # GIVEN the index (or store) is down when the upload's event arrives
     switch.down = True
     message_id = flow.send("created", artwork, "0A")
@@ -166,7 +172,7 @@ def outage_then_replay(flow: Flow, part: str, error_class: str) -> None:
         artwork.id,
     )
     assert letter.receive_count >= 3
-    if part == "index":  # the store was up, so the artist sees the failure and a retry
+    if part != "store":  # the store was up, so the artist sees the failure and a retry
         failed = flow.record(artwork)
         assert (failed.status, failed.rejection_reason) == (Status.FAILED, FAILED_REASON)
     assert flow.audit().counts["dead_letter"] == 1

@@ -1,0 +1,150 @@
+"""Real OpenSearch refusals on the AWS flow: throttling and refused documents are never dropped.
+
+The OpenSearch client is wrapped so that the bulk items of chosen works come back with a
+429 (throttled) or a 400 (refused) every time, as a struggling or misconfigured cluster
+answers; everything else reaches the OpenSearch-compatible server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from opensearchpy import OpenSearch
+
+from content.model import Status
+from copper.worker import LambdaContext, sqs_event
+from ingest.maintenance import DeadLetterFilter
+
+from .conftest import Flow, aws_flow_on
+
+ERRORS = {
+    429: {"type": "es_rejected_execution_exception", "reason": "rejected execution"},
+    400: {"type": "mapper_parsing_exception", "reason": "failed to parse field [year]"},
+}
+
+
+class RefusingBulkClient:
+    """An OpenSearch client whose bulk items for the `refused` ids get `status`, every time."""
+
+    def __init__(self, client: OpenSearch, status: int) -> None:
+        """Wrap a real client."""
+        self._client = client
+        self.status = status
+        self.refused: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        """Delegate everything but bulk to the real client."""
+        return getattr(self._client, name)
+
+    def bulk(self, body: list[dict[str, Any]], **params: Any) -> dict[str, Any]:
+        """Answer the refused items with the error status; send the rest on."""
+        pairs = list(zip(body[::2], body[1::2], strict=True))
+        refused = [pair for pair in pairs if pair[0]["index"]["_id"] in self.refused]
+        sent = [line for pair in pairs if pair not in refused for line in pair]
+        response = self._client.bulk(body=sent, **params) if sent else {"items": []}
+        items = [
+            {
+                "index": {
+                    "_id": action["index"]["_id"],
+                    "status": self.status,
+                    "error": ERRORS[self.status],
+                }
+            }
+            for action, _ in refused
+        ]
+        return {"took": 1, "errors": bool(items), "items": [*items, *response["items"]]}
+
+
+def indexed_version(client: RefusingBulkClient, artwork_id: str) -> int:
+    """Return the version of a work's stored search document."""
+    return int(client.get(index="artworks", id=artwork_id)["_source"]["version"])
+
+
+def refusing_flow(
+    request: pytest.FixtureRequest, status: int
+) -> Iterator[tuple[Flow, RefusingBulkClient]]:
+    """Yield the AWS flow whose index client refuses chosen works with `status`."""
+    wrapped: list[RefusingBulkClient] = []
+
+    def wrap(client: OpenSearch) -> RefusingBulkClient:
+        wrapped.append(RefusingBulkClient(client, status))
+        return wrapped[0]
+
+    url = request.getfixturevalue("osmem_clone").url
+    with aws_flow_on(url, wrap, max_attempts=3, sleep=lambda _: None) as flow:
+        yield flow, wrapped[0]
+
+
+@pytest.fixture
+def throttling(
+    aws_environment: None, request: pytest.FixtureRequest
+) -> Iterator[tuple[Flow, RefusingBulkClient]]:
+    """Return the AWS flow with an index that throttles chosen works."""
+    yield from refusing_flow(request, 429)
+
+
+@pytest.fixture
+def refusing(
+    aws_environment: None, request: pytest.FixtureRequest
+) -> Iterator[tuple[Flow, RefusingBulkClient]]:
+    """Return the AWS flow with an index that refuses chosen works' documents."""
+    yield from refusing_flow(request, 400)
+
+
+def test_a_mixed_batch_with_a_throttled_index_write_fails_exactly_that_record(
+    throttling: tuple[Flow, RefusingBulkClient],
+) -> None:
+    # GIVEN a good image, a corrupt one, and one whose index writes OpenSearch keeps throttling
+    flow, client = throttling
+    artist = flow.artist()
+    good, corrupt, throttled = (flow.artwork(artist, t) for t in "ABC")
+    flow.store_original(good)
+    flow.store_original(throttled)
+    flow.store_original(corrupt, b"\xff\xd8\xff\xe0" + b"\x00" * 2000)
+    client.refused.add(throttled.id)
+    ids = {a.id: flow.send("created", a, "0A") for a in (good, corrupt, throttled)}
+    messages = []
+    while len(messages) < 3:
+        messages += flow.services.queue.receive(10)
+    # WHEN the handler gets them in one batch
+    response = flow.worker.handler(sqs_event(messages), LambdaContext())
+    # THEN the throttled record alone is retried (after the adapter's own 429 retries ran out)
+    assert response == {"batchItemFailures": [{"itemIdentifier": ids[throttled.id]}]}
+    assert flow.record(good).status is Status.READY
+    assert flow.record(corrupt).status is Status.REJECTED
+    # AND when the cluster recovers, the retry converges
+    for message in messages:
+        if message.id != ids[throttled.id]:
+            flow.services.queue.delete(message.receipt)
+    client.refused.clear()
+    flow.drain()
+    assert flow.record(throttled).status is Status.READY
+    assert flow.documents() == 3
+    assert flow.audit().ok
+
+
+def test_a_document_the_index_refuses_is_dead_lettered_not_silently_dropped(
+    refusing: tuple[Flow, RefusingBulkClient],
+) -> None:
+    # GIVEN an index that refuses one work's document (a mapping error, not a throttle)
+    flow, client = refusing
+    artwork = flow.artwork(flow.artist())
+    flow.store_original(artwork)
+    client.refused.add(artwork.id)
+    message_id = flow.send("created", artwork, "0A")
+    flow.drain()
+    # THEN the message is retried, then dead-lettered with the refusal for the admin to see;
+    # the renditions were made (the work is ready) but the index still has the draft's document
+    [letter] = flow.services.maintenance().dead_letters()
+    assert (letter.id, letter.error_class) == (message_id, "DocumentRefused")
+    record = flow.record(artwork)
+    assert record.status is Status.READY
+    assert indexed_version(client, artwork.id) < record.version
+    # WHEN the mapping is fixed and the admin replays it, the work is ready and searchable
+    client.refused.clear()
+    flow.services.maintenance().replay(DeadLetterFilter(error_class="DocumentRefused"))
+    flow.drain()
+    assert indexed_version(client, artwork.id) == flow.record(artwork).version
+    assert flow.audit().ok
