@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from flask import Flask, current_app, g
 FORMATS = (("avif", "image/avif"), ("webp", "image/webp"), ("jpeg", "image/jpeg"))
 THUMBNAIL = "thumb"
 FALLBACK_COLOUR = "#d9d3ca"
+HEX = re.compile(r"[0-9a-f]{6}")
 
 
 @dataclass(frozen=True)
@@ -129,13 +131,19 @@ def palette(artwork: dict[str, Any]) -> list[str]:
     colours = (artwork.get("facts") or {}).get("palette") or artwork.get("palette") or ()
     if colours and isinstance(colours[0], dict):
         ordered = sorted(colours, key=lambda c: -float(c.get("weight", 0)))
-        return [normal_hex(c.get("hex", "")) for c in ordered if c.get("hex")]
-    return [normal_hex(c) for c in colours if isinstance(c, str)]
+        codes = [normal_hex(c.get("hex")) for c in ordered]
+    else:
+        codes = [normal_hex(c) for c in colours]
+    return [code for code in codes if code]
 
 
-def normal_hex(value: str) -> str:
-    """Return a hex colour as '#rrggbb' (lower case)."""
-    return "#" + value.strip().lstrip("#").lower()[:6]
+def normal_hex(value: Any) -> str | None:
+    """Return a hex colour as '#rrggbb' (lower case), or None if it is not one.
+
+    Colours go into style attributes, so nothing but six hex digits may pass.
+    """
+    digits = value.strip().lstrip("#").lower() if isinstance(value, str) else ""
+    return f"#{digits}" if HEX.fullmatch(digits) else None
 
 
 def dominant(artwork: dict[str, Any]) -> str:

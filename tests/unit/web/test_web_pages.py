@@ -45,9 +45,8 @@ def test_a_grid_cell_keeps_the_works_aspect_ratio_and_shows_its_dominant_colour_
     client: FlaskClient,
 ) -> None:
     html = client.get("/gallery").get_data(as_text=True)
-    assert 'style="--ar: 1.5"' in html
-    assert 'style="--ar: 0.6667"' in html
-    assert "background-color: #2e5e8c" in html
+    assert 'style="--ar: 1.5; --tint: #2e5e8c"' in html
+    assert 'style="--ar: 0.6667; --tint: #2e5e8c"' in html
     assert 'data-blurhash="LEHV6nWB2yk8pyo0adR*.7kCMdnj"' in html
 
 

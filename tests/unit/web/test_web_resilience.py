@@ -69,6 +69,44 @@ def test_security_headers_forbid_inline_scripts_framing_and_sniffing(client: Fla
         assert headers["Strict-Transport-Security"].startswith("max-age=")
 
 
+def test_the_csp_takes_style_sheets_from_the_site_only_and_allows_style_attributes(
+    client: FlaskClient,
+) -> None:
+    csp = client.get("/gallery").headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["style-src"] == "'self'"
+    assert directives["style-src-attr"] == "'unsafe-inline'"
+    assert "style-src-elem" not in directives  # falls back to style-src: 'self'
+
+
+PAGES = ("/", "/gallery", "/artworks/w1", "/artists/ada-adler", "/search?q=harbour&colour=c0392b")
+CUSTOM_PROPERTY = r"--ar: \d+(\.\d+)?|--tint: #[0-9a-f]{6}"
+SAFE_STYLE = re.compile(rf"({CUSTOM_PROPERTY})(; ({CUSTOM_PROPERTY}))*")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_have_no_style_element_and_style_attributes_only_set_ratio_and_colour(
+    client: FlaskClient, path: str
+) -> None:
+    html = client.get(path).get_data(as_text=True)
+    assert "<style" not in html
+    styles = re.findall(r'style="([^"]*)"', html)
+    assert styles
+    assert [s for s in styles if not SAFE_STYLE.fullmatch(s)] == []
+
+
+def test_a_palette_colour_that_is_not_hex_never_reaches_a_style_attribute(
+    client: FlaskClient, fake_api: FakeApi
+) -> None:
+    work = dict(fake_api.routes["/artworks/w1"])
+    hostile = {"hex": "#fff;background:url(//evil.test/x)", "weight": 0.9}
+    work["facts"] = work["facts"] | {"palette": [hostile, *work["facts"]["palette"]]}
+    fake_api.routes["/artworks/w1"] = work
+    html = client.get("/artworks/w1").get_data(as_text=True)
+    assert "evil.test" not in html
+    assert 'style="--ar: 1.5; --tint: #2e5e8c"' in html
+
+
 def test_the_csp_allows_images_from_the_origins_the_renditions_name(client: FlaskClient) -> None:
     csp = client.get("/artworks/w1").headers["Content-Security-Policy"]
     assert "https://media.example.test" in csp
