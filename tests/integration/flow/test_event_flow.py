@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from content.model import Status
 from copper.demo_art import artwork_image, artwork_jpeg
-from copper.worker import LambdaContext, sqs_event
-from ingest.maintenance import DeadLetterFilter
+from copper.worker import LambdaContext, Worker, sqs_event
+from handlers.process_uploads import build_handler
+from ingest.maintenance import DeadLetterFilter, ReprocessFilter
 from ingest.service import FAILED_REASON
 
-from .conftest import Flow
+from .conftest import PIPELINE, Flow
 
 
 def test_an_upload_becomes_ready_with_renditions_facts_and_a_search_document(flow: Flow) -> None:
@@ -250,3 +253,54 @@ def test_the_same_image_from_another_artist_is_flagged_as_a_possible_duplicate(
     # THEN it is flagged, naming the first artist's earliest matching work
     assert flow.record(copy).possible_duplicate_of == original.id
     assert flow.record(original).possible_duplicate_of is None
+
+
+def test_an_artist_retries_a_work_that_failed_in_an_outage_and_it_becomes_ready(
+    flow: Flow,
+) -> None:
+    # GIVEN a work that failed for good while the index was down
+    artist = flow.artist()
+    artwork = flow.artwork(artist)
+    flow.store_original(artwork)
+    flow.index.down = True
+    flow.send("created", artwork, "0A")
+    flow.drain()
+    flow.index.down = False
+    assert flow.record(artwork).status is Status.FAILED
+    # WHEN the artist presses retry (POST /me/artworks/{id}/reprocess)
+    retried = flow.services.artworks.request_reprocess(artist.id, artwork.id)
+    assert retried.status is Status.PROCESSING
+    flow.drain()
+    # THEN the work is ready, searchable, and every original is accounted for
+    assert flow.record(artwork).status is Status.READY
+    assert flow.documents() == 1
+    assert flow.audit().ok
+
+
+def test_a_new_pipeline_version_renders_again_while_a_repeated_event_stays_a_duplicate(
+    flow: Flow,
+) -> None:
+    # GIVEN a work made by the current pipeline
+    artwork = flow.artwork(flow.artist())
+    flow.store_original(artwork)
+    flow.send("created", artwork, "0A")
+    flow.drain()
+    before = flow.record(artwork)
+    # WHEN a newer pipeline is deployed: its worker sees the same event again, then the
+    # outdated works are queued for reprocessing
+    newer = replace(PIPELINE, version="2099.1.1")
+    consumer = flow.services.consumer(newer)
+    worker = Worker(flow.services.queue, build_handler(lambda: consumer), wait_seconds=0)
+    flow.send("created", artwork, "0A")
+    worker.drain()
+    assert flow.record(artwork).version == before.version  # a duplicate: nothing rendered
+    maintenance = replace(flow.services.maintenance(), pipeline_version=newer.version)
+    assert maintenance.reprocess(ReprocessFilter(outdated=True)) == [artwork.id]
+    worker.drain()
+    # THEN the work carries new renditions under the new version, and the old ones are gone
+    after = flow.record(artwork)
+    assert (after.status, after.pipeline_version) == (Status.READY, "2099.1.1")
+    new_keys = {r["key"] for r in after.renditions}
+    assert new_keys.isdisjoint(r["key"] for r in before.renditions)
+    assert set(flow.media_keys(artwork)) == new_keys
+    assert flow.audit().ok
