@@ -22,10 +22,13 @@ from flask import (
 
 from heroku_artist.api import ApiError, api, path
 from heroku_artist.auth import login_required, token, wants_json
+from heroku_artist.present import plural
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
 STATUSES = ("ready", "processing", "rejected", "failed", "awaiting_upload")
+# Pages where the API's 404 means "no such thing" rather than "no admin API".
+LOOKUPS = ("admin.message", "admin.move", "admin.cancel_move")
 
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -42,7 +45,7 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
             if error.status == 403:
                 abort(403)
             if error.status in (404, 405) and error.code in ("not_found", "method_not_allowed"):
-                if request.endpoint == "admin.message":
+                if request.endpoint in LOOKUPS:
                     abort(404)
                 return render_template("admin/unavailable.html"), 503
             raise
@@ -103,7 +106,7 @@ def dead_letters() -> str:
         item
         for item in items
         if (not error_class or item.get("error_class") == error_class)
-        and (not artist or item.get("artist_id") == artist)
+        and (not artist or artist in (item.get("artist_id"), item.get("artist_slug")))
     ]
     classes = sorted({str(i.get("error_class")) for i in items if i.get("error_class")})
     return render_template(
@@ -133,8 +136,32 @@ def replay() -> Any:
     answer = call("POST", "/admin/dlq/replay", {**body, "dry_run": not confirmed})
     if not confirmed:
         return render_template("admin/replay.html", body=body, answer=answer)
-    flash(f"Replayed {answer['count']} message(s) onto the queue.", "success")
+    flash(f"Replayed {plural(answer['count'], 'message')} onto the queue.", "success")
+    if answer.get("task"):
+        return redirect(url_for("admin.move", handle=answer["task"]["handle"]))
     return redirect(url_for("admin.dead_letters"))
+
+
+@blueprint.get("/dlq/moves/<path:handle>")
+@admin_required
+def move(handle: str) -> Any:
+    """Show how far a whole-queue replay got (JSON for the page's script)."""
+    task = call("GET", path("/admin/dlq/moves/{}", handle))["task"]
+    if wants_json():
+        return jsonify(task=task)
+    return render_template("admin/move.html", task=task)
+
+
+@blueprint.post("/dlq/moves/<path:handle>/cancel")
+@admin_required
+def cancel_move(handle: str) -> Any:
+    """Cancel a running whole-queue replay."""
+    task = call("POST", path("/admin/dlq/moves/{}/cancel", handle))["task"]
+    if task["status"] in ("CANCELLING", "CANCELLED"):
+        flash("The replay is being cancelled; messages already moved stay on the queue.", "info")
+    else:
+        flash(f"The replay had already finished ({task['status'].lower()}).", "info")
+    return redirect(url_for("admin.move", handle=handle))
 
 
 @blueprint.route("/dlq/purge", methods=["GET", "POST"])
@@ -145,7 +172,7 @@ def purge() -> Any:
         count = len(call("GET", "/admin/dlq")["items"])
         return render_template("admin/purge.html", count=count)
     answer = call("POST", "/admin/dlq/purge", {"confirm": True})
-    flash(f"Purged {answer['purged']} message(s).", "success")
+    flash(f"Purged {plural(answer['purged'], 'message')}.", "success")
     return redirect(url_for("admin.dead_letters"))
 
 
@@ -160,7 +187,7 @@ def reprocess() -> Any:
     answer = call("POST", "/admin/reprocess", {**body, "dry_run": not confirmed})
     if not confirmed:
         return render_template("admin/reprocess.html", body=body, answer=answer, statuses=STATUSES)
-    flash(f"Sent {answer['count']} work(s) for processing again.", "success")
+    flash(f"Sent {plural(answer['count'], 'work')} for processing again.", "success")
     return redirect(url_for("admin.reprocess"))
 
 

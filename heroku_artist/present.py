@@ -94,6 +94,12 @@ def megabytes(count: int | None) -> str:
     return f"{count / 1_000_000:.0f} MB" if count >= 10_000_000 else f"{count / 1_000_000:.1f} MB"
 
 
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """Return a count with its noun in the right number ("1 message", "3 messages")."""
+    noun = singular if count == 1 else plural_form or f"{singular}s"
+    return f"{count} {noun}"
+
+
 def install_template_helpers(app: Flask) -> None:
     """Make the presentation helpers and the signed-in artist available to templates."""
     app.jinja_env.globals.update(
@@ -103,6 +109,7 @@ def install_template_helpers(app: Flask) -> None:
         print_sizes=print_sizes,
         status_label=lambda status: STATUS_LABELS.get(status, status),
         megabytes=megabytes,
+        plural=plural,
     )
 
     @app.context_processor

@@ -6,6 +6,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from heroku_artist.api import ApiError, ApiUnavailable, request_id
 
@@ -32,6 +33,7 @@ class FakeApi:
     artists: dict[str, dict[str, Any]] = field(default_factory=dict)
     works: dict[str, dict[str, Any]] = field(default_factory=dict)
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
+    moves: dict[str, dict[str, Any]] = field(default_factory=dict)
     down: bool = False
     max_bytes: int = 10_000_000
     admin_api: bool = True
@@ -283,9 +285,31 @@ def dlq_replay(api: FakeApi, token: str | None, body: dict[str, Any]) -> dict[st
         if ("ids" not in body or m["id"] in body["ids"])
         and ("error_class" not in body or m["error_class"] == body["error_class"])
     ]
+    answer = {"dry_run": body["dry_run"], "messages": picked, "count": len(picked)}
     if not body["dry_run"]:
         api.dead_letters = [m for m in api.dead_letters if m not in picked]
-    return {"dry_run": body["dry_run"], "messages": picked, "count": len(picked)}
+        if not set(body) - {"dry_run"}:
+            handle = f"move/{len(api.moves) + 1}"
+            task = {"handle": handle, "status": "RUNNING", "moved": 0, "to_move": len(picked)}
+            api.moves[handle] = answer["task"] = task
+    return answer
+
+
+def move_status(api: FakeApi, token: str | None, body: dict[str, Any], handle: str) -> dict:
+    """GET /admin/dlq/moves/{handle} (the handle arrives URL-quoted, as over HTTP)."""
+    api.admin(token)
+    handle = unquote(handle)
+    if handle not in api.moves:
+        raise ApiError(404, "not_found", "No such move task.")
+    return {"task": api.moves[handle]}
+
+
+def cancel_move(api: FakeApi, token: str | None, body: dict[str, Any], handle: str) -> dict:
+    """POST /admin/dlq/moves/{handle}/cancel."""
+    task = move_status(api, token, body, handle)["task"]
+    if task["status"] == "RUNNING":
+        task["status"] = "CANCELLING"
+    return {"task": task}
 
 
 def dlq_purge(api: FakeApi, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
@@ -339,6 +363,8 @@ ROUTES: list[tuple[str, str, Any]] = [
     (r"/admin/dlq", "GET", dlq_list),
     (r"/admin/dlq/replay", "POST", dlq_replay),
     (r"/admin/dlq/purge", "POST", dlq_purge),
+    (r"/admin/dlq/moves/(.+)/cancel", "POST", cancel_move),
+    (r"/admin/dlq/moves/(.+)", "GET", move_status),
     (r"/admin/dlq/([^/]+)", "GET", dlq_show),
     (r"/admin/reprocess", "POST", admin_reprocess),
     (r"/admin/reindex", "POST", reindex),

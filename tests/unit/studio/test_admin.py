@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from heroku_artist.present import plural
 from tests.unit.studio.fake_api import FakeApi
 
 MESSAGES = [
@@ -16,7 +17,10 @@ MESSAGES = [
         "error_class": "SearchUnavailable",
         "error_message": "the index did not answer",
         "artist_id": "artist-ada",
+        "artist_name": "Ada Verdigris",
+        "artist_slug": "ada",
         "artwork_id": "w001",
+        "artwork_title": "Quiet harbour",
         "key": "originals/artist-ada/w001/original",
         "body": '{"Records": [{"s3": {"object": {"key": "originals/artist-ada/w001/original"}}}]}',
     },
@@ -28,7 +32,10 @@ MESSAGES = [
         "error_class": "StoreUnavailable",
         "error_message": "throttled",
         "artist_id": "artist-bob",
+        "artist_name": None,
+        "artist_slug": None,
         "artwork_id": "w002",
+        "artwork_title": None,
         "key": "originals/artist-bob/w002/original",
         "body": "{}",
     },
@@ -67,9 +74,28 @@ def test_the_dead_letter_list_shows_error_artist_and_age_and_filters(
     root: FlaskClient, letters: FakeApi
 ) -> None:
     page = root.get("/admin/dlq").get_data(as_text=True)
-    assert "SearchUnavailable" in page and "artist-ada" in page and "2 h" in page
+    assert "SearchUnavailable" in page and "Ada Verdigris" in page and "2 h" in page
+    assert "2 messages failed every retry" in page
     filtered = root.get("/admin/dlq?error_class=StoreUnavailable").get_data(as_text=True)
-    assert "artist-bob" in filtered and "artist-ada" not in filtered
+    assert "artist-bob" in filtered and "Ada Verdigris" not in filtered
+    by_slug = root.get("/admin/dlq?artist=ada").get_data(as_text=True)
+    assert "Quiet harbour" in by_slug and "artist-bob" not in by_slug
+
+
+def test_dead_letters_name_the_artist_and_work_instead_of_their_ids(
+    root: FlaskClient, letters: FakeApi
+) -> None:
+    page = root.get("/admin/dlq").get_data(as_text=True)
+    row = page.split('value="m1"')[1].split("</tr>")[0]
+    assert "Ada Verdigris" in row and "(ada)" in row and "&ldquo;Quiet harbour&rdquo;" in row
+    assert "artist-ada" not in row and ">w001<" not in row
+    unnamed = page.split('value="m2"')[1].split("</tr>")[0]
+    assert "artist-bob" in unnamed and "w002" in unnamed, "without a record the id is shown"
+    inspected = root.get("/admin/dlq/m1").get_data(as_text=True)
+    assert "Ada Verdigris" in inspected and "Quiet harbour" in inspected
+    assert "artist-ada" in inspected, "the message page keeps the ids for operators"
+    preview = root.post("/admin/dlq/replay", data={"ids": ["m1"]}).get_data(as_text=True)
+    assert "&ldquo;Quiet harbour&rdquo; by Ada Verdigris" in preview
 
 
 def test_a_message_can_be_inspected_with_its_body(root: FlaskClient, letters: FakeApi) -> None:
@@ -83,7 +109,8 @@ def test_a_replay_is_previewed_as_a_dry_run_before_anything_moves(
     root: FlaskClient, letters: FakeApi
 ) -> None:
     preview = root.post("/admin/dlq/replay", data={"ids": ["m1"]})
-    assert "1 message(s) would go back onto the queue" in preview.get_data(as_text=True)
+    shown = preview.get_data(as_text=True)
+    assert "1 message would go back onto the queue" in shown and "Replay 1 message<" in shown
     assert letters.last("POST", "/admin/dlq/replay").json == {"ids": ["m1"], "dry_run": True}
     assert len(letters.dead_letters) == 2
     done = root.post("/admin/dlq/replay", data={"ids": ["m1"], "confirm": "yes"})
@@ -104,10 +131,11 @@ def test_a_replay_by_filter_sends_the_filters(root: FlaskClient, letters: FakeAp
 
 def test_purging_needs_confirmation(root: FlaskClient, letters: FakeApi) -> None:
     question = root.get("/admin/dlq/purge").get_data(as_text=True)
-    assert "Delete all 2 dead-lettered message(s)?" in question
+    assert "Delete all 2 dead-lettered messages?" in question and "Purge 2 messages" in question
     root.post("/admin/dlq/purge")
     assert len(letters.dead_letters) == 2
-    root.post("/admin/dlq/purge", data={"confirm": "yes"})
+    done = root.post("/admin/dlq/purge", data={"confirm": "yes"}, follow_redirects=True)
+    assert "Purged 2 messages." in done.get_data(as_text=True)
     assert letters.dead_letters == []
     assert letters.last("POST", "/admin/dlq/purge").json == {"confirm": True}
 
@@ -116,7 +144,7 @@ def test_reprocess_previews_then_runs(root: FlaskClient, fake: FakeApi) -> None:
     fake.add_work("token-artist-ada", "W", status="ready")
     form = {"artist": "ada", "status": "ready", "outdated": "on"}
     preview = root.post("/admin/reprocess", data=form).get_data(as_text=True)
-    assert "1 work(s) match" in preview
+    assert "1 work matches" in preview and "Reprocess 1 work<" in preview
     assert fake.last("POST", "/admin/reprocess").json == {
         "artist": "ada",
         "status": "ready",
@@ -141,3 +169,35 @@ def test_a_missing_admin_api_gets_a_clear_page(root: FlaskClient, fake: FakeApi)
     response = root.get("/admin/dlq")
     assert response.status_code == 503
     assert "admin API is not available" in response.get_data(as_text=True)
+
+
+def test_a_whole_queue_replay_shows_the_move_and_can_cancel_it(
+    root: FlaskClient, letters: FakeApi
+) -> None:
+    preview = root.post("/admin/dlq/replay", data={}).get_data(as_text=True)
+    assert "2 messages would go back onto the queue" in preview
+    done = root.post("/admin/dlq/replay", data={"confirm": "yes"})
+    assert done.location == "/admin/dlq/moves/move/1"
+    page = root.get(done.location).get_data(as_text=True)
+    assert "Replayed 2 messages onto the queue." in page
+    assert 'data-state="RUNNING"' in page and "0 of 2" in page
+    assert "Cancel the replay" in page and "/static/admin.js" in page
+    assert letters.last("GET", "/admin/dlq/moves/").path == "/admin/dlq/moves/move%2F1"
+    polled = root.get(done.location, headers={"X-Requested-With": "XMLHttpRequest"})
+    assert polled.json["task"]["status"] == "RUNNING"
+    cancelled = root.post("/admin/dlq/moves/move/1/cancel", follow_redirects=True)
+    shown = cancelled.get_data(as_text=True)
+    assert "being cancelled" in shown and "Cancelling" in shown
+    assert "Cancel the replay" not in shown
+
+
+def test_an_unknown_move_is_the_studios_404(root: FlaskClient, letters: FakeApi) -> None:
+    assert root.get("/admin/dlq/moves/nope").status_code == 404
+    assert root.post("/admin/dlq/moves/nope/cancel").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("count", "text"), [(0, "0 messages"), (1, "1 message"), (2, "2 messages")]
+)
+def test_counts_read_in_the_right_number(count: int, text: str) -> None:
+    assert plural(count, "message") == text
