@@ -1,4 +1,5 @@
-# Set-up is a dependency of every target: a fresh machine needs only python3 and make.
+# Set-up is a dependency of every target: `make run` needs python3 and make; `make test`
+# also needs Node 20 with npm and apt (Debian) for Chromium.
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
@@ -46,9 +47,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 deploy-check: setup artifact node_modules/.package-lock.json ## osls package + cfn-lint + workflow schema
+	# prod first: osls empties .serverless/ whatever --package says
+	$(DEPLOY_ENV) npx osls package --stage prod --package build/serverless-prod
 	$(DEPLOY_ENV) npx osls package --stage dev
 	$(VENV)/bin/cfn-lint --non-zero-exit-code error --ignore-checks=W3005 -- \
-		.serverless/cloudformation-template-update-stack.json
+		.serverless/cloudformation-template-update-stack.json \
+		build/serverless-prod/cloudformation-template-update-stack.json
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 bench: setup ## pipeline benchmark against bare pyvips and Pillow (prints ratios)

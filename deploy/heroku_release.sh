@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Deploy one Heroku app (web | studio) from this monorepo: stage the app's own tree (its
 # package, requirements.txt, the repository's .python-version, its Procfile and app.json) and
-# push it to the app's Heroku git remote. DRY_RUN=1 only stages and lists it.
+# push it to the app's Heroku git remote. DRY_RUN=1 only stages and lists it (and keeps the
+# staged tree in STAGE_DIR when that is set, for inspection).
 #
 #   HEROKU_API_KEY=... deploy/heroku_release.sh web  copper-gallery
 #   HEROKU_API_KEY=... deploy/heroku_release.sh studio copper-studio
@@ -16,8 +17,13 @@ case $app in
 esac
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+if [ "${DRY_RUN:-0}" = 1 ] && [ -n "${STAGE_DIR:-}" ]; then
+  stage=$STAGE_DIR
+  mkdir -p "$stage"
+else
+  stage=$(mktemp -d)
+  trap 'rm -rf "$stage"' EXIT
+fi
 
 git -C "$root" archive HEAD "$package" | tar -x -C "$stage"
 cp "$root/$package/requirements.txt" "$root/.python-version" "$stage/"

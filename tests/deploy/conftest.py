@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.support.ci import missing
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / ".serverless" / "cloudformation-template-update-stack.json"
+PROD_TEMPLATE = ROOT / "build" / "serverless-prod" / "cloudformation-template-update-stack.json"
 ARTEFACT = ROOT / "build" / "lambda" / "copper-lambda.tar.gz"
 
 
@@ -18,10 +20,7 @@ def require(path: Path, how: str) -> None:
     """Skip when `path` is missing on a developer's machine; fail in CI (CI=true)."""
     if path.exists():
         return
-    message = f"{path.relative_to(ROOT)} is missing: run `{how}`"
-    if os.environ.get("CI", "").lower() in ("true", "1"):
-        pytest.fail(message)
-    pytest.skip(message)
+    missing(f"{path.relative_to(ROOT)} is missing: run `{how}`")
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +28,13 @@ def template() -> dict[str, Any]:
     """Return the CloudFormation template `osls package` wrote."""
     require(TEMPLATE, "make deploy-check")
     return json.loads(TEMPLATE.read_text())
+
+
+@pytest.fixture(scope="session")
+def prod_template() -> dict[str, Any]:
+    """Return the CloudFormation template `osls package --stage prod` wrote."""
+    require(PROD_TEMPLATE, "make deploy-check")
+    return json.loads(PROD_TEMPLATE.read_text())
 
 
 @pytest.fixture(scope="session")

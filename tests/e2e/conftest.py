@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.ci import missing
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -23,9 +25,9 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Launch one headless Chromium for the session (skip when it is not installed)."""
+    """Launch one headless Chromium for the session (skipped without it, except in CI)."""
     if not shutil.which(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (make browser)")
+        missing(f"{CHROMIUM} is not installed (make browser)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
