@@ -14,6 +14,13 @@ STATUS_LABELS = {
     "failed": "Failed",
     "deleted": "Deleted",
 }
+PLACEHOLDER_TEXT = {
+    "awaiting_upload": "Awaiting upload",
+    "processing": "Processing…",
+    "rejected": "No preview",
+    "failed": "No preview",
+    "deleted": "Deleted",
+}
 PREVIEW_WIDTHS = ("1024px", "1600px", "640px", "2400px", "320px")
 PREFERRED_FORMATS = ("jpeg", "webp", "avif")
 
@@ -108,6 +115,7 @@ def install_template_helpers(app: Flask) -> None:
         fidelity=fidelity,
         print_sizes=print_sizes,
         status_label=lambda status: STATUS_LABELS.get(status, status),
+        placeholder_text=lambda status: PLACEHOLDER_TEXT.get(status, ""),
         megabytes=megabytes,
         plural=plural,
     )

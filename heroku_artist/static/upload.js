@@ -24,6 +24,13 @@
     failed: "Failed",
     deleted: "Deleted",
   };
+  const THUMB_TEXT = {
+    uploading: "Uploading…",
+    processing: "Processing…",
+    rejected: "No preview",
+    failed: "No preview",
+    deleted: "Deleted",
+  };
   let pollTimer = null;
 
 
@@ -81,6 +88,7 @@
     progress.hidden = state !== "uploading" && state !== "processing";
     if (state === "processing") progress.removeAttribute("value");
     node.querySelector(".card-retry").hidden = state !== "failed";
+    node.querySelector(".thumb-text").textContent = THUMB_TEXT[state] || "";
     const link = node.querySelector(".card-link");
     if (card.id && state !== "deleted") {
       link.href = urlFor("workUrl", card.id);
@@ -99,6 +107,7 @@
     img.alt = "Thumbnail of " + title;
     img.width = 160;
     img.height = 160;
+    holder.querySelector(".thumb-placeholder").hidden = true;
     holder.appendChild(img);
     holder.removeAttribute("aria-hidden");
   }

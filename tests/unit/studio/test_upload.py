@@ -169,3 +169,9 @@ def test_the_upload_limit_is_read_from_the_environment(monkeypatch: pytest.Monke
 def test_the_studio_refuses_to_start_with_an_unusable_upload_limit(limit: object) -> None:
     with pytest.raises(RuntimeError, match="FLASK_UPLOAD_MAX_BYTES"):
         make_app(FakeApi(), UPLOAD_MAX_BYTES=limit)
+
+
+def test_each_upload_card_carries_a_thumbnail_placeholder(ada: FlaskClient) -> None:
+    page = ada.get("/upload").get_data(as_text=True)
+    template = page.split('<template id="card-template">')[1].split("</template>")[0]
+    assert 'class="thumb-placeholder"' in template and 'class="thumb-text"' in template

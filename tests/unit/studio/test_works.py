@@ -142,3 +142,19 @@ def test_deleting_asks_for_confirmation_first(ada: FlaskClient, fake: FakeApi) -
     done = ada.post(f"/works/{work['id']}/delete", data={"confirm": "yes"})
     assert done.location == "/works"
     assert fake.works[work["id"]]["status"] == "deleted"
+
+
+def test_a_work_without_a_thumbnail_shows_a_placeholder_that_says_why(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    thumb = {"name": "thumb", "format": "jpeg", "key": "r/w/thumb.jpg"}
+    fake.add_work(ADA, "Morning", status="ready", renditions=[thumb])
+    fake.add_work(ADA, "Broken", status="rejected", rejection_reason="Damaged file.")
+    page = ada.get("/works").get_data(as_text=True)
+    cards = {
+        title: page.split(f">{title}</a>")[0].rsplit("<li", 1)[1] for title in ("Morning", "Broken")
+    }
+    assert "<img" in cards["Morning"] and "thumb-placeholder" not in cards["Morning"]
+    assert "<img" not in cards["Broken"]
+    assert 'class="thumb-placeholder" aria-hidden="true"' in cards["Broken"]
+    assert "No preview" in cards["Broken"] and "thumb-strike" in cards["Broken"]
