@@ -4,17 +4,25 @@
 (`eq $key`), the exact declared content type (`eq $Content-Type`, checked against the
 policy's allowlist when the form is issued, since a POST policy cannot say "one of"), the
 size range (`content-length-range`) and an expiry of at most 900 seconds.
+
+The client addresses the bucket on its region's virtual-hosted endpoint
+(`https://BUCKET.s3.REGION.amazonaws.com/`): the form's URL is then the stack's
+`UploadsBucketUrl`, the origin the studio's Content-Security-Policy lets browsers post to
+(boto3's default for presigned POST is the global `BUCKET.s3.amazonaws.com`, which a
+browser would be refused, and which answers new buckets outside us-east-1 with redirects).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, cast
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from storage.aws import UNREACHABLE, error_code, http_status
@@ -44,13 +52,27 @@ UNAVAILABLE_CODES = frozenset(
 )
 
 
+def regional_client() -> Any:
+    """Return an S3 client on the region's virtual-hosted endpoint (unless one is configured)."""
+    session = boto3.session.Session()
+    region = session.region_name
+    configured = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
+    if region is None or configured:
+        return session.client("s3")
+    return session.client(
+        "s3",
+        endpoint_url=f"https://s3.{region}.amazonaws.com",
+        config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}),
+    )
+
+
 class S3BlobStore:
     """Objects in one S3 bucket; direct uploads through presigned POST."""
 
     def __init__(self, bucket: str, *, client: Any = None) -> None:
         """Use `client` (a boto3 S3 client), or make one from the environment."""
         self._bucket = bucket
-        self._client = client if client is not None else boto3.client("s3")
+        self._client = client if client is not None else regional_client()
 
     def upload_form(self, policy: UploadPolicy, content_type: str) -> UploadForm:
         """Return a presigned POST for one `content_type` file at exactly `policy.key`."""

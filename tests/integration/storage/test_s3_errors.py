@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
+from moto import mock_aws
 
-from storage.blobstore import BlobNotFound, StorageError, StorageUnavailable
+from storage.blobstore import BlobNotFound, StorageError, StorageUnavailable, UploadPolicy
 from storage.s3 import S3BlobStore
 
 from .conftest import BUCKET
@@ -99,3 +101,19 @@ def test_a_missing_bucket_is_a_storage_error(s3_client: object) -> None:
         store.put(KEY, b"x", "image/jpeg")
 
     assert not isinstance(raised.value, StorageUnavailable)
+
+
+def test_upload_forms_post_to_the_regional_bucket_address_the_studio_allows(
+    aws_environment: None,
+) -> None:
+    with mock_aws():
+        boto3.client("s3").create_bucket(
+            Bucket="copper-test-uploads",
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-1"},
+        )
+        store = S3BlobStore("copper-test-uploads")
+        form = store.upload_form(UploadPolicy("originals/a/b/original"), "image/jpeg")
+        # the stack's UploadsBucketUrl output: https:// + the bucket's RegionalDomainName
+        assert form.url == "https://copper-test-uploads.s3.eu-west-1.amazonaws.com/"
+        store.put("originals/a/b/original", b"x", "image/jpeg")
+        assert store.get("originals/a/b/original") == b"x"
