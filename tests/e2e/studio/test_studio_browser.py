@@ -1,17 +1,21 @@
-"""An artist's first minute in a real browser: register, drop files, watch them, edit, publish."""
+"""An artist's first minute in a real browser: register, drop files, watch them, edit, publish,
+and find the work in the visitor gallery."""
 
 from __future__ import annotations
 
 import base64
+import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from copper.demo_art import artwork_jpeg
-from tests.e2e.conftest import ConsoleWatch
+from tests.e2e.conftest import ConsoleWatch, OpenPage
 from tests.e2e.studio.conftest import PASSWORD, Studio, make_admin
+from tests.integration.web.gallery_stack import gallery_app, served
 from tests.support.images import truncated_jpeg
 
 pytestmark = pytest.mark.browser
@@ -32,6 +36,34 @@ DROP = """
 """
 
 
+# Record every state a card's progress bar goes through: (card state, shown, value, detail).
+WATCH_PROGRESS = """
+() => {
+  window.progressSeen = [];
+  const list = document.getElementById("upload-list");
+  new MutationObserver(() => {
+    for (const card of list.querySelectorAll(".card")) {
+      const bar = card.querySelector("progress");
+      const detail = card.querySelector(".card-detail").textContent;
+      const value = bar.getAttribute("value");
+      window.progressSeen.push([card.dataset.state, !bar.hidden, value, detail]);
+    }
+  }).observe(list, { attributes: true, childList: true, subtree: true, characterData: true });
+}
+"""
+
+
+# True once a progress bar is shown and past a fifth of its way (the upload is under way).
+UNDER_WAY = "(bar) => !bar.hidden && bar.value > 20 && bar.value < 100"
+
+
+@pytest.fixture(scope="module")
+def gallery(studio: Studio) -> Iterator[str]:
+    """Serve the visitor gallery over HTTP against the studio's API; yield its URL."""
+    with served(gallery_app(studio.stack.api_url)) as url:
+        yield url
+
+
 def encoded(data: bytes) -> str:
     """Return bytes as base64 text for the page."""
     return base64.b64encode(data).decode()
@@ -50,8 +82,38 @@ def register(page: Any, studio: Studio, name: str) -> None:
     page.wait_for_url(f"{studio.url}/upload")
 
 
+def settle_images(tab: Any, found: Any) -> None:
+    """Wait until the images of a located element have loaded (lazy ones scrolled into view)."""
+    found.scroll_into_view_if_needed()
+    tab.wait_for_function(
+        "(el) => { const images = [...el.querySelectorAll('img')];"
+        " return images.length > 0"
+        " && images.every((img) => img.complete && img.naturalWidth > 0); }",
+        arg=found.element_handle(),
+    )
+
+
+def visitor_finds(tab: Any, gallery: str, title: str, word: str, artifacts: Path) -> None:
+    """As a visitor, see the work in the gallery's grid and find it by a word of its title."""
+    tab.goto(f"{gallery}/gallery")
+    cell = tab.locator(".justified .cell", has_text=title)
+    assert cell.count() == 1, "the published work is in the gallery's grid"
+    settle_images(tab, cell)
+    tab.screenshot(path=str(artifacts / "story-gallery-grid.png"), full_page=True)
+    tab.goto(f"{gallery}/search?q={word}")
+    hit = tab.locator(".tiles .tile", has_text=title)
+    assert hit.count() == 1, "search finds the work by a word of its title"
+    assert [m.lower() for m in hit.locator("mark").all_inner_texts()] == [word]
+    settle_images(tab, hit)
+    tab.screenshot(path=str(artifacts / "story-gallery-search.png"), full_page=True)
+
+
 def test_an_artist_drops_three_files_and_edits_frames_and_publishes_one(
-    studio: Studio, page: tuple[Any, ConsoleWatch], artifacts: Path
+    studio: Studio,
+    gallery: str,
+    page: tuple[Any, ConsoleWatch],
+    open_page: OpenPage,
+    artifacts: Path,
 ) -> None:
     tab, watch = page
     register(tab, studio, "Ada Verdigris")
@@ -76,6 +138,8 @@ def test_an_artist_drops_three_files_and_edits_frames_and_publishes_one(
     rejected = tab.locator("#upload-list .card[data-state=rejected]")
     assert "Damaged scan.jpg" in rejected.inner_text()
     assert rejected.locator(".card-reason").inner_text().strip()
+    assert rejected.locator(".thumb-placeholder").is_visible()
+    assert rejected.locator(".thumb-text").inner_text() == "No preview"
     assert tab.locator("#upload-announcer").get_attribute("aria-live") == "polite"
     tab.screenshot(path=str(artifacts / "studio-upload.png"), full_page=True)
 
@@ -99,6 +163,10 @@ def test_an_artist_drops_three_files_and_edits_frames_and_publishes_one(
     tab.screenshot(path=str(artifacts / "studio-work.png"), full_page=True)
     assert tab.get_by_label("Title").input_value() == "Quiet harbour at dusk"
     assert watch.errors == []
+
+    visitor, seen = open_page(viewport={"width": 1280, "height": 900})
+    visitor_finds(visitor, gallery, "Quiet harbour at dusk", "dusk", artifacts)
+    assert seen.errors == []
 
 
 def test_the_upload_page_is_usable_with_the_keyboard(
@@ -167,3 +235,80 @@ def test_an_admin_replays_a_message_that_failed_in_an_index_outage(
     tab.get_by_role("button", name="Rebuild search index").click()
     tab.get_by_text("Search index rebuilt").wait_for()
     assert watch.errors == []
+
+
+def refuse_first_upload(tab: Any, studio: Studio) -> list[str]:
+    """Make storage refuse the first upload (an expired form), pass the rest; log each outcome."""
+    outcomes: list[str] = []
+    refusal = {"error": {"code": "expired", "message": "the upload form has expired"}}
+
+    def handle(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+        elif not outcomes:
+            outcomes.append("refused")
+            route.fulfill(
+                status=403,
+                headers={"Access-Control-Allow-Origin": studio.url},
+                content_type="application/json",
+                body=json.dumps(refusal),
+            )
+        else:
+            outcomes.append("passed")
+            route.continue_()
+
+    tab.route(f"{studio.stack.api_url}/uploads", handle)
+    return outcomes
+
+
+def throttle_uploads(tab: Any, bytes_per_second: int) -> None:
+    """Slow the page's uploads (Chromium's network emulation) so progress has steps to show."""
+    session = tab.context.new_cdp_session(tab)
+    session.send("Network.enable")
+    session.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": 0,
+            "downloadThroughput": -1,
+            "uploadThroughput": bytes_per_second,
+        },
+    )
+
+
+def test_an_upload_storage_refuses_fails_with_a_retry_that_reaches_ready(
+    studio: Studio, page: tuple[Any, ConsoleWatch], artifacts: Path
+) -> None:
+    tab, watch = page
+    register(tab, studio, "Iris Malachite")
+    outcomes = refuse_first_upload(tab, studio)
+    tab.evaluate(WATCH_PROGRESS)
+    files = [["Lighthouse.jpg", "image/jpeg", encoded(artwork_jpeg(41, 1600))]]
+    tab.evaluate(DROP, [files, "#dropzone"])
+    card = tab.locator("#upload-list .card", has_text="Lighthouse.jpg")
+    tab.locator("#upload-list .card[data-state=failed]").wait_for()
+    assert "the upload form has expired" in card.locator(".card-reason").inner_text()
+    assert card.locator(".thumb-text").inner_text() == "No preview"
+    retry = card.get_by_role("button", name="Retry")
+    assert retry.is_visible()
+    tab.screenshot(path=str(artifacts / "studio-upload-failed.png"), full_page=True)
+
+    throttle_uploads(tab, bytes_per_second=150_000)
+    retry.click()
+    bar = card.locator("progress")
+    tab.wait_for_function(UNDER_WAY, arg=bar.element_handle())
+    assert bar.is_visible() and card.get_attribute("data-state") == "uploading"
+    assert card.locator(".card-detail").inner_text().endswith("%")
+    tab.screenshot(path=str(artifacts / "studio-upload-progress.png"), full_page=True)
+    tab.locator("#upload-list .card[data-state=ready] img").wait_for()
+    assert outcomes == ["refused", "passed"]
+    assert not retry.is_visible() and not bar.is_visible()
+    assert card.locator(".card-thumb img").evaluate("img => img.complete && img.naturalWidth > 0")
+    seen = tab.evaluate("window.progressSeen")
+    values = [int(value) for state, shown, value, _ in seen if state == "uploading" and shown]
+    retried = values[len(values) - values[::-1].index(0) :]  # after the retry reset it to 0
+    assert retried == sorted(retried) and retried[-1] == 100, retried
+    assert len({v for v in retried if 0 < v < 100}) >= 3, "the bar advances in steps"
+    tab.screenshot(path=str(artifacts / "studio-upload-retried.png"), full_page=True)
+    refused = "Failed to load resource: the server responded with a status of 403 (Forbidden)"
+    assert watch.errors == [refused], "only the refused upload is logged"
