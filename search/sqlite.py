@@ -60,13 +60,14 @@ from search.query import (
     NEAR_DUPLICATE_BITS,
     NEAR_DUPLICATE_CANDIDATES,
     BulkReport,
+    Candidates,
     ColourQuery,
     SearchHit,
     SearchQuery,
     SearchResult,
     colour_box,
     delta_e_2000,
-    most_alike,
+    most_alike_rows,
     nearest_hashes,
     palette_colours,
     phash_chunks,
@@ -363,8 +364,10 @@ class SqliteSearchIndex:
             source = _load_document(db, tables, artwork_id)
             if source is None:
                 return ()
-            candidates = _similar_candidates(db, tables, source)
-        return most_alike(source, candidates, limit)
+            seqs, candidates = _similar_candidates(db, tables, source)
+            best = most_alike_rows(source, candidates, limit)
+            records = _records(db, tables, [seqs[row] for row, _ in best])
+        return tuple(SearchHit(_document(records[seqs[row]]), score) for row, score in best)
 
     def near_duplicates(self, phash: str, max_distance: int = NEAR_DUPLICATE_BITS) -> list[str]:
         """Return works whose perceptual hash is within `max_distance` bits, nearest first."""
@@ -1245,8 +1248,9 @@ def _load_document(
 
 def _similar_candidates(
     db: sqlite3.Connection, tables: _Tables, source: SearchDocument
-) -> list[SearchDocument]:
-    """Return visible works sharing a tag, a hash chunk or a nearby palette colour."""
+) -> tuple[list[int], Candidates]:
+    """Return the seqs and likeness inputs of visible works sharing a tag, a hash chunk or a
+    nearby palette colour (only what likeness reads: full records are decoded for the best)."""
     shared, params = [], []
     if source.tags:
         shared.append(_side_match(tables.tags, "tag", len(source.tags)))
@@ -1261,15 +1265,21 @@ def _similar_candidates(
         shared.append(_exists(tables.palette, f"({boxes})"))
         params.extend(box_params)
     if not shared:
-        return []
+        return [], Candidates.of([])
     rows = db.execute(
-        f"""SELECT (SELECT record FROM {tables.records} r WHERE r.seq = d.seq)
-            FROM {tables.docs} d
+        f"""SELECT d.seq, d.artwork_id, r.colours, json_extract(r.record, '$.phash'),
+                   json_extract(r.record, '$.tags')
+            FROM {tables.docs} d JOIN {tables.records} r ON r.seq = d.seq
             WHERE d.visible = 1 AND d.artwork_id <> ? AND ({" OR ".join(shared)})
             ORDER BY d.artwork_id ASC LIMIT {MAX_COLOUR_CANDIDATES}""",
         (source.artwork_id, *params),
-    )
-    return [_document(record) for (record,) in rows]
+    ).fetchall()
+    if not rows:
+        return [], Candidates.of([])
+    seqs, ids, colour_blobs, phashes, tags = zip(*rows, strict=True)
+    palettes = [np.frombuffer(blob, dtype=np.float64) for blob in colour_blobs]
+    tag_lists = [json.loads(text) if text else [] for text in tags]
+    return list(seqs), Candidates.packed(ids, palettes, phashes, tag_lists)
 
 
 def _side_match(table: str, column: str, count: int) -> str:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import pytest
 
 from content.model import Artist, Artwork, Status, Visibility
+from pipeline.phash import hamming_distance
 from search.cursor import NEWEST_KEY, RELEVANCE_KEY, decode_cursor, encode_cursor
 from search.document import SearchDocument, document_for
 from search.errors import InvalidQuery
-from search.query import MAX_LIMIT, SearchQuery, likeness, phash_chunks
+from search.query import (
+    MAX_LIMIT,
+    SearchQuery,
+    colour_distance,
+    likeness,
+    most_alike,
+    palette_colours,
+    phash_chunks,
+)
 from search.text import edit_budget, edit_distance, marked_html, query_terms
 
 
@@ -103,6 +113,39 @@ def test_likeness_prefers_the_same_palette_hash_and_tags() -> None:
     )
     assert likeness(source, twin) == pytest.approx(0.45 * (1 - 8.4 / 50) + 0.4 + 0.15)
     assert likeness(source, stranger) < 0.05
+
+
+def test_many_candidates_score_as_each_pair_does_and_rank_best_first() -> None:
+    rng = random.Random(5)
+
+    def work(name: str) -> SearchDocument:
+        palette = tuple(
+            (rng.uniform(0, 100), rng.uniform(-80, 80), rng.uniform(-80, 80), rng.random(), "", "")
+            for _ in range(rng.randint(0, 6))
+        )
+        phash = "".join(rng.choice("0123456789abcdef") for _ in range(16))
+        tags = tuple(rng.sample(["sea", "dusk", "oak", "ink", "red"], rng.randint(0, 3)))
+        return SearchDocument(
+            name, "x", "ada", "Ada", name, tags=tags, palette=palette, phash=phash
+        )
+
+    source, others = work("source"), [work(f"w{i:02}") for i in range(40)]
+    colours = palette_colours(source.palette)
+    expected = {
+        other.artwork_id: 0.45 * max(0.0, 1 - colour_distance(other.palette, colours) / 50)
+        + 0.4 * max(0.0, 1 - hamming_distance(source.phash, other.phash) / 32)
+        + 0.15
+        * len(set(source.tags) & set(other.tags))
+        / (len(set(source.tags) | set(other.tags)) or 1)
+        for other in others
+    }
+    hits = most_alike(source, others, 10)
+    assert [hit.score for hit in hits] == pytest.approx(
+        [expected[h.document.artwork_id] for h in hits]
+    )
+    assert [h.document.artwork_id for h in hits] == sorted(
+        expected, key=lambda i: (-expected[i], i)
+    )[:10]
 
 
 def test_a_search_document_is_built_from_the_content_model() -> None:
