@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from handlers import content_api, search_api
+from content.model import Role
+from handlers import admin_api, content_api, search_api
 
 EVENTS = Path(__file__).parent.parent / "events"
 
@@ -33,16 +34,21 @@ def local_backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setenv("COPPER_BACKEND", "local")
     monkeypatch.setenv("COPPER_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("COPPER_CORS_ORIGINS", "https://studio.example")
-    for module in (content_api, search_api):
+    for module in (content_api, search_api, admin_api):
         module.app.cache_clear()
     yield
-    for module in (content_api, search_api):
+    for module in (content_api, search_api, admin_api):
         module.app.cache_clear()
 
 
-def invoke(name: str, module: Any = content_api) -> tuple[int, dict[str, str], Any]:
-    """Invoke a handler with a captured event; return status, headers and JSON body."""
-    response = module.handler(load_event(name), LambdaContext())
+def invoke(
+    name: str, module: Any = content_api, token: str | None = None
+) -> tuple[int, dict[str, str], Any]:
+    """Invoke a handler with a captured event (and a bearer token); return status, headers, JSON."""
+    event = load_event(name)
+    if token is not None:
+        event["headers"]["authorization"] = f"Bearer {token}"
+    response = module.handler(event, LambdaContext())
     body = json.loads(response["body"]) if response.get("body") else None
     return response["statusCode"], response["headers"], body
 
@@ -82,3 +88,22 @@ def test_the_search_function_answers_search_and_only_search() -> None:
 def test_both_functions_answer_healthz() -> None:
     assert invoke("apigw-v2-healthz.json", search_api)[0] == 200
     assert invoke("apigw-v2-healthz.json", content_api)[0] == 200
+
+
+def token_for(role: Role) -> str:
+    """Register an account with `role` on the admin function's backend; return its token."""
+    accounts = admin_api.app().extensions["copper"].accounts
+    email = f"{role.value}@example.com"
+    accounts.register(email, "a long enough password", role.value.title(), role)
+    return accounts.log_in(email, "a long enough password")[1]
+
+
+def test_the_admin_function_answers_admins_only() -> None:
+    status, _, body = invoke("apigw-v2-admin-dlq.json", admin_api)
+    assert (status, body["error"]["code"]) == (401, "unauthenticated")
+    status, _, body = invoke("apigw-v2-admin-dlq.json", admin_api, token_for(Role.ARTIST))
+    assert status == 403
+    status, _, body = invoke("apigw-v2-admin-dlq.json", admin_api, token_for(Role.ADMIN))
+    assert status == 200 and body["items"] == []
+    status, _, body = invoke("apigw-v2-admin-dlq.json", content_api)
+    assert (status, body["error"]["code"]) == (404, "not_found")
