@@ -32,6 +32,7 @@ from copper.worker import Worker
 from handlers.process_uploads import build_handler
 from ingest.maintenance import AuditReport
 from messaging.local_events import s3_notification
+from messaging.queue import Message
 from pipeline.settings import PipelineSettings
 from search.errors import SearchUnavailable
 from search.opensearch import OpenSearchIndex
@@ -42,6 +43,7 @@ from storage.s3 import S3BlobStore
 from tests.integration.messaging.conftest import sqs_queues
 from tests.support.outages import Switchable
 
+CORRUPT_JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000  # a JPEG header, then nothing decodable
 PIPELINE = PipelineSettings(ladder=(320,), formats=("webp", "jpeg"), thumbnail_size=120)
 MAX_RECEIVES = 3
 UPLOADS, MEDIA, TABLE = "copper-uploads-test", "copper-media-test", "copper-content-test"
@@ -80,6 +82,19 @@ class Flow:
         key = original_key(artwork.artist_id, artwork.id)
         body = s3_notification(name, self.bucket, key, sequencer, size=size)
         return self.services.queue.send(body)
+
+    def receive(self, count: int) -> list[Message]:
+        """Receive `count` messages, as one batch for the handler."""
+        messages: list[Message] = []
+        while len(messages) < count:
+            messages += self.services.queue.receive(10)
+        return messages
+
+    def acknowledge_all_but(self, messages: list[Message], kept: str) -> None:
+        """Delete the received messages except the one with id `kept` (as Lambda's poller does)."""
+        for message in messages:
+            if message.id != kept:
+                self.services.queue.delete(message.receipt)
 
     def drain(self, timeout: float = 30) -> None:
         """Run the worker until the queue is empty (waiting out visibility timeouts)."""

@@ -11,7 +11,7 @@ from handlers.process_uploads import build_handler
 from ingest.maintenance import DeadLetterFilter, ReprocessFilter
 from ingest.service import FAILED_REASON
 
-from .conftest import PIPELINE, Flow
+from .conftest import CORRUPT_JPEG, PIPELINE, Flow
 
 
 def test_an_upload_becomes_ready_with_renditions_facts_and_a_search_document(flow: Flow) -> None:
@@ -112,15 +112,13 @@ def test_a_mixed_batch_reports_exactly_the_record_whose_index_write_failed(flow:
     good, corrupt, throttled, other = (flow.artwork(artist, t) for t in "ABCD")
     for artwork in (good, throttled, other):
         flow.store_original(artwork)
-    flow.store_original(corrupt, b"\xff\xd8\xff\xe0" + b"\x00" * 2000)
+    flow.store_original(corrupt, CORRUPT_JPEG)
     flow.index.fail_when(
         lambda name, args: name == "upsert" and any(d.artwork_id == throttled.id for d in args[0])
     )
     ids = {a.id: flow.send("created", a, "0A") for a in (good, corrupt, throttled, other)}
     # WHEN the handler gets them in one batch
-    messages = []
-    while len(messages) < 4:
-        messages += flow.services.queue.receive(10)
+    messages = flow.receive(4)
     response = flow.worker.handler(sqs_event(messages), LambdaContext())
     # THEN only the throttled record is reported; the corrupt one is a permanent rejection
     assert response == {"batchItemFailures": [{"itemIdentifier": ids[throttled.id]}]}
@@ -130,9 +128,7 @@ def test_a_mixed_batch_reports_exactly_the_record_whose_index_write_failed(flow:
     assert rejected.status is Status.REJECTED
     assert rejected.rejection_reason and "damaged" in rejected.rejection_reason
     # AND once the index recovers, the retry converges
-    for message in messages:
-        if message.id != ids[throttled.id]:
-            flow.services.queue.delete(message.receipt)
+    flow.acknowledge_all_but(messages, ids[throttled.id])
     flow.index.heal()
     flow.drain()
     assert flow.record(throttled).status is Status.READY

@@ -17,7 +17,7 @@ from content.model import Status
 from copper.worker import LambdaContext, sqs_event
 from ingest.maintenance import DeadLetterFilter
 
-from .conftest import Flow, aws_flow_on
+from .conftest import CORRUPT_JPEG, Flow, aws_flow_on
 
 ERRORS = {
     429: {"type": "es_rejected_execution_exception", "reason": "rejected execution"},
@@ -102,12 +102,10 @@ def test_a_mixed_batch_with_a_throttled_index_write_fails_exactly_that_record(
     good, corrupt, throttled = (flow.artwork(artist, t) for t in "ABC")
     flow.store_original(good)
     flow.store_original(throttled)
-    flow.store_original(corrupt, b"\xff\xd8\xff\xe0" + b"\x00" * 2000)
+    flow.store_original(corrupt, CORRUPT_JPEG)
     client.refused.add(throttled.id)
     ids = {a.id: flow.send("created", a, "0A") for a in (good, corrupt, throttled)}
-    messages = []
-    while len(messages) < 3:
-        messages += flow.services.queue.receive(10)
+    messages = flow.receive(3)
     # WHEN the handler gets them in one batch
     response = flow.worker.handler(sqs_event(messages), LambdaContext())
     # THEN the throttled record alone is retried (after the adapter's own 429 retries ran out)
@@ -115,9 +113,7 @@ def test_a_mixed_batch_with_a_throttled_index_write_fails_exactly_that_record(
     assert flow.record(good).status is Status.READY
     assert flow.record(corrupt).status is Status.REJECTED
     # AND when the cluster recovers, the retry converges
-    for message in messages:
-        if message.id != ids[throttled.id]:
-            flow.services.queue.delete(message.receipt)
+    flow.acknowledge_all_but(messages, ids[throttled.id])
     client.refused.clear()
     flow.drain()
     assert flow.record(throttled).status is Status.READY
