@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -158,16 +159,6 @@ def _check_pacing(rate: float, count: int) -> None:
         )
 
 
-def _move_task(task: MoveTask) -> dict[str, Any]:
-    """Return a whole-queue move task as JSON-ready data."""
-    return {
-        "handle": task.handle,
-        "status": task.status,
-        "moved": task.moved,
-        "to_move": task.to_move,
-    }
-
-
 def _queue() -> MessageQueue:
     """Return the upload-event queue of this app's services."""
     return current_app.extensions["copper"].queue
@@ -216,7 +207,7 @@ def replay_dead_letters() -> dict[str, Any]:
         "count": len(result.messages),
     }
     if result.task is not None:
-        answer["task"] = _move_task(result.task)
+        answer["task"] = asdict(result.task)
     return answer
 
 
@@ -224,7 +215,7 @@ def replay_dead_letters() -> dict[str, Any]:
 @admin_only
 def move_status(handle: str) -> dict[str, Any]:
     """Return the progress of a whole-queue move started by a replay."""
-    return {"task": _move_task(_move_status(handle))}
+    return {"task": asdict(_move_status(handle))}
 
 
 @blueprint.post("/dlq/moves/<path:handle>/cancel")
@@ -233,9 +224,9 @@ def cancel_move(handle: str) -> dict[str, Any]:
     """Cancel a running whole-queue move; a finished one is answered as it stands."""
     task = _move_status(handle)
     if task.status != "RUNNING":
-        return {"task": _move_task(task)}
+        return {"task": asdict(task)}
     try:
-        return {"task": _move_task(_queue().cancel_move(handle))}
+        return {"task": asdict(_queue().cancel_move(handle))}
     except QueueUnavailable:
         raise
     except QueueError as error:
