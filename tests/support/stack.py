@@ -12,14 +12,12 @@ made through it go the real way: signed form, local S3 event, queue, handler.
         stack.wait_for(artwork_id, artist.token, {"ready"})
         stack.index_down = True   # the next index writes raise SearchUnavailable
 
-`stack.seed(per_artist=4)` loads the demo artists and published works (as `copper seed`)
-and waits until every one is processed. The pipeline uses a short ladder (320, 640, 1024)
-so tests stay quick; pass `pipeline=` for other settings.
+The pipeline uses a short ladder (320, 640, 1024) so tests stay quick; pass `pipeline=`
+for other settings.
 """
 
 from __future__ import annotations
 
-import random
 import secrets
 import threading
 import time
@@ -32,8 +30,7 @@ from werkzeug.serving import make_server
 
 from copper.api import create_app
 from copper.bootstrap import Services, build_services
-from copper.demo_art import artwork_jpeg
-from copper.seed import SeededArtist, demo_fields, register, upload_artwork
+from copper.seed import SeededArtist, register, upload_artwork
 from copper.settings import ServiceSettings
 from copper.worker import Worker
 from handlers.process_uploads import build_handler
@@ -179,18 +176,3 @@ class LocalStack:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{artwork_id} is {artwork['status']}, not {sorted(wanted)}")
             time.sleep(0.1)
-
-    def seed(self, per_artist: int = 3, long_edge: int = 1024) -> dict[str, Any]:
-        """Load demo artists with published works and wait until all are ready."""
-
-        rng = random.Random(11)
-        names = ("Ada Verdigris", "Rufus Ochre", "Mina Cobalt")
-        artists, works = [], []
-        for number, name in enumerate(names):
-            artist = self.register(name, f"{name} makes demo prints.")
-            artists.append(artist)
-            for index in range(per_artist):
-                image = artwork_jpeg(number * 100 + index, long_edge)
-                works.append((self.upload(artist.token, image, demo_fields(rng)), artist))
-        ready = [self.wait_for(work_id, artist.token, FINAL) for work_id, artist in works]
-        return {"artists": artists, "artworks": ready}

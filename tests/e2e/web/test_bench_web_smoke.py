@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.web import main
+from tests.support.ci import missing
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +19,7 @@ def test_the_gallery_benchmark_reports_server_times_and_grid_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     if not shutil.which("/usr/bin/chromium"):
-        pytest.skip("Chromium is not installed (make browser)")
+        missing("Chromium is not installed (make browser)")
     args = ["--quick", "--count", "40", "--samples", "3", "--silent", "--out", str(tmp_path)]
     # its own thread: Playwright's sync API refuses a thread where the shared browser runs
     outcome: list[int] = []
