@@ -1,4 +1,10 @@
-"""The Pillow baseline: a straightforward Pillow implementation of the JPEG and WebP renditions."""
+"""The Pillow baseline: a straightforward Pillow implementation of the JPEG and WebP renditions.
+
+It converts an original with an embedded ICC profile (Adobe RGB, CMYK, ...) to sRGB with
+Pillow's ImageCms (LittleCMS, relative colorimetric), as the pipeline does: without that its
+CMYK renditions differ from the pipeline's by a mean CIEDE2000 of 10.5 and its Adobe RGB ones
+by 3.1 (1.2 for both with it), so they would not be the same renditions.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import io
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageCms, ImageOps
 
 from pipeline.plan import plan_renditions
 from pipeline.settings import PipelineSettings
@@ -35,13 +41,21 @@ def encode_all(image: Image.Image, name: str, settings: PipelineSettings) -> lis
     return out
 
 
+SRGB = ImageCms.createProfile("sRGB")
+
+
 def open_rgb(path: Path) -> Image.Image:
-    """Open, apply EXIF orientation and convert to 8-bit RGB."""
+    """Open, apply EXIF orientation and convert to 8-bit sRGB (through the embedded profile)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         image = Image.open(path)
         image = ImageOps.exif_transpose(image)
-    return image.convert("RGB")
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "CMYK"):
+        return image.convert("RGB")
+    source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+    intent = ImageCms.Intent.RELATIVE_COLORIMETRIC
+    return ImageCms.profileToProfile(image, source, SRGB, renderingIntent=intent, outputMode="RGB")
 
 
 def run(path: Path, settings: PipelineSettings) -> list[Encoded]:

@@ -472,7 +472,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="inputs at ~1/25 of the pixels")
-    parser.add_argument("--repeat", type=positive, default=3, help="timed runs per engine (median)")
+    parser.add_argument("--repeat", type=positive, default=5, help="timed runs per engine (median)")
     parser.add_argument("--passes", type=positive, default=2, help="passes over the set (images/s)")
     parser.add_argument("--only", metavar="NAME", help="run one input, e.g. jpeg-24mp")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where report.json goes")

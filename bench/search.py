@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import random
@@ -418,6 +419,7 @@ class HttpClient:
 @contextmanager
 def served_api(services: Services) -> Iterator[HttpClient]:
     """Serve the API (the WSGI server `copper api` runs) on a free loopback port."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, create_app(services), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
