@@ -17,7 +17,13 @@ from content.api import authenticated, principal
 from content.model import Status
 from content.repository import ContentRepository, NotFound, StoreUnavailable
 from copper.http import ApiError, json_body
-from ingest.maintenance import DeadLetterFilter, DeadLetterView, Maintenance, ReprocessFilter
+from ingest.maintenance import (
+    DeadLetterFilter,
+    DeadLetterView,
+    Maintenance,
+    ReplayTooSlow,
+    ReprocessFilter,
+)
 from messaging.queue import MessageQueue, MoveTask, QueueError, QueueUnavailable
 from messaging.tasks import TaskNotFound
 
@@ -145,20 +151,6 @@ def _rate(body: dict[str, Any]) -> float | None:
     return float(value)
 
 
-def _check_pacing(rate: float, count: int) -> None:
-    """Refuse a paced replay that would outlast the request's time limit."""
-    seconds = max(0, count - 1) / rate
-    if seconds > MAX_PACED_SECONDS:
-        fits = int(MAX_PACED_SECONDS * rate) + 1
-        raise ApiError(
-            422,
-            "replay_too_slow",
-            f"At {rate:g} per second, {count} messages take {seconds:.0f} s, longer than a "
-            f"request may last ({MAX_PACED_SECONDS:g} s): raise 'rate', replay at most {fits} "
-            "at a time with 'limit', or run 'copper dlq replay --rate'.",
-        )
-
-
 def _queue() -> MessageQueue:
     """Return the upload-event queue of this app's services."""
     return current_app.extensions["copper"].queue
@@ -195,12 +187,22 @@ def replay_dead_letters() -> dict[str, Any]:
     limit = _optional(body, "limit", int)
     if limit is not None and limit < 1:
         raise ApiError(422, "invalid_field", "'limit' must be 1 or more.")
-    rate = _rate(body)
-    chosen = _dead_letter_filter(body)
     dry_run = bool(_optional(body, "dry_run", bool))
-    if rate is not None:
-        _check_pacing(rate, len(maintenance().dead_letters(chosen)[:limit]))
-    result = maintenance().replay(chosen, dry_run=dry_run, rate=rate, limit=limit)
+    try:
+        result = maintenance().replay(
+            _dead_letter_filter(body),
+            dry_run=dry_run,
+            rate=_rate(body),
+            limit=limit,
+            max_seconds=MAX_PACED_SECONDS,
+        )
+    except ReplayTooSlow as slow:
+        raise ApiError(
+            422,
+            "replay_too_slow",
+            f"{slow} A request may last {MAX_PACED_SECONDS:g} s: use 'rate' and 'limit', "
+            "or run 'copper dlq replay --rate'.",
+        ) from slow
     answer: dict[str, Any] = {
         "dry_run": result.dry_run,
         "messages": _summaries(result.messages),

@@ -90,6 +90,19 @@ class ReplayResult:
     task: MoveTask | None = None
 
 
+class ReplayTooSlow(Exception):
+    """A paced replay of the chosen dead letters would outlast the time it may take."""
+
+    def __init__(self, count: int, rate: float, max_seconds: float) -> None:
+        """Say how long the replay would take and how many messages would fit."""
+        self.seconds = max(0, count - 1) / rate
+        self.fits = int(max_seconds * rate) + 1
+        super().__init__(
+            f"At {rate:g} per second, {count} messages take {self.seconds:.0f} s, longer than "
+            f"{max_seconds:g} s: raise the rate, or replay at most {self.fits} at a time."
+        )
+
+
 @dataclass(frozen=True)
 class ReprocessFilter:
     """Which works to render again."""
@@ -183,9 +196,16 @@ class Maintenance:
         rate: float | None = None,
         limit: int | None = None,
         progress: Callable[[DeadLetterView], None] | None = None,
+        max_seconds: float | None = None,
     ) -> ReplayResult:
-        """Move dead letters back to the queue: all at once, or the chosen ones at `rate`/s."""
+        """Move dead letters back to the queue: all at once, or the chosen ones at `rate`/s.
+
+        With `max_seconds`, a paced replay (dry run or not) that would take longer raises
+        ReplayTooSlow before anything moves.
+        """
         letters = self.dead_letters(chosen)[:limit]
+        if rate and max_seconds is not None and (len(letters) - 1) / rate > max_seconds:
+            raise ReplayTooSlow(len(letters), rate, max_seconds)
         if dry_run or not letters:
             return ReplayResult(dry_run, tuple(letters))
         if chosen.is_everything and limit is None and rate is None:
