@@ -61,6 +61,16 @@ class SearchDocument:
         return cls(**data)
 
 
+@dataclass(frozen=True)
+class DocumentStamp:
+    """What an audit compares of one document with its record: version, visibility, title."""
+
+    artwork_id: str
+    version: int
+    visible: bool
+    title: str
+
+
 def palette_entry(entry: Any) -> PaletteEntry:
     """Return a palette entry from a stored list or tuple (L, a, b, weight, hex, family)."""
     lightness, a, b, weight, hex_code, family = entry

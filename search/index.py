@@ -16,14 +16,16 @@ Both adapters behave identically (one contract test suite runs against both):
   first, then text score) when colours are given, then artwork id; with neither text nor
   colours it is "newest": published_at descending (unpublished last), then id descending.
 - Highlights: title and description with matches in <mark>…</mark>, the rest HTML-escaped.
+- Stamps stream every live document's id, version, visibility and title by artwork id
+  (code point order), a page at a time: a long walk may see writes made while it runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
-from search.document import SearchDocument
+from search.document import DocumentStamp, SearchDocument
 from search.errors import InvalidQuery, SearchError, SearchUnavailable
 from search.query import NEAR_DUPLICATE_BITS, BulkReport, SearchHit, SearchQuery, SearchResult
 
@@ -56,3 +58,6 @@ class SearchIndex(Protocol):
 
     def count(self) -> int:
         """Return how many documents (visible or hidden, not deleted) the index holds."""
+
+    def stamps(self) -> Iterator[DocumentStamp]:
+        """Yield the stamp of every live document (not tombstones), in artwork id order."""

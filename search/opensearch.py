@@ -6,7 +6,10 @@ Writes use external versioning (`version_type=external`): a 409 on a bulk item m
 newer version is stored, and is counted stale. A delete indexes a tombstone document with
 `version_type=external_gte` instead of deleting, because OpenSearch forgets a deleted
 document's version after `index.gc_deletes` (60 s), and a late, older upsert must never
-revive a deleted work. Tombstones are copied into the new index on rebuild.
+revive a deleted work. Tombstones are copied into the new index on rebuild. A document's
+`version` field is the external version it was written with (`_version`), so `stamps`
+reads it from `_source` with the other stamp fields, walking the live documents by
+artwork id with `search_after`, one page at a time.
 
 Pages by relevance are fetched by offset (`from`), up to RELEVANCE_WINDOW hits: osmem
 compares `search_after` on `_score` against its unrounded scores, so the rounded score in
@@ -33,7 +36,7 @@ from opensearchpy.exceptions import ConflictError, NotFoundError, TransportError
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 
 from search.cursor import COLOUR_KEY, NEWEST_KEY, OFFSET_KEY, Key, decode_cursor, encode_cursor
-from search.document import PaletteEntry, SearchDocument, palette_entry
+from search.document import DocumentStamp, PaletteEntry, SearchDocument, palette_entry
 from search.errors import SearchError, SearchUnavailable
 from search.index import Progress
 from search.query import (
@@ -70,6 +73,7 @@ MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 0.1
 FUZZINESS = "AUTO:4,8"  # no typo under 4 letters, one under 8, then two
 RELEVANCE_WINDOW = 10_000  # OpenSearch's default index.max_result_window
+STAMP_FIELDS = ["artwork_id", "version", "visible", "title"]
 
 _TEXT = {"type": "text", "analyzer": "english"}
 _KEYWORD = {"type": "keyword"}
@@ -393,6 +397,25 @@ class OpenSearchIndex:
         candidates = ((hit["_source"]["artwork_id"], hit["_source"].get("phash")) for hit in hits)
         return nearest_hashes(phash, candidates, max_distance)
 
+    def stamps(self) -> Iterator[DocumentStamp]:
+        """Yield the stamp of every live document (not tombstones), in artwork id order."""
+        request: dict[str, Any] = {
+            "query": {"bool": {"filter": [{"term": {"deleted": False}}]}},
+            "sort": [{"artwork_id": "asc"}],
+            "size": CANDIDATE_PAGE,
+            "_source": STAMP_FIELDS,
+        }
+        pages = self._pages(request, self._alias)
+        while True:
+            with _translated():
+                try:
+                    page = next(pages, None)
+                except NotFoundError:
+                    return
+            if page is None:
+                return
+            yield from (_stamp(hit["_source"]) for hit in page["hits"]["hits"])
+
     def _get(self, artwork_id: str) -> SearchDocument | None:
         """Return a live document by id, or None."""
         try:
@@ -421,17 +444,25 @@ class OpenSearchIndex:
         if first is not None:
             request.update(track_total_hits=True, aggs=_facet_aggs())
         hits: list[dict[str, Any]] = []
-        while cap is None or len(hits) < cap:
-            response = self._client.search(index=index, body=request)
+        for response in self._pages(request, index):
             if first is not None and not first:
                 first.update(response)
-            page = response["hits"]["hits"]
-            hits.extend(page)
-            if len(page) < CANDIDATE_PAGE:
+            hits.extend(response["hits"]["hits"])
+            if cap is not None and len(hits) >= cap:
                 break
+        return hits[:cap]
+
+    def _pages(self, request: dict[str, Any], index: str | list[str]) -> Iterator[dict[str, Any]]:
+        """Yield the responses of a request sorted by artwork id, page by page (search_after)."""
+        request = dict(request)
+        while True:
+            response = self._client.search(index=index, body=request)
+            yield response
+            page = response["hits"]["hits"]
+            if len(page) < request["size"]:
+                return
             request.pop("aggs", None)
             request["search_after"] = page[-1]["sort"]
-        return hits[:cap]
 
     # indices
 
@@ -521,6 +552,13 @@ def _document(source: dict[str, Any]) -> SearchDocument:
     data["medium"] = data.get("medium") or ""
     data["palette"] = _palette(source)
     return SearchDocument.from_record(data)
+
+
+def _stamp(source: dict[str, Any]) -> DocumentStamp:
+    """Return the stamp of an indexed source (its `version` is also its external version)."""
+    return DocumentStamp(
+        source["artwork_id"], int(source["version"]), bool(source["visible"]), source["title"]
+    )
 
 
 def _palette(source: dict[str, Any]) -> list[PaletteEntry]:

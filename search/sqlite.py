@@ -22,6 +22,8 @@ Typo tolerance: a vocabulary table holds every distinct word of the documents (w
 many documents use it); each query term also matches the vocabulary words within its edit
 budget (optimal string alignment).
 
+`stamps` reads STAMP_PAGE documents per read transaction, each page after the last id.
+
 `search_meta` also records the layout of the tables (`layout`); a database written in an
 older layout is copied into a new generation when it is opened.
 """
@@ -49,7 +51,7 @@ from search.cursor import (
     decode_cursor,
     encode_cursor,
 )
-from search.document import SearchDocument
+from search.document import DocumentStamp, SearchDocument
 from search.errors import SearchUnavailable
 from search.index import Progress
 from search.query import (
@@ -101,6 +103,7 @@ LAYOUT = 2  # the layout of the generation tables, in search_meta
 MAX_PARAMS = 500  # ids per `IN (...)` list
 BEST_SCORED = 200  # text scores a relevance page asks for first
 MAX_ORDER_INSERTS = 1_000  # more changed works than this at once: sort the columns again
+STAMP_PAGE = 1_000  # stamps read per read transaction
 
 
 def _batches(documents: Iterable[SearchDocument], size: int) -> Iterator[list[SearchDocument]]:
@@ -300,6 +303,18 @@ class SqliteSearchIndex:
         """Return how many documents (visible or hidden, not deleted) the index holds."""
         with self._read() as db:
             return db.execute(f"SELECT count(*) FROM {_live_tables(db).docs}").fetchone()[0]
+
+    def stamps(self) -> Iterator[DocumentStamp]:
+        """Yield the stamp of every live document (not tombstones), in artwork id order."""
+        # One read transaction per page, never open while the caller holds a page.
+        after: str | None = None
+        while True:
+            with self._read() as db:
+                page = _stamp_page(db, _live_tables(db), after, STAMP_PAGE)
+            yield from page
+            if len(page) < STAMP_PAGE:
+                return
+            after = page[-1].artwork_id
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Return one page of matches with facets; InvalidQuery for a bad cursor."""
@@ -631,6 +646,26 @@ def _searchable_texts(document: SearchDocument) -> dict[str, str]:
         "description": document.description,
     }
     return {name: texts[name] for name in FIELD_BOOSTS}
+
+
+# stamps
+
+
+def _stamp_page(
+    db: sqlite3.Connection, tables: _Tables, after: str | None, size: int
+) -> list[DocumentStamp]:
+    """Return the stamps of at most `size` documents by artwork id, after `after` if given."""
+    where, params = ("", ()) if after is None else ("WHERE d.artwork_id > ?", (after,))
+    rows = db.execute(
+        f"""SELECT d.artwork_id, d.version, d.visible, json_extract(r.record, '$.title')
+            FROM {tables.docs} d JOIN {tables.records} r ON r.seq = d.seq {where}
+            ORDER BY d.artwork_id LIMIT ?""",
+        (*params, size),
+    ).fetchall()
+    return [
+        DocumentStamp(artwork_id, int(version), bool(visible), title)
+        for artwork_id, version, visible, title in rows
+    ]
 
 
 # search

@@ -1,5 +1,8 @@
 """Fixtures of the search index contract: one `index` per adapter, each empty.
 
+`unreachable_index` is each adapter with nothing behind it: a database file that cannot be
+opened, a cluster on a port where nobody listens.
+
 OpenSearch is an osmem-server clone per test, or the cluster at OPENSEARCH_URL when that
 is set (each test then gets its own alias, and its indices are deleted afterwards).
 """
@@ -7,6 +10,7 @@ is set (each test then gets its own alias, and its indices are deleted afterward
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,3 +57,17 @@ def sqlite_index(tmp_path: Path) -> Iterator[SqliteSearchIndex]:
 def index(request: pytest.FixtureRequest) -> SearchIndex:
     """Return each search index adapter in turn, empty."""
     return request.getfixturevalue(f"{request.param}_index")
+
+
+@pytest.fixture(params=["sqlite", "opensearch"])
+def unreachable_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
+    """Yield each search index adapter in turn with its storage out of reach."""
+    if request.param == "sqlite":
+        index = SqliteSearchIndex(tmp_path / "missing" / "search.db")
+        yield index
+        index.close()
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    yield OpenSearchIndex(OpenSearch(hosts=[f"http://127.0.0.1:{port}"], max_retries=0, timeout=1))

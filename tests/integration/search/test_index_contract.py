@@ -6,8 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from search.document import PaletteEntry, SearchDocument
-from search.errors import InvalidQuery
+import search.opensearch
+import search.sqlite
+from search.document import DocumentStamp, PaletteEntry, SearchDocument
+from search.errors import InvalidQuery, SearchUnavailable
 from search.index import SearchIndex
 from search.opensearch import OpenSearchIndex
 from search.query import ColourQuery, SearchQuery, SearchResult, colour_from_hex
@@ -478,3 +480,97 @@ def test_colour_search_filters_hidden_works_and_counts_facets_of_every_candidate
     assert every_page(index, query) == ["red", "blue", "green"]
     shown = index.search(replace(query, include_hidden=True, limit=10))
     assert ids(shown)[:2] == ["hidden", "red"]
+
+
+def stamps(index: SearchIndex) -> list[tuple[str, int, bool, str]]:
+    """Return every stamp of the index as (artwork id, version, visible, title), in order."""
+    return [(s.artwork_id, s.version, s.visible, s.title) for s in index.stamps()]
+
+
+def test_stamps_list_every_work_by_artwork_id_with_version_visibility_and_title(
+    index: SearchIndex,
+) -> None:
+    index.upsert(
+        [
+            work("a2", "Winter road", version=3),
+            work("a10", "Harbour draft", visible=False),
+            work("B7", "Mountain", version=2),
+            work("a1", "Sunflower <b>field</b>"),
+        ]
+    )
+    assert stamps(index) == [
+        ("B7", 2, True, "Mountain"),
+        ("a1", 1, True, "Sunflower <b>field</b>"),
+        ("a10", 1, False, "Harbour draft"),
+        ("a2", 3, True, "Winter road"),
+    ]
+    assert all(isinstance(stamp, DocumentStamp) for stamp in index.stamps())
+
+
+def test_stamps_show_the_version_and_title_of_the_newest_upsert(index: SearchIndex) -> None:
+    index.upsert([work("a1", "Harbour"), work("a2", "Mountain")])
+    index.upsert([work("a1", "Harbour at dusk", version=4, visible=False)])
+    assert stamps(index) == [("a1", 4, False, "Harbour at dusk"), ("a2", 1, True, "Mountain")]
+
+
+def test_stamps_leave_out_deleted_works_and_their_tombstones(index: SearchIndex) -> None:
+    index.upsert([work("a1", "Harbour"), work("a2", "Mountain", version=2)])
+    index.delete("a2", 3)
+    index.delete("never-written", 1)
+    assert stamps(index) == [("a1", 1, True, "Harbour")]
+    index.upsert([work("a2", "Mountain", version=4)])
+    assert stamps(index) == [("a1", 1, True, "Harbour"), ("a2", 4, True, "Mountain")]
+
+
+def test_stamps_ignore_a_stale_upsert(index: SearchIndex) -> None:
+    index.upsert([work("a1", "Harbour", version=2)])
+    assert index.upsert([work("a1", "Mountain", version=1)]).stale == 1
+    index.delete("a2", 5)
+    assert index.upsert([work("a2", "Valley", version=4)]).stale == 1
+    assert stamps(index) == [("a1", 2, True, "Harbour")]
+
+
+def test_stamps_after_a_rebuild_are_the_rebuilt_works_without_the_deleted_ones(
+    index: SearchIndex,
+) -> None:
+    index.upsert([work("old", "Harbour"), work("gone", "Valley", version=2)])
+    index.delete("gone", 3)
+    index.rebuild([work("new", "Mountain", version=5), work("gone", "Valley", version=2)])
+    assert stamps(index) == [("new", 5, True, "Mountain")]
+
+
+def test_an_empty_index_has_no_stamps(index: SearchIndex) -> None:
+    assert stamps(index) == []
+    index.upsert([work("a1", "Harbour")])
+    index.delete("a1", 2)
+    assert stamps(index) == []
+
+
+def test_stamps_come_page_by_page_each_work_once_in_order(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search.sqlite, "STAMP_PAGE", 2)
+    monkeypatch.setattr(search.opensearch, "CANDIDATE_PAGE", 2)
+    index.upsert([work(f"a{i}", f"Study {i}", version=i + 1) for i in (4, 0, 3, 1, 2)])
+    walk = index.stamps()
+    assert next(walk) == DocumentStamp("a0", 1, True, "Study 0")
+    index.upsert([work("a5", "Study 5")])
+    rest = [stamp.artwork_id for stamp in walk]
+    assert rest == ["a1", "a2", "a3", "a4", "a5"]
+
+
+def test_both_adapters_return_the_same_stamps(
+    sqlite_index: SqliteSearchIndex, opensearch_index: OpenSearchIndex
+) -> None:
+    for index in (sqlite_index, opensearch_index):
+        index.upsert([*HARBOUR, *COLOURED, work("Z1", "Última luz"), work("é1", "Été")])
+        index.delete("w3", 2)
+    assert stamps(sqlite_index) == stamps(opensearch_index)
+    assert len(stamps(sqlite_index)) == 9
+
+
+def test_stamps_of_an_unreachable_index_raise_search_unavailable(
+    unreachable_index: SearchIndex,
+) -> None:
+    with pytest.raises(SearchUnavailable):
+        list(unreachable_index.stamps())

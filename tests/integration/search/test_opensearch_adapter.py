@@ -132,3 +132,15 @@ def test_rebuild_moves_the_alias_to_a_new_index_and_deletes_the_old_one(
     assert new != old
     assert not client.indices.exists(index=old)
     assert index.count() == 2
+
+
+def test_a_stamps_version_is_the_external_version_opensearch_holds(
+    target: tuple[OpenSearch, str],
+) -> None:
+    client, alias = target
+    index = OpenSearchIndex(client, alias, refresh=True)
+    index.upsert([work("a1", version=3), work("a2", version=7)])
+    index.rebuild([work("a1", version=3), work("a2", version=8)])
+    stamped = {stamp.artwork_id: stamp.version for stamp in index.stamps()}
+    held = {i: client.get(index=alias, id=i)["_version"] for i in ("a1", "a2")}
+    assert stamped == held == {"a1": 3, "a2": 8}
