@@ -11,7 +11,9 @@ from typing import Any
 
 from ulid import ULID
 
-from content.model import Artwork, Status, Visibility, now, original_key
+from content import lifecycle
+from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
+from content.model import Artwork, Status, Visibility, now
 from content.repository import ContentRepository, NotFound, Page
 
 MAX_TITLE = 200
@@ -23,7 +25,7 @@ MAX_SIZE_TEXT = 80
 EARLIEST_YEAR = 1000
 TAG_PATTERN = re.compile(r"[^\w\s-]", re.UNICODE)
 EDITABLE = ("title", "description", "tags", "medium", "year", "physical_size")
-REPROCESSABLE = frozenset({Status.READY, Status.REJECTED, Status.FAILED})
+__all__ = ["REPROCESSABLE", "ArtworkService", "InvalidArtwork", "NotAllowed"]
 
 
 class InvalidArtwork(ValueError):
@@ -33,10 +35,6 @@ class InvalidArtwork(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-class NotAllowed(Exception):
-    """The artwork is not in a state that allows this action."""
 
 
 def clean_text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
@@ -118,29 +116,12 @@ def clean_focal_point(value: Any) -> tuple[float, float] | None:
     return round(x, 4), round(y, 4)
 
 
-def with_reprocess_request(artwork: Artwork, request_id: str) -> Artwork:
-    """Return the work with a pending reprocess request, or raise NotAllowed.
-
-    A ready work stays ready (and public) until its new renditions replace the old ones; a
-    rejected or failed one goes back to processing.
-    """
-    if artwork.status not in REPROCESSABLE or artwork.original is None:
-        raise NotAllowed(
-            "Only an uploaded work that is ready, rejected or failed can be reprocessed."
-        )
-    if artwork.status is Status.READY:
-        return replace(artwork, reprocess_request=request_id)
-    return replace(
-        artwork, status=Status.PROCESSING, rejection_reason=None, reprocess_request=request_id
-    )
-
-
-def ignore_change(artwork: Artwork) -> None:
-    """Do nothing with a changed work (the default when no index listens)."""
-
-
 def keep_original(key: str) -> None:
     """Do nothing with a deleted work's original (the default when no store is wired)."""
+
+
+def ignore_request(artwork: Artwork) -> None:
+    """Do nothing with a reprocess request (the default when no queue is wired)."""
 
 
 @dataclass
@@ -148,22 +129,21 @@ class ArtworkService:
     """What artists and visitors can do with artworks; owner checks live in the store."""
 
     repository: ContentRepository
-    on_change: Callable[[Artwork], None] = ignore_change
     remove_original: Callable[[str], None] = keep_original
-    on_reprocess: Callable[[Artwork], None] = ignore_change
+    on_reprocess: Callable[[Artwork], None] = ignore_request
+    processing_seconds: float = DEFAULT_PROCESSING_SECONDS
 
     def create(self, artist_id: str, fields: dict[str, Any]) -> Artwork:
         """Create a draft artwork awaiting its upload."""
         cleaned = clean_fields({"title": fields.get("title", ""), **fields})
         artwork = Artwork(id=str(ULID()), artist_id=artist_id, **cleaned)
         self.repository.add_artwork(artwork)
-        self.on_change(artwork)
         return artwork
 
     def own(self, artist_id: str, artwork_id: str) -> Artwork:
         """Return one of the artist's works (NotFound for anyone else's or a deleted one)."""
         artwork = self.repository.get_artwork(artwork_id, owner_id=artist_id)
-        if artwork.status is Status.DELETED:
+        if lifecycle.is_deleted(artwork):
             raise NotFound(artwork_id)
         return artwork
 
@@ -180,11 +160,12 @@ class ArtworkService:
         """Set or clear the focal point; a ready work's thumbnail is then cropped again."""
         focal = clean_focal_point(point)
         request_id = secrets.token_hex(8)
+        deadline = deadline_after(self.processing_seconds)
 
         def apply(artwork: Artwork) -> Artwork:
             moved = replace(artwork, focal_point=focal)
             if artwork.status is Status.READY and artwork.focal_point != focal:
-                return with_reprocess_request(moved, request_id)
+                return lifecycle.request_reprocess(moved, request_id, deadline)
             return moved
 
         saved = self._change(artist_id, artwork_id, version, apply)
@@ -206,14 +187,13 @@ class ArtworkService:
         return self._change(artist_id, artwork_id, version, apply)
 
     def delete(self, artist_id: str, artwork_id: str, version: int | None = None) -> Artwork:
-        """Mark the work deleted, then remove its original (whose event cleans up renditions)."""
-        deleted = self._change(
-            artist_id,
-            artwork_id,
-            version,
-            lambda a: replace(a, status=Status.DELETED, visibility=Visibility.DRAFT),
-        )
-        self.remove_original(original_key(artist_id, artwork_id))
+        """Mark the work deleted, then remove its original (whose event cleans up renditions).
+
+        A file still arriving through a pending form is removed by the processor when it lands.
+        """
+        deleted = self._change(artist_id, artwork_id, version, lifecycle.delete)
+        if deleted.original is not None:
+            self.remove_original(deleted.original.key)
         return deleted
 
     def request_reprocess(
@@ -221,8 +201,12 @@ class ArtworkService:
     ) -> Artwork:
         """Send a processed work through the pipeline again (the artist's own retry)."""
         request_id = secrets.token_hex(8)
+        deadline = deadline_after(self.processing_seconds)
         saved = self._change(
-            artist_id, artwork_id, version, lambda a: with_reprocess_request(a, request_id)
+            artist_id,
+            artwork_id,
+            version,
+            lambda a: lifecycle.request_reprocess(a, request_id, deadline),
         )
         self.on_reprocess(saved)
         return saved
@@ -232,7 +216,7 @@ class ArtworkService:
         page = self.repository.list_by_artist(
             artist_id, include_drafts=True, cursor=cursor, limit=limit
         )
-        kept = tuple(a for a in page.items if a.status is not Status.DELETED)
+        kept = tuple(a for a in page.items if not lifecycle.is_deleted(a))
         return Page(kept, page.next_cursor)
 
     def public_artwork(self, artwork_id: str) -> Artwork:
@@ -241,6 +225,12 @@ class ArtworkService:
         if not artwork.is_public:
             raise NotFound(artwork_id)
         return artwork
+
+    def change(
+        self, artist_id: str, artwork_id: str, change: Callable[[Artwork], Artwork]
+    ) -> Artwork:
+        """Apply a named transition to the artist's own work (at its current version)."""
+        return self._change(artist_id, artwork_id, None, change)
 
     def _change(
         self,
@@ -251,6 +241,4 @@ class ArtworkService:
     ) -> Artwork:
         current = self.own(artist_id, artwork_id)
         expected = current.version if version is None else version
-        saved = self.repository.save_artwork(change(current), expected, owner_id=artist_id)
-        self.on_change(saved)
-        return saved
+        return self.repository.save_artwork(change(current), expected, owner_id=artist_id)

@@ -15,6 +15,8 @@ Single-table design; every key attribute is a string (S). Items and their keys:
 - GSI2 (projection ALL), sparse: "published, newest first" (query `PUBLISHED`, descending).
 - Billing: PAY_PER_REQUEST. `table_definition()` returns exactly these `create_table`
   arguments; the deployment and the tests build the table from it.
+- Stream: KEYS_ONLY. It feeds the search indexer (`handlers/index_changes.py`), which reads
+  the changed record itself.
 
 Record fields are top-level attributes; nested values (watermark, original, renditions,
 facts, focal point) are JSON strings so floats stay exact. The guard items make e-mail
@@ -34,6 +36,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from content.changes import RecordKind
 from content.codec import artist_from_plain, artwork_from_plain, known, to_plain
 from content.cursor import (
     artists_after,
@@ -120,6 +123,8 @@ def table_definition(table_name: str) -> dict[str, Any]:
             for index in (GSI1, GSI2)
         ],
         "BillingMode": "PAY_PER_REQUEST",
+        # Keys only: the indexer reads the record itself (the latest state, no password hash).
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
     }
 
 
@@ -149,7 +154,7 @@ class DynamoContentRepository:
 
     def get_artist(self, artist_id: str) -> Artist:
         """Return an artist by id, or raise NotFound."""
-        item = self._get(_artist_key(artist_id))
+        item = self._get(artist_key(artist_id))
         if item is None:
             raise NotFound(f"no artist {artist_id}")
         return _artist_from_item(item)
@@ -191,7 +196,7 @@ class DynamoContentRepository:
         start = None
         if cursor is not None:
             slug, artist_id = artists_after(cursor)
-            start = {**_artist_key(artist_id), "GSI1PK": _s(ARTISTS_PARTITION), "GSI1SK": _s(slug)}
+            start = {**artist_key(artist_id), "GSI1PK": _s(ARTISTS_PARTITION), "GSI1SK": _s(slug)}
         items = self._query(GSI1, ARTISTS_PARTITION, start, size + 1, forward=True)
         artists = [_artist_from_item(item) for item in items]
         return artists_page(artists, size)
@@ -212,7 +217,7 @@ class DynamoContentRepository:
 
     def get_artwork(self, artwork_id: str, owner_id: str | None = None) -> Artwork:
         """Return an artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
-        item = self._get(_artwork_key(artwork_id))
+        item = self._get(artwork_key(artwork_id))
         artwork = _artwork_from_item(item) if item is not None else None
         return visible_artwork(artwork, artwork_id, owner_id)
 
@@ -240,7 +245,9 @@ class DynamoContentRepository:
         # S3 orders sequencers after right-padding the shorter with zeros, which a
         # ConditionExpression cannot express. So: read, compare in Python, then write on
         # condition that the version (and so the stored sequencer) has not moved since.
-        check_event_applies(self.get_artwork(artwork.id), expected_version, sequencer)
+        check_event_applies(
+            self.get_artwork(artwork.id), expected_version, sequencer, artwork.original.key
+        )
         saved = replace(artwork, version=expected_version + 1, updated_at=now())
         try:
             self._call(
@@ -249,7 +256,9 @@ class DynamoContentRepository:
         except ClientError as e:
             if error_code(e) != "ConditionalCheckFailedException":
                 raise
-            check_event_applies(self.get_artwork(artwork.id), expected_version, sequencer)
+            check_event_applies(
+                self.get_artwork(artwork.id), expected_version, sequencer, artwork.original.key
+            )
             raise VersionConflict(f"artwork {artwork.id} changed since it was read") from e
         return saved
 
@@ -267,7 +276,7 @@ class DynamoContentRepository:
         start = None
         if cursor is not None:
             after = by_artist_after(cursor, artist_id)
-            start = {**_artwork_key(after), "GSI1PK": _s(partition), "GSI1SK": _s(after)}
+            start = {**artwork_key(after), "GSI1PK": _s(partition), "GSI1SK": _s(after)}
         only_public = None if include_drafts else "attribute_exists(GSI2PK)"
         items = self._query(GSI1, partition, start, size + 1, forward=False, where=only_public)
         works = [_artwork_from_item(item) for item in items]
@@ -282,7 +291,7 @@ class DynamoContentRepository:
         if cursor is not None:
             sort_key, artwork_id = published_after(cursor)
             start = {
-                **_artwork_key(artwork_id),
+                **artwork_key(artwork_id),
                 "GSI2PK": _s(PUBLISHED_PARTITION),
                 "GSI2SK": _s(sort_key),
             }
@@ -292,11 +301,31 @@ class DynamoContentRepository:
 
     def iter_artworks(self) -> Iterator[Artwork]:
         """Yield every artwork (any status), a scan page at a time, in no particular order."""
+        return self._scan_artworks("SK = :artwork", {":artwork": _s("ARTWORK")})
+
+    def list_overdue(self, at: str, limit: int = 500) -> list[Artwork]:
+        """Return up to `limit` works whose deadline is at or before `at`, earliest first.
+
+        A filtered scan: the sweeper runs every few minutes on a gallery-sized table.
+        """
+        overdue = self._scan_artworks(
+            "SK = :artwork AND #deadline <= :at",
+            {":artwork": _s("ARTWORK"), ":at": _s(at)},
+            {"#deadline": "deadline"},
+        )
+        return sorted(overdue, key=lambda a: (a.deadline or "", a.id))[:limit]
+
+    def _scan_artworks(
+        self, where: str, values: dict[str, Any], names: dict[str, str] | None = None
+    ) -> Iterator[Artwork]:
+        """Yield the artworks a filtered scan finds, a page at a time."""
         request: dict[str, Any] = {
             "TableName": self._table,
-            "FilterExpression": "SK = :artwork",
-            "ExpressionAttributeValues": {":artwork": _s("ARTWORK")},
+            "FilterExpression": where,
+            "ExpressionAttributeValues": values,
         }
+        if names:
+            request["ExpressionAttributeNames"] = names
         while True:
             response = self._call("scan", **request)
             yield from (_artwork_from_item(item) for item in response.get("Items", []))
@@ -422,12 +451,26 @@ def _put_versioned(table: str, item: Item, expected_version: int) -> dict[str, A
 # keys and items
 
 
-def _artist_key(artist_id: str) -> Item:
+def artist_key(artist_id: str) -> Item:
+    """Return the table key of an artist's profile item."""
     return {"PK": _s(f"ARTIST#{artist_id}"), "SK": _s("PROFILE")}
 
 
-def _artwork_key(artwork_id: str) -> Item:
+def artwork_key(artwork_id: str) -> Item:
+    """Return the table key of an artwork's item."""
     return {"PK": _s(f"ARTWORK#{artwork_id}"), "SK": _s("ARTWORK")}
+
+
+def changed_record(keys: Item) -> tuple[RecordKind, str] | None:
+    """Return which record a stream record's keys name (None: a guard item, not a record)."""
+    partition = keys.get("PK", {}).get("S", "")
+    kind, _, record_id = partition.partition("#")
+    sort = keys.get("SK", {}).get("S")
+    if kind == "ARTWORK" and sort == "ARTWORK" and record_id:
+        return "artwork", record_id
+    if kind == "ARTIST" and sort == "PROFILE" and record_id:
+        return "artist", record_id
+    return None
 
 
 def _guard_key(kind: str, value: str) -> Item:
@@ -441,7 +484,7 @@ def _guard(kind: str, value: str, artist_id: str) -> Item:
 def _artist_item(artist: Artist) -> Item:
     return {
         **_attributes(to_plain(artist), _ARTIST_JSON),
-        **_artist_key(artist.id),
+        **artist_key(artist.id),
         "GSI1PK": _s(ARTISTS_PARTITION),
         "GSI1SK": _s(artist.slug),
     }
@@ -450,7 +493,7 @@ def _artist_item(artist: Artist) -> Item:
 def _artwork_item(artwork: Artwork) -> Item:
     item = {
         **_attributes(to_plain(artwork), _ARTWORK_JSON),
-        **_artwork_key(artwork.id),
+        **artwork_key(artwork.id),
         "GSI1PK": _s(f"ARTIST#{artwork.artist_id}"),
         "GSI1SK": _s(artwork.id),
     }

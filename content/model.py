@@ -38,9 +38,9 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def original_key(artist_id: str, artwork_id: str) -> str:
-    """Return the one key an artwork's original is stored under in the uploads store."""
-    return f"originals/{artist_id}/{artwork_id}/original"
+def original_key(artist_id: str, artwork_id: str, upload_id: str) -> str:
+    """Return the key one upload form of an artwork stores its original under."""
+    return f"originals/{artist_id}/{artwork_id}/{upload_id}"
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,9 @@ class Artwork:
     pipeline_version: str | None = None
     possible_duplicate_of: str | None = None
     reprocess_request: str | None = None  # a pending render; a ready work stays public meanwhile
+    upload_id: str | None = None  # the upload form that may still deliver a file (one-shot)
+    deadline: str | None = None  # when the current non-terminal state (or request) is overdue
+    error_class: str | None = None  # why processing failed, for a failed work
     version: int = 1
     created_at: str = field(default_factory=now)
     updated_at: str = field(default_factory=now)

@@ -63,9 +63,13 @@ def check_event_record(artwork: Artwork, sequencer: str) -> None:
         raise ValueError("the artwork's original.sequencer must equal the event's sequencer")
 
 
-def check_event_applies(stored: Artwork, expected_version: int, sequencer: str) -> None:
-    """Raise StaleEvent unless `sequencer` is newer, then VersionConflict if the version moved."""
-    applied = stored.original.sequencer if stored.original else None
+def check_event_applies(stored: Artwork, expected_version: int, sequencer: str, key: str) -> None:
+    """Raise StaleEvent unless `sequencer` is newer, then VersionConflict if the version moved.
+
+    Sequencers order the events of one key only: a file under a new upload key is compared
+    with nothing.
+    """
+    applied = stored.original.sequencer if stored.original and stored.original.key == key else None
     if not is_newer(sequencer, applied):
         raise StaleEvent(f"sequencer {sequencer} is not newer than {applied}")
     check_version(stored, expected_version)
@@ -141,6 +145,9 @@ class ContentRepository(Protocol):
         self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE
     ) -> Page[Artwork]:
         """Return ready, published works, newest published first."""
+
+    def list_overdue(self, at: str, limit: int = 500) -> list[Artwork]:
+        """Return up to `limit` works whose deadline is at or before `at`, earliest first."""
 
     def iter_artworks(self) -> Iterator[Artwork]:
         """Yield every artwork (any status), for reindexing and audits."""

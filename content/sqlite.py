@@ -1,7 +1,10 @@
 """The content store in one SQLite file: the embedded adapter of `ContentRepository`.
 
 Records are stored as JSON next to the columns that queries and conditions need.
-Writes run in `BEGIN IMMEDIATE` transactions, so checks and writes are atomic. One
+Writes run in `BEGIN IMMEDIATE` transactions, so checks and writes are atomic. Every write
+of a record also appends to the `changes` table in the same transaction (a transactional
+outbox): the embedded change stream that keeps the search index in step
+(`SqliteChangeLog`). One
 connection per repository, used under a lock, so threads (a Flask dev server) may share it
 without leaking a connection per thread; other processes wait up to `busy_timeout`.
 """
@@ -10,12 +13,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from content.changes import Backlog, Change, retry_delay
 from content.codec import artist_from_plain, artwork_from_plain, to_plain
 from content.cursor import (
     artists_after,
@@ -68,6 +73,15 @@ CREATE TABLE IF NOT EXISTS artworks (
 CREATE INDEX IF NOT EXISTS artworks_by_artist ON artworks (artist_id, id);
 CREATE INDEX IF NOT EXISTS artworks_published ON artworks (published_key)
     WHERE published_key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    at REAL NOT NULL,
+    visible_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS changes_due ON changes (visible_at, seq);
 """
 
 
@@ -86,6 +100,11 @@ class SqliteContentRepository:
             path, lambda db: db.executescript(SCHEMA), connect=connect, busy_timeout=busy_timeout
         )
 
+    @property
+    def database(self) -> Database:
+        """Return the database, for the change log to share."""
+        return self._database
+
     def close(self) -> None:
         """Close the connection; the next call opens a new one."""
         self._database.close()
@@ -102,6 +121,7 @@ class SqliteContentRepository:
                 "INSERT INTO artists (id, email_key, slug, version, record) VALUES (?, ?, ?, ?, ?)",
                 (artist.id, email_key(artist.email), artist.slug, artist.version, _dump(artist)),
             )
+            _log_change(db, "artist", artist.id)
 
     def get_artist(self, artist_id: str) -> Artist:
         """Return an artist by id, or raise NotFound."""
@@ -131,6 +151,7 @@ class SqliteContentRepository:
                 "UPDATE artists SET email_key = ?, slug = ?, version = ?, record = ? WHERE id = ?",
                 (email_key(saved.email), saved.slug, saved.version, _dump(saved), saved.id),
             )
+            _log_change(db, "artist", saved.id)
         return saved
 
     def list_artists(
@@ -178,7 +199,7 @@ class SqliteContentRepository:
         saved = replace(artwork, version=expected_version + 1, updated_at=now())
         with self._write() as db:
             stored = _stored_artwork(db, artwork.id, None)
-            check_event_applies(stored, expected_version, sequencer)
+            check_event_applies(stored, expected_version, sequencer, artwork.original.key)
             _replace_artwork(db, saved)
         return saved
 
@@ -216,6 +237,15 @@ class SqliteContentRepository:
         rows = self._fetch(sql + " ORDER BY published_key DESC LIMIT ?", [*params, size + 1])
         works = [_load_artwork(row[0]) for row in rows]
         return published_page(works, size)
+
+    def list_overdue(self, at: str, limit: int = 500) -> list[Artwork]:
+        """Return up to `limit` works whose deadline is at or before `at`, earliest first."""
+        rows = self._fetch(
+            """SELECT record FROM artworks WHERE json_extract(record, '$.deadline') <= ?
+               ORDER BY json_extract(record, '$.deadline'), id LIMIT ?""",
+            [at, limit],
+        )
+        return [_load_artwork(row[0]) for row in rows]
 
     def iter_artworks(self) -> Iterator[Artwork]:
         """Yield every artwork (any status), in id order, a batch at a time."""
@@ -278,7 +308,17 @@ def _stored_artwork(db: sqlite3.Connection, artwork_id: str, owner_id: str | Non
     return visible_artwork(_load_artwork(row[0]) if row else None, artwork_id, owner_id)
 
 
+def _log_change(db: sqlite3.Connection, kind: str, record_id: str) -> None:
+    """Append a change of one record to the change log (inside the caller's transaction)."""
+    at = time.time()
+    db.execute(
+        "INSERT INTO changes (kind, record_id, at, visible_at) VALUES (?, ?, ?, ?)",
+        (kind, record_id, at, at),
+    )
+
+
 def _insert_artwork(db: sqlite3.Connection, artwork: Artwork) -> None:
+    _log_change(db, "artwork", artwork.id)
     db.execute(
         "INSERT INTO artworks (id, artist_id, status, visibility, published_at, published_key,"
         " version, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -298,6 +338,56 @@ def _insert_artwork(db: sqlite3.Connection, artwork: Artwork) -> None:
 def _replace_artwork(db: sqlite3.Connection, artwork: Artwork) -> None:
     db.execute("DELETE FROM artworks WHERE id = ?", (artwork.id,))
     _insert_artwork(db, artwork)
+
+
+class SqliteChangeLog:
+    """The change log the repository writes, drained by the workers (with leases and backoff)."""
+
+    def __init__(self, repository: SqliteContentRepository) -> None:
+        """Read the change log of `repository`'s database."""
+        self._database = repository.database
+
+    def claim(self, limit: int, lease_seconds: float) -> list[Change]:
+        """Return up to `limit` due changes, oldest first, hidden from others for the lease."""
+        now = time.time()
+        with _translated():
+            if not self._database.fetch(_DUE, (now, 1)):
+                return []  # the common case: no write transaction at all
+            with self._database.write() as db:
+                rows = db.execute(_DUE_ROWS, (now, limit)).fetchall()
+                db.executemany(
+                    "UPDATE changes SET visible_at = ? WHERE seq = ?",
+                    [(now + lease_seconds, row[0]) for row in rows],
+                )
+        return [
+            Change(seq, kind, record_id, at, attempts)
+            for seq, kind, record_id, at, attempts in rows
+        ]
+
+    def acknowledge(self, changes: Sequence[Change]) -> None:
+        """Forget changes that were applied."""
+        with _translated(), self._database.write() as db:
+            db.executemany("DELETE FROM changes WHERE seq = ?", [(c.seq,) for c in changes])
+
+    def retry_later(self, changes: Sequence[Change]) -> None:
+        """Make failed changes due again after their backoff, counting the attempt."""
+        now = time.time()
+        with _translated(), self._database.write() as db:
+            db.executemany(
+                "UPDATE changes SET attempts = ?, visible_at = ? WHERE seq = ?",
+                [(c.attempts + 1, now + retry_delay(c.attempts + 1), c.seq) for c in changes],
+            )
+
+    def backlog(self) -> Backlog:
+        """Return how many changes wait and the commit time of the oldest."""
+        with _translated():
+            count, oldest = self._database.fetch("SELECT count(*), min(at) FROM changes")[0]
+        return Backlog(int(count), oldest)
+
+
+_DUE = "SELECT 1 FROM changes WHERE visible_at <= ? LIMIT ?"
+_DUE_ROWS = """SELECT seq, kind, record_id, at, attempts FROM changes
+               WHERE visible_at <= ? ORDER BY seq LIMIT ?"""
 
 
 # records <-> JSON

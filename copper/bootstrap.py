@@ -18,14 +18,17 @@ from flask import Blueprint
 
 from content.accounts import NO_TOKENS, Accounts, TokenIssuer
 from content.artworks import ArtworkService
+from content.changes import ChangeLog
 from content.model import Artwork
 from content.repository import ContentRepository
 from content.uploads import UploadService
 from copper.settings import ServiceSettings
+from ingest.audit import Auditor
 from ingest.consumer import Consumer
 from ingest.maintenance import Maintenance
 from ingest.messages import reprocess_body
 from ingest.service import Processor
+from ingest.sweeper import Sweeper
 from ingest.tasks import REINDEX, new_task, run_reindex
 from messaging.queue import FailureLog, MessageQueue
 from messaging.tasks import Task, TaskStore
@@ -56,6 +59,7 @@ class Services:
     queue: MessageQueue
     failures: FailureLog
     tasks: TaskStore
+    changes: ChangeLog | None = None  # the embedded change stream (DynamoDB Streams on AWS)
     local_routes: tuple[Blueprint, ...] = ()
 
     def start_reindex(self) -> Task:
@@ -95,6 +99,7 @@ class Services:
             indexer=self.indexer,
             settings=pipeline or from_env(PipelineSettings, os.environ),
             media_base_url=self.settings.media_base_url,
+            processing_seconds=self.settings.processing_deadline,
         )
 
     def consumer(self, pipeline: PipelineSettings | None = None) -> Consumer:
@@ -102,8 +107,35 @@ class Services:
         return Consumer(self.processor(pipeline), self.failures, self.queue.max_receive_count)
 
     def maintenance(self) -> Maintenance:
-        """Return the dead-letter, reprocess and audit tools."""
-        return Maintenance(self.queue, self.failures, self.repository, self.blobs)
+        """Return the dead-letter and reprocess tools."""
+        return Maintenance(
+            self.queue,
+            self.failures,
+            self.repository,
+            self.blobs,
+            processing_seconds=self.settings.processing_deadline,
+        )
+
+    def sweeper(self) -> Sweeper:
+        """Return the sweeper of dead-lettered and overdue works."""
+        return Sweeper(self.repository, self.maintenance().dead_letters)
+
+    def auditor(self) -> Auditor:
+        """Return the audit of every projection against the content store."""
+        maintenance = self.maintenance()
+        return Auditor(
+            repository=self.repository,
+            uploads=self.blobs,
+            media=self.media,
+            index=self.search,
+            indexer=self.indexer,
+            queue=self.queue,
+            dead_letters=maintenance.dead_letters,
+            render_again=maintenance.render_again,
+            sweep=self.sweeper().sweep,
+            bucket=self.settings.uploads_bucket,
+            changes=self.changes,
+        )
 
     def enqueue_reprocess(self, artwork: Artwork) -> None:
         """Queue a request to render a work again."""
@@ -137,6 +169,15 @@ def content_repository(settings: ServiceSettings) -> ContentRepository:
     from content.sqlite import SqliteContentRepository
 
     return SqliteContentRepository(Path(settings.data_dir) / "content.db")
+
+
+def change_log(repository: ContentRepository) -> ChangeLog | None:
+    """Return the embedded change log of an SQLite content store (None: the store streams)."""
+    from content.sqlite import SqliteChangeLog, SqliteContentRepository
+
+    if isinstance(repository, SqliteContentRepository):
+        return SqliteChangeLog(repository)
+    return None
 
 
 def opensearch_client(settings: ServiceSettings) -> Any:
@@ -284,7 +325,9 @@ def build_services(
     blobs = blob_store(settings, secret or "", queue)
     media = media_store(settings, secret or "")
     artworks = ArtworkService(
-        repository, on_change=indexer.sync_quietly, remove_original=blobs.delete
+        repository,
+        remove_original=blobs.delete,
+        processing_seconds=settings.processing_deadline,
     )
     services = Services(
         settings=settings,
@@ -299,10 +342,27 @@ def build_services(
         queue=queue,
         failures=failures,
         tasks=tasks,
+        changes=change_log(repository),
         local_routes=local_routes(settings, blobs, media),
     )
     artworks.on_reprocess = services.enqueue_reprocess
     return services
+
+
+def build_indexer(settings: ServiceSettings | None = None) -> Indexer:
+    """Build the search indexer once per process (the indexer function's cold start)."""
+    settings = settings or load_settings()
+    return Indexer(content_repository(settings), search_index(settings))
+
+
+def build_sweeper(settings: ServiceSettings | None = None) -> Sweeper:
+    """Build the sweeper once per process (the scheduled function's cold start)."""
+    return build_services(settings).sweeper()
+
+
+def build_auditor(settings: ServiceSettings | None = None) -> Auditor:
+    """Build the audit once per process (the scheduled function's cold start)."""
+    return build_services(settings).auditor()
 
 
 def build_consumer(settings: ServiceSettings | None = None) -> Consumer:

@@ -67,13 +67,15 @@ def artist_id(found: Any, reference: str | None) -> str | None:
 )
 def worker(once: bool, batch_size: int) -> None:
     """Feed the local queue to the processing handler (Lambda's SQS event source, locally)."""
-    from copper.worker import Worker
+    from copper.worker import ChangeFeed, Worker
+    from handlers import index_changes
     from handlers.process_uploads import handler
 
     found = services()
-    if found.settings.backend != "local":
+    if found.settings.backend != "local" or found.changes is None:
         raise click.UsageError("on AWS, Lambda's SQS event source invokes the handler")
-    runner = Worker(found.queue, handler, batch_size=batch_size)
+    feed = ChangeFeed(found.changes, index_changes.handler)
+    runner = Worker(found.queue, handler, batch_size=batch_size, changes=feed)
     if once:
         click.echo(f"copper worker: handled {runner.drain()} messages", err=True)
         return
@@ -306,21 +308,41 @@ def reprocess(
 
 @click.command("audit")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def audit(as_json: bool) -> None:
-    """Check that every original is ready, rejected, deleted or dead-lettered (exit 1 if not)."""
-    report = services().maintenance().audit()
+@click.option("--repair", is_flag=True, help="Converge what can be repaired; report the rest.")
+def audit(as_json: bool, repair: bool) -> None:
+    """Compare originals, renditions, search and queues with the records (exit 1 if they differ)."""
+    report = services().auditor().audit(repair=repair)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
-        counts = ", ".join(f"{name} {count}" for name, count in report.counts.items())
-        click.echo(f"originals: {counts}")
-        for item in report.unaccounted:
-            click.echo(f"UNACCOUNTED {item['key']} (status {item['status']})")
-        click.echo("audit: OK" if report.ok else f"audit: {len(report.unaccounted)} unaccounted")
+        counts = ", ".join(
+            f"{name.replace('_', ' ')} {count}" for name, count in report.counts.items()
+        )
+        click.echo(f"works: {counts}; in flight {report.pending}")
+        for finding in report.repaired:
+            click.echo(f"REPAIRED {finding.kind}: {_subject(finding)} ({finding.detail})")
+        for finding in report.unresolved:
+            click.echo(f"{finding.kind.upper()}: {_subject(finding)} ({finding.detail})")
+        click.echo("audit: OK" if report.ok else f"audit: {len(report.unresolved)} problems")
     sys.exit(0 if report.ok else 1)
 
 
-COMMANDS = (worker, seed, create_admin, dlq, reprocess, audit)
+def _subject(finding: Any) -> str:
+    """Return what a finding is about: its key, else its work."""
+    return finding.key or finding.artwork_id or "-"
+
+
+@click.command("sweep")
+def sweep() -> None:
+    """Fail works whose messages were dead-lettered and works past their deadline."""
+    report = services().sweeper().sweep()
+    click.echo(
+        f"sweep: {len(report.dead_lettered)} dead-lettered, {len(report.expired)} overdue "
+        "works marked failed"
+    )
+
+
+COMMANDS = (worker, seed, create_admin, dlq, reprocess, audit, sweep)
 
 
 def wait_for_api(url: str, timeout: float = 30) -> None:

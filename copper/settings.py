@@ -51,11 +51,19 @@ class ServiceSettings:
     max_receive_count: int = setting(
         5, "Receives before a message moves to the dead-letter queue (the RedrivePolicy's)."
     )
+    processing_deadline: int = setting(
+        3600, "Seconds a work may stay processing before the sweeper marks it failed."
+    )
+    sweep_interval: int = setting(
+        60, "Seconds between the local worker's sweeps of overdue and dead-lettered works."
+    )
 
     def __post_init__(self) -> None:
         check(self.visibility_timeout >= 1, "the visibility timeout is at least 1 second")
         check(1 <= self.max_receive_count <= 1000, "max receive count is 1 to 1000")
         check(self.backend in ("local", "aws"), "the backend is 'local' or 'aws'")
+        check(self.processing_deadline >= 60, "the processing deadline is at least 60 seconds")
+        check(self.sweep_interval >= 1, "the sweep interval is at least 1 second")
         check(60 <= self.token_lifetime <= 86_400, "the token lifetime is 60 s to 1 day")
         check(self.upload_max_bytes > 0, "the upload size limit must be positive")
         check(

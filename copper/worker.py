@@ -1,10 +1,14 @@
-"""The local stand-in for Lambda's SQS event source: poll the queue, invoke the handler.
+"""The local stand-ins for Lambda's event sources: poll the queue (and the change log).
 
 Each batch is turned into the event Lambda would send (SQS records with their attributes)
 and passed, with a Lambda-like context, to the same handler function that runs on AWS.
 Records listed in `batchItemFailures` stay in the queue and reappear after the visibility
 timeout; the others are deleted. A worker killed mid-batch deletes nothing, so its messages
 reappear too.
+
+`ChangeFeed` does the same for the content store's change log: each due batch becomes a
+DynamoDB Streams event for the indexer handler; failed records are retried with backoff,
+so search catches up by itself once an index outage ends.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from content.changes import Change, ChangeLog
+from content.repository import StoreUnavailable
+from content.stream import stream_event
 from messaging.queue import MAX_BATCH, Message, MessageQueue, QueueUnavailable
 
 log = logging.getLogger("copper.worker")
@@ -72,17 +79,67 @@ class LambdaContext:
 
 
 @dataclass
+class ChangeFeed:
+    """Feeds due change-log entries to the indexer handler as DynamoDB stream batches."""
+
+    log: ChangeLog
+    handler: Handler
+    batch_size: int = 100
+    lease_seconds: float = 60.0
+
+    def run_once(self) -> int:
+        """Index one batch of due changes, if any; return how many were claimed."""
+        changes = self.log.claim(self.batch_size, self.lease_seconds)
+        if not changes:
+            return 0
+        try:
+            response = self.handler(
+                stream_event(changes), LambdaContext(function_name="copper-index-changes")
+            )
+        except Exception:
+            log.warning("the indexer failed a whole batch; it will be retried", exc_info=True)
+            self.log.retry_later(changes)
+            return len(changes)
+        failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
+        self.log.retry_later([c for c in changes if _sequence_number(c) in failed])
+        self.log.acknowledge([c for c in changes if _sequence_number(c) not in failed])
+        return len(changes)
+
+    def settled(self) -> bool:
+        """Return whether no change waits (due now or after a retry's backoff)."""
+        return self.log.backlog().count == 0
+
+    def drain(self, max_batches: int = 1000) -> int:
+        """Index batches until none is due; return how many changes were claimed."""
+        claimed = 0
+        for _ in range(max_batches):
+            count = self.run_once()
+            if count == 0:
+                break
+            claimed += count
+        return claimed
+
+
+def _sequence_number(change: Change) -> str:
+    """Return the stream sequence number a change is sent with (failures are reported by it)."""
+    return stream_event([change])["Records"][0]["dynamodb"]["SequenceNumber"]
+
+
+@dataclass
 class Worker:
-    """Polls one queue and invokes a handler with each batch."""
+    """Polls one queue and invokes a handler with each batch (and drains the change log)."""
 
     queue: MessageQueue
     handler: Handler
     batch_size: int = MAX_BATCH
     wait_seconds: float = 1.0
+    changes: ChangeFeed | None = None
 
     def run_once(self, wait_seconds: float = 0) -> int:
-        """Process one batch, if any; return how many messages it held."""
+        """Process one batch, if any, then index due changes; return how many messages."""
         messages = self.queue.receive(self.batch_size, wait_seconds=wait_seconds)
+        if self.changes is not None:
+            self.changes.run_once()
         if not messages:
             return 0
         response = self.handler(sqs_event(messages), LambdaContext())
@@ -100,6 +157,8 @@ class Worker:
             if count == 0:
                 break
             handled += count
+        if self.changes is not None:
+            self.changes.drain()
         return handled
 
     def run(self, stop: threading.Event) -> None:
@@ -107,6 +166,6 @@ class Worker:
         while not stop.is_set():
             try:
                 self.run_once(self.wait_seconds)
-            except QueueUnavailable:
-                log.warning("queue unavailable; retrying shortly", exc_info=True)
+            except (QueueUnavailable, StoreUnavailable):
+                log.warning("queue or change log unavailable; retrying shortly", exc_info=True)
                 stop.wait(1.0)

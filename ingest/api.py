@@ -284,5 +284,12 @@ def task(task_id: str) -> dict[str, Any]:
 @blueprint.get("/audit")
 @admin_only
 def audit() -> dict[str, Any]:
-    """Report where every original stands."""
-    return maintenance().audit().to_dict()
+    """Report where every original stands and what differs from the content store."""
+    return current_app.extensions["copper"].auditor().audit().to_dict()
+
+
+@blueprint.post("/audit/repair")
+@admin_only
+def repair() -> dict[str, Any]:
+    """Audit, converge what can be repaired, and report the rest."""
+    return current_app.extensions["copper"].auditor().audit(repair=True).to_dict()

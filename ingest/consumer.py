@@ -3,6 +3,10 @@
 A failure is recorded in the failure log under the message id (so the dead-letter tools can
 show why a message died) and re-raised, so the queue retries it. On the last receive before
 the dead-letter queue, the work is marked `failed` so its artist sees a retry button.
+
+A receive that finds fewer failures recorded than earlier receives knows an attempt never
+reported back (the worker crashed, was killed for memory, or timed out): it records that as
+`WorkerLost`, so the dead-letter tools and the sweeper can name the cause.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass, field
 from ingest.messages import ObjectEvent, Request, parse_body
 from ingest.plan import Outcome
 from ingest.service import Processor
-from messaging.queue import Failure, FailureLog
+from messaging.queue import WORKER_LOST, WORKER_LOST_TEXT, Failure, FailureLog
 
 log = logging.getLogger("copper.ingest")
 MAX_ERROR_TEXT = 1000
@@ -42,6 +46,8 @@ class Consumer:
     def handle_message(self, message_id: str, body: str, receive_count: int) -> Handled:
         """Handle every request in a message; raise (after logging it) if any failed."""
         requests: list[Request] = []
+        if receive_count > 1:
+            self._note_lost_attempts(message_id, receive_count)
         try:
             requests = parse_body(body)
             outcomes = [self.processor.handle(request) for request in requests]
@@ -57,6 +63,16 @@ class Consumer:
                 for request in requests:
                     self.processor.give_up(request, error)
             raise
+
+    def _note_lost_attempts(self, message_id: str, receive_count: int) -> None:
+        """Record a `WorkerLost` failure if an earlier receive never recorded its outcome."""
+        try:
+            known = self.failures.get([message_id]).get(message_id)
+            if known is None or known.attempts < receive_count - 1:
+                lost = Failure(message_id, WORKER_LOST, WORKER_LOST_TEXT, self.clock())
+                self.failures.record(lost)
+        except Exception:
+            log.warning("could not check earlier attempts of %s", message_id, exc_info=True)
 
     def _record(self, message_id: str, error: Exception) -> None:
         """Store the failure; a failure log outage must not hide the original error."""

@@ -12,11 +12,17 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from content.artworks import REPROCESSABLE, NotAllowed, with_reprocess_request
+from content.lifecycle import (
+    DEFAULT_PROCESSING_SECONDS,
+    REPROCESSABLE,
+    NotAllowed,
+    deadline_after,
+    request_reprocess,
+)
 from content.model import Artwork, Status
 from content.repository import ContentRepository, NotFound, VersionConflict
 from ingest.messages import (
@@ -27,7 +33,14 @@ from ingest.messages import (
     reprocess_body,
 )
 from ingest.plan import is_older_version
-from messaging.queue import DeadLetter, FailureLog, MessageQueue, MoveTask
+from messaging.queue import (
+    WORKER_LOST,
+    WORKER_LOST_TEXT,
+    DeadLetter,
+    FailureLog,
+    MessageQueue,
+    MoveTask,
+)
 from pipeline.settings import PIPELINE_VERSION
 from storage.blobstore import BlobStore
 
@@ -125,27 +138,6 @@ class ReprocessFilter:
         return not (self.missing_renditions and artwork.renditions)
 
 
-@dataclass
-class AuditReport:
-    """Where every original stands."""
-
-    counts: dict[str, int] = field(
-        default_factory=lambda: dict.fromkeys(
-            ("ready", "rejected", "deleted", "dead_letter", "pending"), 0
-        )
-    )
-    unaccounted: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Return whether every original is accounted for."""
-        return not self.unaccounted
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the report as JSON-ready data."""
-        return {"ok": self.ok, "counts": self.counts, "unaccounted": self.unaccounted}
-
-
 def _refs(body: str) -> tuple[str | None, str | None, str | None]:
     """Return the (artist, artwork, key) a message body names, if it can be read."""
     try:
@@ -169,6 +161,7 @@ class Maintenance:
     repository: ContentRepository
     uploads: BlobStore
     pipeline_version: str = PIPELINE_VERSION
+    processing_seconds: float = DEFAULT_PROCESSING_SECONDS
     clock: Callable[[], float] = time.time
     sleep: Callable[[float], None] = time.sleep
 
@@ -235,8 +228,8 @@ class Maintenance:
             sent_at=letter.sent_at,
             age_seconds=max(0, int(self.clock() - letter.sent_at)),
             receive_count=letter.receive_count,
-            error_class=failure.error_class if failure else None,
-            error_message=failure.error_message if failure else None,
+            error_class=failure.error_class if failure else WORKER_LOST,
+            error_message=failure.error_message if failure else WORKER_LOST_TEXT,
             artist_id=artist_id,
             artwork_id=artwork_id,
             key=key,
@@ -254,60 +247,25 @@ class Maintenance:
         ]
         if dry_run:
             return [artwork.id for artwork in works]
-        queued = []
-        for artwork in works:
-            request_id = secrets.token_hex(8)
-            if self._mark_pending(artwork, request_id):
-                self.queue.send(reprocess_body(artwork.artist_id, artwork.id, request_id))
-                queued.append(artwork.id)
-        return queued
+        return [artwork.id for artwork in works if self.render_again(artwork)]
+
+    def render_again(self, artwork: Artwork) -> bool:
+        """Queue one work for rendering again; return False if it changed meanwhile."""
+        request_id = secrets.token_hex(8)
+        if not self._mark_pending(artwork, request_id):
+            return False
+        self.queue.send(reprocess_body(artwork.artist_id, artwork.id, request_id))
+        return True
 
     def _mark_pending(self, artwork: Artwork, request_id: str) -> bool:
         """Record the pending request (unless the work changed meanwhile); return if it was."""
         try:
-            pending = with_reprocess_request(artwork, request_id)
+            deadline = deadline_after(self.processing_seconds)
+            pending = request_reprocess(artwork, request_id, deadline)
             self.repository.save_artwork(pending, artwork.version)
         except (VersionConflict, NotFound, NotAllowed):
             return False
         return True
-
-    # audit
-
-    def audit(self) -> AuditReport:
-        """Check that every original is ready, rejected, deleted or dead-lettered."""
-        report = AuditReport()
-        letters = self.dead_letters()
-        dead_keys = {view.key for view in letters if view.key}
-        dead_works = {view.artwork_id for view in letters if view.artwork_id}
-        counts = self.queue.counts()
-        queue_busy = counts["visible"] + counts["in_flight"] > 0
-        for key in self._original_keys():
-            status = self._status_of(key)
-            if status in {s.value for s in SETTLED}:
-                report.counts[status] += 1
-            elif key in dead_keys or _artwork_of(key) in dead_works:
-                report.counts["dead_letter"] += 1
-            elif queue_busy:
-                report.counts["pending"] += 1
-            else:
-                report.unaccounted.append(
-                    {"key": key, "artwork_id": _artwork_of(key), "status": status}
-                )
-        return report
-
-    def _original_keys(self) -> Iterator[str]:
-        """Yield the keys of the originals in the uploads store."""
-        yield from self.uploads.list(ORIGINALS_PREFIX)
-
-    def _status_of(self, key: str) -> str:
-        """Return the status of the work an original belongs to ('orphan' if none)."""
-        artwork_id = _artwork_of(key)
-        if artwork_id is None:
-            return "orphan"
-        try:
-            return self.repository.get_artwork(artwork_id).status.value
-        except NotFound:
-            return "orphan"
 
 
 def _artwork_of(key: str) -> str | None:

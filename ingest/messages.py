@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import unquote_plus
 
-ORIGINAL_KEY = re.compile(r"^originals/(?P<artist>[^/]+)/(?P<artwork>[^/]+)/original$")
+ORIGINAL_KEY = re.compile(r"^originals/(?P<artist>[^/]+)/(?P<artwork>[^/]+)/(?P<upload>[^/]+)$")
 REPROCESS = "reprocess"
 SEQUENCER_WIDTH = 16
 
@@ -43,16 +43,17 @@ class ObjectEvent:
 
 @dataclass(frozen=True)
 class OriginalRef:
-    """The artist and artwork an original's key names."""
+    """The artist, artwork and upload form an original's key names."""
 
     artist_id: str
     artwork_id: str
+    upload_id: str | None = None
 
     @classmethod
     def of(cls, key: str) -> OriginalRef | None:
-        """Return the reference in `originals/{artist}/{artwork}/original`, else None."""
+        """Return the reference in `originals/{artist}/{artwork}/{upload}`, else None."""
         match = ORIGINAL_KEY.match(key)
-        return cls(match["artist"], match["artwork"]) if match else None
+        return cls(match["artist"], match["artwork"], match["upload"]) if match else None
 
 
 @dataclass(frozen=True)

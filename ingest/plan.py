@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
+from content.lifecycle import is_deleted
 from content.model import Artist, Artwork, Status
 from content.sequencer import is_newer
+from ingest.messages import ObjectEvent
 from pipeline.settings import PipelineSettings, Watermark
 
 RENDITIONS_PREFIX = "renditions"
+MANIFEST = "manifest.json"
 CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 
 
@@ -26,22 +31,65 @@ class Outcome(StrEnum):
     IGNORED = "ignored"  # not an original, unknown work, deleted work, test event
 
 
-def created_outcome(artwork: Artwork, sequencer: str) -> Outcome | None:
-    """Return why an ObjectCreated event must not be applied, or None to process it."""
-    if artwork.status is Status.DELETED:
-        return Outcome.IGNORED  # a late "created" never revives a deletion
-    applied = artwork.original.sequencer if artwork.original else None
-    if is_newer(sequencer, applied):
-        return None
-    return Outcome.DUPLICATE if applied and _same(sequencer, applied) else Outcome.STALE
+@dataclass(frozen=True)
+class Verdict:
+    """What to do with an object event: apply it (outcome None) or not, and drop its object."""
+
+    outcome: Outcome | None = None
+    remove_object: bool = False
 
 
-def removed_outcome(artwork: Artwork, sequencer: str) -> Outcome | None:
-    """Return why an ObjectRemoved event must not be applied, or None to apply it."""
-    applied = artwork.original.sequencer if artwork.original else None
-    if is_newer(sequencer, applied):
-        return None
-    return Outcome.DUPLICATE if applied and _same(sequencer, applied) else Outcome.STALE
+APPLY = Verdict()
+
+
+def created_verdict(artwork: Artwork, event: ObjectEvent) -> Verdict:
+    """Return what an ObjectCreated event means for the work its key names.
+
+    Each upload form names a fresh upload id in its key and may deliver one file: the file of
+    the work's pending form is processed; a file for a deleted work, or from a form that is no
+    longer the work's, is ignored and removed; a second file under an applied key (a form posted
+    again) is removed as that object version, never touching the applied one.
+    """
+    if is_deleted(artwork):
+        return Verdict(Outcome.IGNORED, remove_object=True)  # never revives a deletion
+    original = artwork.original
+    if original is not None and original.key == event.key:
+        applied = original.sequencer
+        if applied is None:
+            return APPLY  # its processing started and never finished
+        if _same(event.sequencer, applied):
+            return Verdict(Outcome.DUPLICATE)
+        if is_newer(event.sequencer, applied):
+            reposted = event.version_id is not None and event.version_id != original.version_id
+            return Verdict(Outcome.IGNORED, remove_object=reposted)
+        return Verdict(Outcome.STALE)
+    ref = event.original
+    if ref is not None and artwork.upload_id is not None and ref.upload_id == artwork.upload_id:
+        return APPLY
+    return Verdict(Outcome.IGNORED, remove_object=True)
+
+
+def removed_verdict(artwork: Artwork, event: ObjectEvent) -> Verdict:
+    """Return what an ObjectRemoved event means: only removing the work's own file counts.
+
+    Removing the applied original, or the file of the pending form, deletes the work. Removing
+    an older upload's file, another version of the key, or a refused file (which the processor
+    removes itself) changes nothing.
+    """
+    original = artwork.original
+    if original is None or original.key != event.key:
+        ref = event.original
+        pending = ref is not None and ref.upload_id == artwork.upload_id
+        return APPLY if pending and not is_deleted(artwork) else Verdict(Outcome.IGNORED)
+    if event.version_id and original.version_id and event.version_id != original.version_id:
+        return Verdict(Outcome.IGNORED)
+    if artwork.status is Status.REJECTED:
+        return Verdict(Outcome.IGNORED)
+    if is_newer(event.sequencer, original.sequencer):
+        return APPLY
+    if original.sequencer and _same(event.sequencer, original.sequencer):
+        return Verdict(Outcome.DUPLICATE)
+    return Verdict(Outcome.STALE)
 
 
 def _same(a: str, b: str) -> bool:
@@ -91,6 +139,37 @@ def renditions_prefix(artist_id: str, artwork_id: str) -> str:
 def rendition_key(artist_id: str, artwork_id: str, stamp: str, filename: str) -> str:
     """Return the media-store key of one rendition."""
     return f"{renditions_prefix(artist_id, artwork_id)}{stamp}/{filename}"
+
+
+def manifest_key(artist_id: str, artwork_id: str, stamp: str) -> str:
+    """Return the key of one rendition set's manifest, written after all its renditions."""
+    return f"{renditions_prefix(artist_id, artwork_id)}{stamp}/{MANIFEST}"
+
+
+@dataclass(frozen=True)
+class RenderedSet:
+    """One stored set of renditions with the facts and pipeline version that made it."""
+
+    renditions: tuple[dict[str, Any], ...]
+    facts: dict[str, Any]
+    pipeline_version: str
+
+    def to_json(self) -> str:
+        """Return the set as its manifest's JSON."""
+        return json.dumps(
+            {
+                "renditions": list(self.renditions),
+                "facts": self.facts,
+                "pipeline_version": self.pipeline_version,
+            },
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_json(cls, data: bytes) -> RenderedSet:
+        """Return the set a manifest describes."""
+        plain = json.loads(data)
+        return cls(tuple(plain["renditions"]), plain["facts"], plain["pipeline_version"])
 
 
 def duplicate_of(artwork: Artwork, near: list[str], owners: dict[str, str]) -> str | None:

@@ -1,12 +1,14 @@
 """The processor: apply one queue request to the stores (the imperative shell of ingest).
 
-For an ObjectCreated event: guard by sequencer, mark the work processing, fetch the original
-to a temporary file, run the pipeline with the artist's settings, write the renditions to
-the media store under a key that never triggers the pipeline, save the record (refusing a
-stale event), then index it. Every write is idempotent, so a retry after a failure at any
-step converges: a repeated event finds its sequencer applied and only re-syncs the index.
-A rejected original is a permanent outcome; store, index and memory failures propagate as
-exceptions so the queue retries the message and, in the end, dead-letters it.
+For an ObjectCreated event of a work's pending upload form: mark the work processing, fetch
+the original to a temporary file, run the pipeline with the artist's settings, write the
+renditions and then their manifest to the media store under a key that never triggers the
+pipeline, and save the record (refusing a stale event). The search index follows the content
+store's change stream; the processor never writes it. Every write is idempotent, so a retry
+after a failure at any step converges, and a retry finds the renditions of its stamp (by
+their manifest) instead of rendering them again. A rejected original is a permanent outcome
+and its file is removed; store and memory failures propagate as exceptions so the queue
+retries the message and, in the end, dead-letters it.
 """
 
 from __future__ import annotations
@@ -16,17 +18,20 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from content.model import Artwork, OriginalObject, Status, Visibility, now
+from content import lifecycle
+from content.lifecycle import DEAD_LETTERED, DEFAULT_PROCESSING_SECONDS, deadline_after
+from content.model import Artwork, OriginalObject, Status
 from content.repository import ContentRepository, NotFound, StaleEvent, VersionConflict
 from ingest.messages import ObjectEvent, OriginalRef, ReprocessRequest, Request, TestEvent
 from ingest.plan import (
     CONTENT_TYPES,
     Outcome,
-    created_outcome,
+    RenderedSet,
+    created_verdict,
     duplicate_of,
-    removed_outcome,
+    manifest_key,
+    removed_verdict,
     rendition_key,
     rendition_stamp,
     renditions_prefix,
@@ -34,18 +39,17 @@ from ingest.plan import (
 )
 from pipeline import PipelineSettings, RejectedInput, process
 from pipeline.model import ProcessResult
+from search.errors import SearchError
 from search.indexer import Indexer
-from storage.blobstore import BlobStore
+from storage.blobstore import BlobNotFound, BlobStore
 
 log = logging.getLogger("copper.ingest")
 
 WRITE_ATTEMPTS = 5
-FAILED_REASON = (
-    "We could not process this image after several attempts. It is kept safe; "
-    "use Retry, or an administrator will replay it."
-)
 
 Pipeline = Callable[[Path, PipelineSettings], ProcessResult]
+Change = Callable[[Artwork], Artwork]
+Save = Callable[[Change], Artwork]
 
 
 def run_pipeline(path: Path, settings: PipelineSettings) -> ProcessResult:
@@ -64,6 +68,7 @@ class Processor:
     settings: PipelineSettings
     media_base_url: str
     pipeline: Pipeline = run_pipeline
+    processing_seconds: float = DEFAULT_PROCESSING_SECONDS
 
     def handle(self, request: Request) -> Outcome:
         """Apply one request and say what it did."""
@@ -78,6 +83,7 @@ class Processor:
         artwork = self._artwork(ref)
         if artwork is None:
             log.warning("ignored an event for %s: no such work", request.key)
+            self._remove_object(request)
             return Outcome.IGNORED
         if request.kind == "removed":
             return self.remove(artwork, request)
@@ -86,36 +92,36 @@ class Processor:
     # ObjectCreated
 
     def create(self, artwork: Artwork, event: ObjectEvent) -> Outcome:
-        """Process a stored original, unless its event is stale, repeated or after a deletion."""
-        refused = created_outcome(artwork, event.sequencer)
-        if refused is not None:
-            self.indexer.sync(artwork)  # a repeat after an index outage still converges
-            return refused
-        applied = artwork.original.sequencer if artwork.original else None
-        original = OriginalObject(event.key, event.size, event.version_id, applied)
+        """Process the file of the work's pending upload form; ignore (and drop) any other."""
+        verdict = created_verdict(artwork, event)
+        if verdict.outcome is not None:
+            if verdict.remove_object:
+                self._remove_object(event)
+            return verdict.outcome
+        original = OriginalObject(event.key, event.size, event.version_id, None)
+        deadline = deadline_after(self.processing_seconds)
 
         def start(current: Artwork) -> Artwork:
-            refused = created_outcome(current, event.sequencer)
-            if refused is not None:
-                raise StaleEvent(f"{current.id}: {refused.value}")
-            return replace(
-                current,
-                status=Status.PROCESSING,
-                rejection_reason=None,
-                original=current.original or original,
-            )
+            if created_verdict(current, event).outcome is not None:
+                raise StaleEvent(f"{current.id}: the event no longer applies")
+            started = lifecycle.start_processing(current, deadline)
+            if current.status is Status.READY:
+                return started  # a replacement: the work keeps its current original meanwhile
+            return replace(started, original=original)
 
+        previous = artwork.original.key if artwork.original else None
         try:
             artwork = self._save(artwork.id, start)
         except StaleEvent:
             return Outcome.STALE
         stamp = rendition_stamp(event.sequencer, self.settings.version)
-        return self._render(
-            artwork,
-            replace(original, sequencer=event.sequencer),
-            stamp,
-            lambda change: self._apply(artwork.id, change, event.sequencer),
+        applied = replace(original, sequencer=event.sequencer)
+        outcome = self._render(
+            artwork, applied, stamp, lambda change: self._apply(artwork.id, change, event.sequencer)
         )
+        if outcome in (Outcome.PROCESSED, Outcome.REJECTED) and previous not in (None, event.key):
+            self._drop_replaced(artwork.id, previous)
+        return outcome
 
     # reprocess
 
@@ -130,7 +136,7 @@ class Processor:
             artwork.original.sequencer or "", self.settings.version, request.request_id
         )
 
-        def save(change: Callable[[Artwork], Artwork]) -> Artwork:
+        def save(change: Change) -> Artwork:
             def still_pending(current: Artwork) -> Artwork:
                 if current.reprocess_request != request.request_id:
                     raise StaleEvent(
@@ -145,34 +151,29 @@ class Processor:
     # ObjectRemoved
 
     def remove(self, artwork: Artwork, event: ObjectEvent) -> Outcome:
-        """Clean up after a removed original: renditions gone, record deleted, document gone."""
-        refused = removed_outcome(artwork, event.sequencer)
-        if refused is not None:
-            self.indexer.sync(artwork)
-            return refused
-        original = replace(artwork.original or OriginalObject(event.key), sequencer=event.sequencer)
+        """Clean up after the work's original was removed: record deleted, renditions gone."""
+        verdict = removed_verdict(artwork, event)
+        if verdict.outcome is not None:
+            return verdict.outcome
+        known = artwork.original if artwork.original and artwork.original.key == event.key else None
+        original = replace(known or OriginalObject(event.key), sequencer=event.sequencer)
         try:
             saved = self._apply(
-                artwork.id,
-                lambda a: replace(
-                    a,
-                    status=Status.DELETED,
-                    visibility=Visibility.DRAFT,
-                    original=original,
-                    renditions=(),
-                ),
-                event.sequencer,
+                artwork.id, lambda a: lifecycle.remove_original(a, original), event.sequencer
             )
         except StaleEvent:
             return Outcome.STALE
-        self._delete_renditions(saved, keep=())
-        self.indexer.sync(saved)
+        self._delete_renditions(saved, keep=set())
         return Outcome.REMOVED
 
     # outcomes
 
     def give_up(self, request: Request, error: BaseException) -> None:
-        """Mark the work failed when its message is about to be dead-lettered (best effort)."""
+        """Mark the work failed when its message is about to be dead-lettered (best effort).
+
+        A crash or timeout never reaches this; the sweeper fails those works from the
+        dead-letter queue instead.
+        """
         ref = request.original if isinstance(request, ObjectEvent) else None
         if isinstance(request, ReprocessRequest):
             ref = OriginalRef(request.artist_id, request.artwork_id)
@@ -182,71 +183,66 @@ class Processor:
             artwork = self._artwork(ref)
             if artwork is None or artwork.status is not Status.PROCESSING:
                 return
-            saved = self._save(
-                artwork.id,
-                lambda a: (
-                    replace(a, status=Status.FAILED, rejection_reason=FAILED_REASON)
-                    if a.status is Status.PROCESSING
-                    else a
-                ),
-            )
-            self.indexer.sync_quietly(saved)
-        except Exception:  # the message goes to the DLQ either way; this is only a courtesy
+            error_class = type(error).__name__
+            self._save(artwork.id, lambda a: lifecycle.fail(a, DEAD_LETTERED, error_class))
+        except Exception:  # the message goes to the DLQ either way; the sweeper retries this
             log.warning("could not mark %s failed after %r", ref.artwork_id, error, exc_info=True)
 
     def _render(
-        self,
-        artwork: Artwork,
-        original: OriginalObject,
-        stamp: str,
-        save: Callable[[Callable[[Artwork], Artwork]], Artwork],
+        self, artwork: Artwork, original: OriginalObject, stamp: str, save: Save
     ) -> Outcome:
-        """Run the pipeline, write the renditions, save the outcome, then index it."""
+        """Run the pipeline (or reuse this stamp's stored renditions), then save the outcome."""
         artist = self.repository.get_artist(artwork.artist_id)
-        try:
-            result = self._run(original.key, settings_for(self.settings, artist, artwork))
-        except RejectedInput as rejection:
-            reason = rejection.message
-            saved = self._saved_or_none(
-                save,
-                lambda a: replace(
-                    a,
-                    status=Status.REJECTED,
-                    rejection_reason=reason,
-                    original=original,
-                    renditions=(),
-                    facts=None,
-                ),
-            )
-            if saved is None:
-                return Outcome.STALE
-            self._delete_renditions(saved, keep=())
-            self.indexer.sync(saved)
-            return Outcome.REJECTED
-        renditions = self._write_renditions(artwork, stamp, result)
-        near = self.indexer.index.near_duplicates(result.facts.phash)
+        rendered = self._stored_set(artwork, stamp)
+        if rendered is None:
+            try:
+                result = self._run(original.key, settings_for(self.settings, artist, artwork))
+            except RejectedInput as rejection:
+                return self._reject(original, rejection.message, save)
+            rendered = self._write_renditions(artwork, stamp, result)
+        near = self._near_duplicates(str(rendered.facts.get("phash", "")))
         owners = self._owners(near)
         saved = self._saved_or_none(
             save,
-            lambda a: replace(
+            lambda a: lifecycle.finish_ready(
                 a,
-                status=Status.READY,
-                rejection_reason=None,
-                original=original,
-                renditions=renditions,
-                facts=result.facts.to_dict(),
-                pipeline_version=result.pipeline_version,
-                possible_duplicate_of=duplicate_of(a, near, owners),
-                updated_at=now(),
+                original,
+                rendered.renditions,
+                rendered.facts,
+                rendered.pipeline_version,
+                duplicate_of(a, near, owners),
             ),
         )
         if saved is None:
             current = self.repository.get_artwork(artwork.id)
-            self._delete_keys({r["key"] for r in renditions} - _keys(current))
+            self._delete_keys({r["key"] for r in rendered.renditions} - _keys(current))
             return Outcome.STALE
         self._delete_renditions(saved, keep=_keys(saved))
-        self.indexer.sync(saved)
         return Outcome.PROCESSED
+
+    def _reject(self, original: OriginalObject, reason: str, save: Save) -> Outcome:
+        """Record a refused file (a permanent outcome) and drop renditions no record names."""
+        saved = self._saved_or_none(save, lambda a: lifecycle.reject(a, original, reason))
+        if saved is None:
+            return Outcome.STALE
+        self._delete_renditions(saved, keep=_keys(saved))
+        if (
+            saved.original is None
+            or saved.original.key != original.key
+            or saved.status is Status.REJECTED
+        ):
+            self.uploads.delete(original.key)  # a refused file is not kept (docs/operations.md)
+        return Outcome.REJECTED
+
+    def _near_duplicates(self, phash: str) -> list[str]:
+        """Return near-duplicate works; the check is advisory, so an index outage skips it."""
+        if not phash:
+            return []
+        try:
+            return self.indexer.index.near_duplicates(phash)
+        except SearchError:
+            log.warning("duplicate check skipped: the search index is unavailable", exc_info=True)
+            return []
 
     def _run(self, key: str, settings: PipelineSettings) -> ProcessResult:
         """Fetch the original into a temporary file and run the pipeline on it."""
@@ -255,17 +251,37 @@ class Processor:
             self.uploads.download_to(key, path)
             return self.pipeline(path, settings)
 
-    def _write_renditions(
-        self, artwork: Artwork, stamp: str, result: ProcessResult
-    ) -> tuple[dict[str, Any], ...]:
-        """Write every rendition to the media store; return the manifest entries."""
+    def _write_renditions(self, artwork: Artwork, stamp: str, result: ProcessResult) -> RenderedSet:
+        """Write every rendition, then the set's manifest (so a retry can reuse them)."""
         entries = []
         for rendition in result.renditions:
             key = rendition_key(artwork.artist_id, artwork.id, stamp, rendition.filename)
             self.media.put(key, rendition.data, CONTENT_TYPES[rendition.format])
             url = f"{self.media_base_url.rstrip('/')}/{key}"
             entries.append(rendition.describe() | {"key": key, "url": url})
-        return tuple(entries)
+        rendered = RenderedSet(tuple(entries), result.facts.to_dict(), result.pipeline_version)
+        manifest = manifest_key(artwork.artist_id, artwork.id, stamp)
+        self.media.put(manifest, rendered.to_json().encode(), "application/json")
+        return rendered
+
+    def _stored_set(self, artwork: Artwork, stamp: str) -> RenderedSet | None:
+        """Return the renditions an earlier attempt stored for this stamp, if it finished."""
+        try:
+            data = self.media.get(manifest_key(artwork.artist_id, artwork.id, stamp))
+        except BlobNotFound:
+            return None
+        return RenderedSet.from_json(data)
+
+    def _drop_replaced(self, artwork_id: str, key: str | None) -> None:
+        """Remove an earlier original once the work's record no longer names it."""
+        current = self.repository.get_artwork(artwork_id)
+        if key is not None and (current.original is None or current.original.key != key):
+            self.uploads.delete(key)
+
+    def _remove_object(self, event: ObjectEvent) -> None:
+        """Remove an uploaded object that no work will use (that version only, when known)."""
+        log.warning("removing %s: no pending upload form of a work delivered it", event.key)
+        self.uploads.delete(event.key, version_id=event.version_id)
 
     def _owners(self, artwork_ids: list[str]) -> dict[str, str]:
         """Return the artist of each of these works (unknown ones left out)."""
@@ -277,7 +293,7 @@ class Processor:
                 continue
         return owners
 
-    def _delete_renditions(self, artwork: Artwork, keep: set[str] | tuple[()]) -> None:
+    def _delete_renditions(self, artwork: Artwork, keep: set[str]) -> None:
         """Delete the work's renditions that its record no longer names."""
         prefix = renditions_prefix(artwork.artist_id, artwork.id)
         self._delete_keys({key for key in self.media.list(prefix) if key not in keep})
@@ -296,7 +312,7 @@ class Processor:
         except NotFound:
             return None
 
-    def _save(self, artwork_id: str, change: Callable[[Artwork], Artwork]) -> Artwork:
+    def _save(self, artwork_id: str, change: Change) -> Artwork:
         """Apply `change` to the latest record, re-reading after a concurrent edit."""
         for _ in range(WRITE_ATTEMPTS):
             current = self.repository.get_artwork(artwork_id)
@@ -306,13 +322,11 @@ class Processor:
                 continue
         raise VersionConflict(f"{artwork_id} kept changing; will retry")
 
-    def _apply(
-        self, artwork_id: str, change: Callable[[Artwork], Artwork], sequencer: str
-    ) -> Artwork:
+    def _apply(self, artwork_id: str, change: Change, sequencer: str) -> Artwork:
         """Apply an event's change to the latest record with the sequencer guard."""
         for _ in range(WRITE_ATTEMPTS):
             current = self.repository.get_artwork(artwork_id)
-            if current.status is Status.DELETED and change(current).status is not Status.DELETED:
+            if lifecycle.is_deleted(current) and not lifecycle.is_deleted(change(current)):
                 raise StaleEvent(f"{artwork_id} was deleted")
             try:
                 return self.repository.apply_event(change(current), current.version, sequencer)
@@ -321,10 +335,7 @@ class Processor:
         raise VersionConflict(f"{artwork_id} kept changing; will retry")
 
     @staticmethod
-    def _saved_or_none(
-        save: Callable[[Callable[[Artwork], Artwork]], Artwork],
-        change: Callable[[Artwork], Artwork],
-    ) -> Artwork | None:
+    def _saved_or_none(save: Save, change: Change) -> Artwork | None:
         """Save a change, or return None if a newer event or a deletion got there first."""
         try:
             return save(change)

@@ -23,6 +23,10 @@ from typing import Protocol
 DEFAULT_VISIBILITY_TIMEOUT = 60
 DEFAULT_MAX_RECEIVE_COUNT = 5
 MAX_BATCH = 10
+WORKER_LOST = "WorkerLost"  # the error class of an attempt that never reported back
+WORKER_LOST_TEXT = (
+    "An attempt never reported back: the processor crashed, ran out of memory or timed out."
+)
 
 
 class QueueError(Exception):

@@ -1,4 +1,9 @@
-"""Keep the search index in step with the content store: sync one work, or rebuild all."""
+"""Keep the search index in step with the content store: apply a change, or rebuild all.
+
+The index is a projection of the content store fed by its change stream: `refresh` reads
+the record a change names and writes its document (the latest state, so a repeated or
+reordered change converges; the index's external versioning ignores a stale write).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,11 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from content.changes import RecordKind
 from content.model import Artist, Artwork, Status, now
-from content.repository import ContentError, ContentRepository
+from content.repository import MAX_PAGE_SIZE, ContentRepository, NotFound
 from search.document import SearchDocument, document_for
-from search.errors import DocumentRefused, SearchError
+from search.errors import DocumentRefused
 from search.index import SearchIndex
 
 log = logging.getLogger("copper.search")
@@ -32,12 +38,30 @@ class Indexer:
         if report.failed:
             raise DocumentRefused(f"the search index refused the document of artwork {artwork.id}")
 
-    def sync_quietly(self, artwork: Artwork) -> None:
-        """Sync after an API write; an index outage is logged (a reindex repairs it)."""
-        try:
+    def refresh(self, kind: RecordKind, record_id: str) -> int:
+        """Bring the documents a changed record feeds up to date; return how many were synced.
+
+        An artwork feeds its own document; an artist (name, slug) feeds all of their works'.
+        """
+        if kind == "artwork":
+            try:
+                artwork = self.repository.get_artwork(record_id)
+            except NotFound:
+                return 0  # never committed
             self.sync(artwork)
-        except (SearchError, ContentError):
-            log.warning("search index not updated for artwork %s", artwork.id, exc_info=True)
+            return 1
+        synced = 0
+        cursor: str | None = None
+        while True:
+            page = self.repository.list_by_artist(
+                record_id, include_drafts=True, cursor=cursor, limit=MAX_PAGE_SIZE
+            )
+            for artwork in page.items:
+                self.sync(artwork)
+                synced += 1
+            if page.next_cursor is None:
+                return synced
+            cursor = page.next_cursor
 
     def documents(self) -> Iterator[SearchDocument]:
         """Yield the document of every work that is not deleted."""

@@ -138,8 +138,8 @@ class BlobStore(Protocol):
         """Write the object to `path` (atomically), or raise BlobNotFound."""
         ...
 
-    def delete(self, key: str) -> None:
-        """Remove the object; removing a missing object is not an error."""
+    def delete(self, key: str, version_id: str | None = None) -> None:
+        """Remove the object (with `version_id`: only that version); a missing one is no error."""
         ...
 
     def exists(self, key: str) -> bool:

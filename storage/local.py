@@ -169,8 +169,8 @@ class LocalBlobStore:
         with self.open(key) as source:
             write_atomically(Path(path), iter(lambda: source.read(CHUNK_SIZE), b""))
 
-    def delete(self, key: str) -> None:
-        """Remove the object; a missing object is not an error."""
+    def delete(self, key: str, version_id: str | None = None) -> None:
+        """Remove the object; a missing object is not an error (files have one version)."""
         path = self._path(key)
         try:
             path.unlink()

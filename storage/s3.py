@@ -123,9 +123,10 @@ class S3BlobStore:
             except UNREACHABLE as e:
                 raise StorageUnavailable(f"reading {key} failed: {type(e).__name__}") from e
 
-    def delete(self, key: str) -> None:
-        """Remove the object; S3 deletes of a missing key already succeed."""
-        self._call("delete_object", Bucket=self._bucket, Key=check_key(key))
+    def delete(self, key: str, version_id: str | None = None) -> None:
+        """Remove the object (or just one version of it); deleting a missing key succeeds."""
+        versioned = {"VersionId": version_id} if version_id else {}
+        self._call("delete_object", Bucket=self._bucket, Key=check_key(key), **versioned)
 
     def exists(self, key: str) -> bool:
         """Return whether an object is stored under `key`."""

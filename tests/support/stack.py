@@ -32,7 +32,8 @@ from copper.api import create_app
 from copper.bootstrap import Services, build_services
 from copper.seed import SeededArtist, register, upload_artwork
 from copper.settings import ServiceSettings
-from copper.worker import Worker
+from copper.worker import ChangeFeed, Worker
+from handlers.index_changes import build_handler as index_handler
 from handlers.process_uploads import build_handler
 from pipeline.settings import PipelineSettings
 from search.errors import SearchUnavailable
@@ -89,7 +90,13 @@ class LocalStack:
         self.services: Services = build_services(self.settings, search=self.index)  # type: ignore[arg-type]
         deferred.app = create_app(self.services)
         consumer = self.services.consumer(pipeline)
-        self.worker = Worker(self.services.queue, build_handler(lambda: consumer), wait_seconds=0.2)
+        feed = ChangeFeed(self.services.changes, index_handler(lambda: self.services.indexer))  # type: ignore[arg-type]
+        self.worker = Worker(
+            self.services.queue,
+            build_handler(lambda: consumer),
+            wait_seconds=0.2,
+            changes=feed,
+        )
         self._run_worker = worker
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []

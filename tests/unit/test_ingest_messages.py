@@ -29,7 +29,7 @@ def test_a_captured_s3_notification_is_an_object_created_event_with_a_decoded_ke
     assert event.key == "originals/01ARTIST/01WORK/original"
     assert event.sequencer == "0062A8B9C4D1E2F3A4"
     assert event.size == 5123456
-    assert event.original == OriginalRef("01ARTIST", "01WORK")
+    assert event.original == OriginalRef("01ARTIST", "01WORK", "original")
 
 
 def test_keys_are_url_decoded_as_s3_encodes_them_with_plus_for_space() -> None:
@@ -100,9 +100,9 @@ def test_anything_else_is_a_malformed_message(body: str) -> None:
 @pytest.mark.parametrize(
     ("key", "ref"),
     [
-        ("originals/a/w/original", OriginalRef("a", "w")),
+        ("originals/a/w/01jupload", OriginalRef("a", "w", "01jupload")),
         ("renditions/a/w/x/320px.webp", None),
-        ("originals/a/w/other", None),
+        ("originals/a/w/u/extra", None),
         ("originals/a/original", None),
     ],
 )

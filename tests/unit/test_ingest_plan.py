@@ -7,12 +7,14 @@ from dataclasses import replace
 import pytest
 
 from content.model import Artist, Artwork, OriginalObject, Status, WatermarkPreference
+from ingest.messages import ObjectEvent
 from ingest.plan import (
     Outcome,
-    created_outcome,
+    Verdict,
+    created_verdict,
     duplicate_of,
     is_older_version,
-    removed_outcome,
+    removed_verdict,
     rendition_key,
     rendition_stamp,
     settings_for,
@@ -23,39 +25,73 @@ ARTIST = Artist("a1", "ada", "Ada Verdigris", "ada@example.com", "hash", copyrig
 WORK = Artwork("w1", "a1", "Tide")
 
 
+KEY = "originals/a1/w1/u1"
+
+
 def applied(sequencer: str | None, status: Status = Status.READY) -> Artwork:
     """Return the work with an original whose last applied event had `sequencer`."""
-    return replace(WORK, status=status, original=OriginalObject("k", sequencer=sequencer))
+    return replace(WORK, status=status, original=OriginalObject(KEY, sequencer=sequencer))
+
+
+def event(kind: str, sequencer: str, key: str = KEY, version_id: str | None = None) -> ObjectEvent:
+    """Return an S3 event for `key`."""
+    name = "ObjectCreated:Post" if kind == "created" else "ObjectRemoved:Delete"
+    return ObjectEvent(kind, name, "b", key, sequencer, version_id=version_id)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("stored", "incoming", "expected"),
     [
         (None, "0A", None),
-        ("0A", "0B", None),
         ("0A", "0A", Outcome.DUPLICATE),
         ("0B", "0A", Outcome.STALE),
         # S3: right-pad the shorter sequencer with zeros before comparing
         ("0A", "0A00", Outcome.DUPLICATE),
-        ("0A", "0A01", None),
         ("0A01", "0A", Outcome.STALE),
         ("0062A8B9C4D1E2F3A4", "0062A8B9C4D1E2F3", Outcome.STALE),
     ],
 )
-def test_a_created_event_applies_only_when_its_sequencer_is_newer(
+def test_a_created_event_of_the_applied_key_is_a_repeat_unless_processing_never_finished(
     stored: str | None, incoming: str, expected: Outcome | None
 ) -> None:
-    assert created_outcome(applied(stored), incoming) == expected
+    assert created_verdict(applied(stored), event("created", incoming)).outcome == expected
 
 
-def test_a_late_created_event_never_revives_a_deleted_work() -> None:
-    assert created_outcome(applied("0A", Status.DELETED), "FF") is Outcome.IGNORED
+def test_a_second_file_posted_with_a_used_form_is_removed_as_that_version_only() -> None:
+    reposted = created_verdict(applied("0A"), event("created", "0B", version_id="v2"))
+    assert reposted == Verdict(Outcome.IGNORED, remove_object=True)
+    # without a version id the stored object may be the applied one: never removed
+    assert created_verdict(applied("0A"), event("created", "0B")).remove_object is False
+
+
+def test_only_the_pending_upload_form_delivers_a_new_file() -> None:
+    waiting = replace(WORK, upload_id="u2")
+    assert created_verdict(waiting, event("created", "01", "originals/a1/w1/u2")) == Verdict()
+    old_form = created_verdict(waiting, event("created", "01", "originals/a1/w1/u0"))
+    assert old_form == Verdict(Outcome.IGNORED, remove_object=True)
+    no_form = created_verdict(WORK, event("created", "01", "originals/a1/w1/u2"))
+    assert no_form == Verdict(Outcome.IGNORED, remove_object=True)
+
+
+def test_a_late_created_event_never_revives_a_deleted_work_and_its_file_is_removed() -> None:
+    verdict = created_verdict(applied("0A", Status.DELETED), event("created", "FF"))
+    assert verdict == Verdict(Outcome.IGNORED, remove_object=True)
 
 
 def test_a_removal_applies_when_newer_even_to_a_deleted_work() -> None:
-    assert removed_outcome(applied("0A", Status.DELETED), "0B") is None
-    assert removed_outcome(applied("0B"), "0A") is Outcome.STALE
-    assert removed_outcome(applied("0B"), "0B") is Outcome.DUPLICATE
+    assert removed_verdict(applied("0A", Status.DELETED), event("removed", "0B")).outcome is None
+    assert removed_verdict(applied("0B"), event("removed", "0A")).outcome is Outcome.STALE
+    assert removed_verdict(applied("0B"), event("removed", "0B")).outcome is Outcome.DUPLICATE
+
+
+def test_removing_another_file_than_the_applied_original_changes_nothing() -> None:
+    old_upload = event("removed", "0F", "originals/a1/w1/u0")
+    assert removed_verdict(applied("0A"), old_upload).outcome is Outcome.IGNORED
+    refused = applied("0A", Status.REJECTED)
+    assert removed_verdict(refused, event("removed", "0B")).outcome is Outcome.IGNORED
+    versioned = replace(WORK, original=OriginalObject(KEY, version_id="v1", sequencer="0A"))
+    other_version = event("removed", "0B", version_id="v2")
+    assert removed_verdict(versioned, other_version).outcome is Outcome.IGNORED
 
 
 def test_the_artists_watermark_and_copyright_go_into_the_settings() -> None:

@@ -12,9 +12,9 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import boto3
 import pytest
@@ -22,15 +22,16 @@ from moto import mock_aws
 from opensearchpy import OpenSearch
 
 from content.dynamodb import DynamoContentRepository, table_definition
-from content.model import Artist, Artwork, original_key
+from content.model import Artist, Artwork
 from content.repository import StoreUnavailable
-from content.sqlite import SqliteContentRepository
+from content.sqlite import SqliteChangeLog, SqliteContentRepository
 from copper.bootstrap import Services, build_services
 from copper.demo_art import artwork_jpeg
 from copper.settings import ServiceSettings
-from copper.worker import Worker
+from copper.worker import ChangeFeed, Worker
+from handlers.index_changes import build_handler as index_handler
 from handlers.process_uploads import build_handler
-from ingest.maintenance import AuditReport
+from ingest.audit import AuditReport
 from messaging.local_events import s3_notification
 from messaging.queue import Message
 from pipeline.settings import PipelineSettings
@@ -42,6 +43,7 @@ from storage.local import LocalBlobStore
 from storage.s3 import S3BlobStore
 from tests.integration.messaging.conftest import sqs_queues
 from tests.support.outages import Switchable
+from tests.support.streams import DynamoStreamPoller
 
 CORRUPT_JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000  # a JPEG header, then nothing decodable
 PIPELINE = PipelineSettings(ladder=(320,), formats=("webp", "jpeg"), thumbnail_size=120)
@@ -60,6 +62,8 @@ class Flow:
     uploads: Switchable
     raw_uploads: BlobStore
     bucket: str
+    stream: ChangeStream
+    keys: dict[str, str] = field(default_factory=dict)
 
     def artist(self, name: str = "Ada Verdigris") -> Artist:
         """Register an artist."""
@@ -70,16 +74,33 @@ class Flow:
         """Create a work awaiting its upload."""
         return self.services.artworks.create(artist.id, {"title": title})
 
+    def upload_key(self, artwork: Artwork) -> str:
+        """Issue an upload form for the work (recording its upload id); return the form's key."""
+        form = self.services.uploads.issue(artwork.artist_id, artwork.id, "image/jpeg")
+        self.keys[artwork.id] = form.fields["key"]
+        return form.fields["key"]
+
+    def key_of(self, artwork: Artwork) -> str:
+        """Return the key of the work's last form (issued now if it has none)."""
+        return self.keys.get(artwork.id) or self.upload_key(artwork)
+
     def store_original(self, artwork: Artwork, data: bytes | None = None) -> str:
-        """Put an original in the uploads store (no event: tests send their own)."""
-        key = original_key(artwork.artist_id, artwork.id)
+        """Put an original under the work's upload key (no event: tests send their own)."""
+        key = self.key_of(artwork)
         self.raw_uploads.put(key, data or artwork_jpeg(len(artwork.id), 480), "image/jpeg")
         return key
 
-    def send(self, kind: str, artwork: Artwork, sequencer: str, size: int | None = 1) -> str:
+    def send(
+        self,
+        kind: str,
+        artwork: Artwork,
+        sequencer: str,
+        size: int | None = 1,
+        key: str | None = None,
+    ) -> str:
         """Send an S3 notification for the work's original; return the message id."""
         name = "ObjectCreated:Put" if kind == "created" else "ObjectRemoved:Delete"
-        key = original_key(artwork.artist_id, artwork.id)
+        key = key or self.key_of(artwork)
         body = s3_notification(name, self.bucket, key, sequencer, size=size)
         return self.services.queue.send(body)
 
@@ -96,16 +117,31 @@ class Flow:
             if message.id != kept:
                 self.services.queue.delete(message.receipt)
 
-    def drain(self, timeout: float = 30) -> None:
-        """Run the worker until the queue is empty (waiting out visibility timeouts)."""
+    def drain(self, timeout: float = 30, *, search: bool = True) -> None:
+        """Run the worker until the queue is empty (waiting out visibility timeouts), then
+        the change stream until search has caught up (unless `search` is False)."""
         deadline = time.monotonic() + timeout
         while True:
             self.worker.drain()
+            self.stream.drain()
             counts = self.services.queue.counts()
             if counts["visible"] + counts["in_flight"] == 0:
+                if search:
+                    self.settle_search(max(1.0, deadline - time.monotonic()))
                 return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the queue did not drain: {counts}")
+            time.sleep(0.2)
+
+    def settle_search(self, timeout: float = 30) -> None:
+        """Feed the change stream to the indexer until nothing is left to retry."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.stream.drain()
+            if self.stream.settled():
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError("the change stream did not settle")
             time.sleep(0.2)
 
     def record(self, artwork: Artwork) -> Artwork:
@@ -120,20 +156,37 @@ class Flow:
         """Return how many search documents the index holds."""
         return self.index.inner.count()
 
-    def audit(self) -> AuditReport:
-        """Run the audit."""
-        return self.services.maintenance().audit()
+    def audit(self, *, repair: bool = False) -> AuditReport:
+        """Run the audit (every record counts as settled: no grace period)."""
+        auditor = replace(self.services.auditor(), grace=-1.0)
+        return auditor.audit(repair=repair)
 
 
-def flow_for(services: Services, index: Switchable, store: Switchable, raw: BlobStore) -> Flow:
-    """Return a Flow whose worker feeds the real handler with a small pipeline."""
+class ChangeStream(Protocol):
+    """The content store's change stream as the tests drive it (local log or moto's stream)."""
+
+    def drain(self) -> int:
+        """Hand every pending change to the indexer handler."""
+        ...
+
+    def settled(self) -> bool:
+        """Return whether no change waits for a retry."""
+        ...
+
+
+def flow_for(
+    services: Services, index: Switchable, store: Switchable, raw: BlobStore, stream: Any
+) -> Flow:
+    """Return a Flow whose worker feeds the real handlers with a small pipeline."""
     uploads = Switchable(
         services.blobs, lambda: StorageUnavailable("uploads store unavailable (simulated)")
     )
     services = replace(services, blobs=uploads)
     consumer = services.consumer(PIPELINE)
     worker = Worker(services.queue, build_handler(lambda: consumer), wait_seconds=0)
-    return Flow(services, worker, index, store, uploads, raw, services.settings.uploads_bucket)
+    return Flow(
+        services, worker, index, store, uploads, raw, services.settings.uploads_bucket, stream
+    )
 
 
 def switches(index: Any, repository: Any) -> tuple[Switchable, Switchable]:
@@ -153,13 +206,13 @@ def local_flow(tmp_path: Path) -> Flow:
         visibility_timeout=1,
         max_receive_count=MAX_RECEIVES,
     )
-    index, store = switches(
-        SqliteSearchIndex(tmp_path / "search.db"),
-        SqliteContentRepository(tmp_path / "content.db"),
-    )
+    repository = SqliteContentRepository(tmp_path / "content.db")
+    index, store = switches(SqliteSearchIndex(tmp_path / "search.db"), repository)
     services = build_services(settings, search=index, repository=store)  # type: ignore[arg-type]
+    services = replace(services, changes=SqliteChangeLog(repository))
     raw = LocalBlobStore(tmp_path / "blobs", secret=b"raw", base_url="")
-    return flow_for(services, index, store, raw)
+    feed = ChangeFeed(SqliteChangeLog(repository), index_handler(lambda: services.indexer))
+    return flow_for(services, index, store, raw, feed)
 
 
 @pytest.fixture
@@ -203,7 +256,8 @@ def aws_flow_on(
             DynamoContentRepository(TABLE),
         )
         services = build_services(settings, search=index, repository=store)  # type: ignore[arg-type]
-        yield flow_for(services, index, store, S3BlobStore(UPLOADS))
+        poller = DynamoStreamPoller(TABLE, index_handler(lambda: services.indexer))
+        yield flow_for(services, index, store, S3BlobStore(UPLOADS), poller)
 
 
 @pytest.fixture(params=["local", "aws"])

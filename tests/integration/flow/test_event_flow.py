@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from content.model import Status
+from content.lifecycle import DEAD_LETTERED as FAILED_REASON
+from content.model import Status, Visibility
 from copper.demo_art import artwork_image, artwork_jpeg
 from copper.worker import LambdaContext, Worker, sqs_event
 from handlers.process_uploads import build_handler
 from ingest.maintenance import DeadLetterFilter, ReprocessFilter
-from ingest.service import FAILED_REASON
 
 from .conftest import CORRUPT_JPEG, PIPELINE, Flow
 
@@ -79,65 +79,151 @@ def test_a_late_creation_never_revives_a_work_the_artist_deleted(flow: Flow) -> 
     assert flow.audit().ok
 
 
-def test_an_overwrite_with_a_longer_sequencer_wins_and_older_events_are_no_ops(
+def test_a_file_replaced_through_a_new_form_wins_and_the_old_forms_events_are_no_ops(
     flow: Flow,
 ) -> None:
     # GIVEN a processed original
-    artwork = flow.artwork(flow.artist())
-    flow.store_original(artwork, artwork_jpeg(1, 480))
+    artist = flow.artist()
+    artwork = flow.artwork(artist)
+    first_key = flow.store_original(artwork, artwork_jpeg(1, 480))
     flow.send("created", artwork, "0A")
     flow.drain()
     first = flow.record(artwork)
-    # WHEN the artist replaces it (a longer sequencer, newer once zero-padded) and stale
-    # copies of older events arrive afterwards
+    # WHEN the artist replaces it through a new form, and stale copies of the first
+    # upload's event arrive afterwards
+    new_key = flow.upload_key(artwork)
+    assert flow.record(artwork).status is Status.READY  # public until the new file is done
     flow.store_original(artwork, artwork_jpeg(2, 640))
-    flow.send("created", artwork, "0A01")
+    flow.send("created", artwork, "0B", key=new_key)
     flow.drain()
-    flow.send("created", artwork, "0A")
-    flow.send("created", artwork, "09FFFF")
+    flow.send("created", artwork, "0A", key=first_key)
+    flow.send("created", artwork, "09FFFF", key=first_key)
     flow.drain()
-    # THEN the newer image stands, with only its own renditions
+    # THEN the newer image stands, with only its own renditions, and the old file is gone
     record = flow.record(artwork)
-    assert record.original and record.original.sequencer == "0A01"
+    assert record.original and (record.original.key, record.original.sequencer) == (new_key, "0B")
     assert record.facts and record.facts["width"] == 640
     assert record.facts["phash"] != (first.facts or {})["phash"]
     assert sorted(flow.media_keys(artwork)) == sorted(r["key"] for r in record.renditions)
+    assert list(flow.raw_uploads.list("originals/")) == [new_key]
     assert flow.documents() == 1
     assert flow.audit().ok
 
 
-def test_a_mixed_batch_reports_exactly_the_record_whose_index_write_failed(flow: Flow) -> None:
-    # GIVEN a batch: a good image, a corrupt one, one whose index write is throttled, a good one
+def test_a_form_used_again_never_replaces_the_image_of_a_ready_work(flow: Flow) -> None:
+    # GIVEN a ready work whose form was used once
+    artwork = flow.artwork(flow.artist())
+    flow.store_original(artwork, artwork_jpeg(1, 480))
+    flow.send("created", artwork, "0A")
+    flow.drain()
+    before = flow.record(artwork)
+    # WHEN a second event arrives for the same key (the form posted again)
+    flow.send("created", artwork, "0B")
+    flow.drain()
+    # THEN nothing changes: the record, its renditions and its search document stand
+    after = flow.record(artwork)
+    assert (after.version, after.renditions) == (before.version, before.renditions)
+    assert flow.audit().ok
+
+
+def test_a_file_from_a_form_the_work_no_longer_uses_is_ignored_and_removed(flow: Flow) -> None:
+    # GIVEN a work whose first form was replaced by a second before any upload
+    artwork = flow.artwork(flow.artist())
+    stale_key = flow.upload_key(artwork)
+    flow.upload_key(artwork)
+    # WHEN a file arrives through the first form
+    flow.raw_uploads.put(stale_key, artwork_jpeg(1, 480), "image/jpeg")
+    flow.send("created", artwork, "0A", key=stale_key)
+    flow.drain()
+    # THEN it is not processed and not kept
+    assert flow.record(artwork).status is Status.AWAITING_UPLOAD
+    assert not flow.raw_uploads.exists(stale_key)
+    assert flow.audit().ok
+
+
+def test_a_refused_file_is_not_kept_and_the_artist_can_upload_a_new_one(flow: Flow) -> None:
+    # GIVEN a corrupt upload, rejected
     artist = flow.artist()
-    good, corrupt, throttled, other = (flow.artwork(artist, t) for t in "ABCD")
-    for artwork in (good, throttled, other):
+    artwork = flow.artwork(artist)
+    refused_key = flow.store_original(artwork, CORRUPT_JPEG)
+    flow.send("created", artwork, "0A")
+    flow.drain()
+    assert flow.record(artwork).status is Status.REJECTED
+    assert not flow.raw_uploads.exists(refused_key)
+    assert flow.audit().ok
+    # WHEN the artist uploads a good file through a new form
+    flow.upload_key(artwork)
+    flow.store_original(artwork)
+    flow.send("created", artwork, "01")
+    flow.drain()
+    # THEN the work is ready
+    assert flow.record(artwork).status is Status.READY
+    assert flow.audit().ok
+
+
+def test_a_mixed_batch_reports_exactly_the_record_whose_original_could_not_be_read(
+    flow: Flow,
+) -> None:
+    # GIVEN a batch: a good image, a corrupt one, one whose original cannot be read, a good one
+    artist = flow.artist()
+    good, corrupt, unreadable, other = (flow.artwork(artist, t) for t in "ABCD")
+    for artwork in (good, unreadable, other):
         flow.store_original(artwork)
     flow.store_original(corrupt, CORRUPT_JPEG)
-    flow.index.fail_when(
-        lambda name, args: name == "upsert" and any(d.artwork_id == throttled.id for d in args[0])
+    flow.uploads.fail_when(
+        lambda name, args: name == "download_to" and f"/{unreadable.id}/" in args[0]
     )
-    ids = {a.id: flow.send("created", a, "0A") for a in (good, corrupt, throttled, other)}
+    ids = {a.id: flow.send("created", a, "0A") for a in (good, corrupt, unreadable, other)}
     # WHEN the handler gets them in one batch
     messages = flow.receive(4)
     response = flow.worker.handler(sqs_event(messages), LambdaContext())
-    # THEN only the throttled record is reported; the corrupt one is a permanent rejection
-    assert response == {"batchItemFailures": [{"itemIdentifier": ids[throttled.id]}]}
+    # THEN only the unreadable record is reported; the corrupt one is a permanent rejection
+    assert response == {"batchItemFailures": [{"itemIdentifier": ids[unreadable.id]}]}
     assert flow.record(good).status is Status.READY
     assert flow.record(other).status is Status.READY
     rejected = flow.record(corrupt)
     assert rejected.status is Status.REJECTED
     assert rejected.rejection_reason and "damaged" in rejected.rejection_reason
-    # AND once the index recovers, the retry converges
-    flow.acknowledge_all_but(messages, ids[throttled.id])
-    flow.index.heal()
+    # AND once the store recovers, the retry converges
+    flow.acknowledge_all_but(messages, ids[unreadable.id])
+    flow.uploads.heal()
     flow.drain()
-    assert flow.record(throttled).status is Status.READY
-    assert flow.documents() == 4
+    assert flow.record(unreadable).status is Status.READY
+    assert flow.documents() == 4  # the rejected work keeps its (draft) document
     assert flow.audit().ok
 
 
-def test_an_index_outage_dead_letters_the_message_and_a_replay_converges(flow: Flow) -> None:
-    outage_then_replay(flow, "index", "SearchUnavailable")
+def test_an_index_outage_delays_search_but_not_processing_and_search_catches_up_after_it(
+    flow: Flow,
+) -> None:
+    # GIVEN a published work, and then an index outage
+    artist = flow.artist()
+    shown, hidden = flow.artwork(artist, "Shown"), flow.artwork(artist, "Hidden")
+    for artwork in (shown, hidden):
+        flow.store_original(artwork)
+        flow.send("created", artwork, "0A")
+        flow.services.artworks.set_visibility(artist.id, artwork.id, Visibility.PUBLISHED)
+    flow.drain()
+    assert {s.artwork_id for s in flow.index.inner.stamps() if s.visible} == {shown.id, hidden.id}
+    flow.index.down = True
+    # WHEN during the outage a new work is uploaded, one is unpublished and one retitled
+    late = flow.artwork(artist, "Late")
+    flow.store_original(late)
+    flow.send("created", late, "0A")
+    flow.services.artworks.set_visibility(artist.id, hidden.id, Visibility.DRAFT)
+    flow.services.artworks.edit(artist.id, shown.id, {"title": "Shown again"})
+    flow.drain(search=False)
+    # THEN processing went on: the new work is ready, nothing was dead-lettered
+    assert flow.record(late).status is Status.READY
+    assert flow.services.maintenance().dead_letters() == []
+    # AND when the outage ends, search reflects every change without a reindex or a replay
+    flow.index.down = False
+    flow.settle_search()
+    stamps = {stamp.artwork_id: stamp for stamp in flow.index.inner.stamps()}
+    assert stamps[hidden.id].visible is False
+    assert stamps[shown.id].title == "Shown again"
+    assert stamps[late.id].version == flow.record(late).version
+    assert flow.audit().ok
 
 
 def test_a_content_store_outage_dead_letters_the_message_and_a_replay_converges(
@@ -161,8 +247,9 @@ def outage_then_replay(flow: Flow, part: str, error_class: str) -> None:
     # GIVEN the index (or store) is down when the upload's event arrives
     switch.down = True
     message_id = flow.send("created", artwork, "0A")
-    flow.drain()
+    flow.drain(search=False)
     switch.down = False
+    flow.settle_search()
     # THEN after three receives the message is a dead letter with its error recorded
     [letter] = flow.services.maintenance().dead_letters()
     assert (letter.id, letter.error_class, letter.artwork_id) == (
@@ -174,7 +261,7 @@ def outage_then_replay(flow: Flow, part: str, error_class: str) -> None:
     if part != "store":  # the store was up, so the artist sees the failure and a retry
         failed = flow.record(artwork)
         assert (failed.status, failed.rejection_reason) == (Status.FAILED, FAILED_REASON)
-    assert flow.audit().counts["dead_letter"] == 1
+    assert flow.audit().counts["dead_letters"] == 1
     assert flow.audit().ok
     # WHEN the admin replays the failed messages of that class
     dry = flow.services.maintenance().replay(
@@ -254,14 +341,14 @@ def test_the_same_image_from_another_artist_is_flagged_as_a_possible_duplicate(
 def test_an_artist_retries_a_work_that_failed_in_an_outage_and_it_becomes_ready(
     flow: Flow,
 ) -> None:
-    # GIVEN a work that failed for good while the index was down
+    # GIVEN a work that failed for good while the uploads store was down
     artist = flow.artist()
     artwork = flow.artwork(artist)
     flow.store_original(artwork)
-    flow.index.down = True
+    flow.uploads.down = True
     flow.send("created", artwork, "0A")
-    flow.drain()
-    flow.index.down = False
+    flow.drain(search=False)
+    flow.uploads.down = False
     assert flow.record(artwork).status is Status.FAILED
     # WHEN the artist presses retry (POST /me/artworks/{id}/reprocess)
     retried = flow.services.artworks.request_reprocess(artist.id, artwork.id)
@@ -299,4 +386,5 @@ def test_a_new_pipeline_version_renders_again_while_a_repeated_event_stays_a_dup
     new_keys = {r["key"] for r in after.renditions}
     assert new_keys.isdisjoint(r["key"] for r in before.renditions)
     assert set(flow.media_keys(artwork)) == new_keys
+    flow.drain()
     assert flow.audit().ok

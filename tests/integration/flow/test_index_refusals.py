@@ -1,4 +1,4 @@
-"""Real OpenSearch refusals on the AWS flow: throttling and refused documents are never dropped.
+"""Real OpenSearch refusals on the AWS flow: throttled and refused documents are never dropped.
 
 The OpenSearch client is wrapped so that the bulk items of chosen works come back with a
 429 (throttled) or a 400 (refused) every time, as a struggling or misconfigured cluster
@@ -14,8 +14,6 @@ import pytest
 from opensearchpy import OpenSearch
 
 from content.model import Status
-from copper.worker import LambdaContext, sqs_event
-from ingest.maintenance import DeadLetterFilter
 
 from .conftest import CORRUPT_JPEG, Flow, aws_flow_on
 
@@ -93,10 +91,10 @@ def refusing(
     yield from refusing_flow(request, 400)
 
 
-def test_a_mixed_batch_with_a_throttled_index_write_fails_exactly_that_record(
+def test_a_throttled_document_fails_only_its_stream_record_and_converges_once_it_recovers(
     throttling: tuple[Flow, RefusingBulkClient],
 ) -> None:
-    # GIVEN a good image, a corrupt one, and one whose index writes OpenSearch keeps throttling
+    # GIVEN a good image, a corrupt one, and one whose document OpenSearch keeps throttling
     flow, client = throttling
     artist = flow.artist()
     good, corrupt, throttled = (flow.artwork(artist, t) for t in "ABC")
@@ -104,24 +102,26 @@ def test_a_mixed_batch_with_a_throttled_index_write_fails_exactly_that_record(
     flow.store_original(throttled)
     flow.store_original(corrupt, CORRUPT_JPEG)
     client.refused.add(throttled.id)
-    ids = {a.id: flow.send("created", a, "0A") for a in (good, corrupt, throttled)}
-    messages = flow.receive(3)
-    # WHEN the handler gets them in one batch
-    response = flow.worker.handler(sqs_event(messages), LambdaContext())
-    # THEN the throttled record alone is retried (after the adapter's own 429 retries ran out)
-    assert response == {"batchItemFailures": [{"itemIdentifier": ids[throttled.id]}]}
+    for artwork in (good, corrupt, throttled):
+        flow.send("created", artwork, "0A")
+    # WHEN the uploads are processed and the table's stream reaches the indexer
+    flow.drain(search=False)
+    # THEN processing never waited on the index: every work has its outcome
     assert flow.record(good).status is Status.READY
+    assert flow.record(throttled).status is Status.READY
     assert flow.record(corrupt).status is Status.REJECTED
-    # AND when the cluster recovers, the retry converges
-    flow.acknowledge_all_but(messages, ids[throttled.id])
+    # AND only the throttled work's stream records failed (after the adapter's own retries)
+    assert indexed_version(client, good.id) == flow.record(good).version
+    assert throttled.id not in {stamp.artwork_id for stamp in flow.index.inner.stamps()}
+    assert not flow.audit().ok  # the audit sees the missing document
+    # AND once the cluster recovers, the retried stream records converge without a reindex
     client.refused.clear()
     flow.drain()
-    assert flow.record(throttled).status is Status.READY
-    assert flow.documents() == 3
+    assert indexed_version(client, throttled.id) == flow.record(throttled).version
     assert flow.audit().ok
 
 
-def test_a_document_the_index_refuses_is_dead_lettered_not_silently_dropped(
+def test_a_document_the_index_refuses_is_retried_not_silently_dropped_and_the_audit_repairs_it(
     refusing: tuple[Flow, RefusingBulkClient],
 ) -> None:
     # GIVEN an index that refuses one work's document (a mapping error, not a throttle)
@@ -129,18 +129,15 @@ def test_a_document_the_index_refuses_is_dead_lettered_not_silently_dropped(
     artwork = flow.artwork(flow.artist())
     flow.store_original(artwork)
     client.refused.add(artwork.id)
-    message_id = flow.send("created", artwork, "0A")
-    flow.drain()
-    # THEN the message is retried, then dead-lettered with the refusal for the admin to see;
-    # the renditions were made (the work is ready) but the index still has the draft's document
-    [letter] = flow.services.maintenance().dead_letters()
-    assert (letter.id, letter.error_class) == (message_id, "DocumentRefused")
+    flow.send("created", artwork, "0A")
+    flow.drain(search=False)
+    # THEN the work is ready, its document is missing, and the audit says so
     record = flow.record(artwork)
     assert record.status is Status.READY
-    assert indexed_version(client, artwork.id) < record.version
-    # WHEN the mapping is fixed and the admin replays it, the work is ready and searchable
+    report = flow.audit()
+    assert [(f.kind, f.artwork_id) for f in report.unresolved] == [("search_drift", artwork.id)]
+    # WHEN the mapping is fixed and the audit repairs, the work is searchable
     client.refused.clear()
-    flow.services.maintenance().replay(DeadLetterFilter(error_class="DocumentRefused"))
-    flow.drain()
+    assert flow.audit(repair=True).ok
     assert indexed_version(client, artwork.id) == flow.record(artwork).version
     assert flow.audit().ok

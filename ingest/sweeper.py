@@ -1,0 +1,112 @@
+"""The sweeper: no work waits forever, and a dead-lettered message fails its work.
+
+Run periodically (a scheduled function on AWS, a periodic task of the local worker). Two
+passes, both idempotent:
+
+1. Every dead letter whose work still waits on it (the same upload, or the same reprocess
+   request) marks that work failed with the error class recorded for the message. A message
+   whose processing never reported back (a crash, an out-of-memory kill, a timeout) is
+   recorded as `WorkerLost`.
+2. Every work past its deadline is expired by `content.lifecycle.expire`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from content import lifecycle
+from content.lifecycle import DEAD_LETTERED
+from content.model import Artwork, Status, now
+from content.repository import ContentRepository, NotFound, StoreUnavailable, VersionConflict
+from ingest.maintenance import DeadLetterView
+from ingest.messages import MalformedMessage, ObjectEvent, ReprocessRequest, parse_body
+
+log = logging.getLogger("copper.sweeper")
+
+
+@dataclass
+class SweepReport:
+    """What one sweep changed: works failed for a dead letter, and works past their deadline."""
+
+    dead_lettered: list[str] = field(default_factory=list)
+    expired: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, list[str]]:
+        """Return the report as JSON-ready data."""
+        return {"dead_lettered": self.dead_lettered, "expired": self.expired}
+
+
+def waits_on(artwork: Artwork, body: str) -> bool:
+    """Return whether a work still waits on the message with this body."""
+    try:
+        requests = parse_body(body)
+    except MalformedMessage:
+        return False
+    for request in requests:
+        if isinstance(request, ReprocessRequest) and request.artwork_id == artwork.id:
+            return artwork.reprocess_request == request.request_id
+        if isinstance(request, ObjectEvent) and request.original is not None:
+            if request.original.artwork_id != artwork.id or request.kind != "created":
+                continue
+            pending = (
+                artwork.upload_id is not None and request.original.upload_id == artwork.upload_id
+            )
+            unfinished = artwork.original is not None and artwork.original.key == request.key
+            return artwork.status is Status.PROCESSING and (pending or unfinished)
+    return False
+
+
+@dataclass
+class Sweeper:
+    """Fails works whose messages died and works past their deadline."""
+
+    repository: ContentRepository
+    dead_letters: Callable[[], list[DeadLetterView]]
+    clock: Callable[[], str] = now
+
+    def sweep(self) -> SweepReport:
+        """Run both passes once; return what changed."""
+        report = SweepReport()
+        for letter in self.dead_letters():
+            if letter.artwork_id and self._fail_for(letter):
+                report.dead_lettered.append(letter.artwork_id)
+        for artwork in self.repository.list_overdue(self.clock()):
+            if self._save(artwork.id, lambda a: lifecycle.expire(a) if self._late(a) else a):
+                report.expired.append(artwork.id)
+        if report.dead_lettered or report.expired:
+            log.info("sweep: %s", report.to_dict())
+        return report
+
+    def _fail_for(self, letter: DeadLetterView) -> bool:
+        """Fail the work a dead letter belongs to, if it still waits on it."""
+        error_class = letter.error_class or "WorkerLost"
+
+        def fail(artwork: Artwork) -> Artwork:
+            if not waits_on(artwork, letter.body):
+                return artwork
+            return lifecycle.fail(artwork, DEAD_LETTERED, error_class)
+
+        return self._save(str(letter.artwork_id), fail)
+
+    def _late(self, artwork: Artwork) -> bool:
+        """Return whether the work is (still) past its deadline."""
+        return lifecycle.is_overdue(artwork, self.clock())
+
+    def _save(self, artwork_id: str, change: Callable[[Artwork], Artwork]) -> bool:
+        """Apply a change to the latest record; return whether it changed anything."""
+        for _ in range(5):
+            try:
+                current = self.repository.get_artwork(artwork_id)
+            except NotFound:
+                return False
+            changed = change(current)
+            if changed == current:
+                return False
+            try:
+                self.repository.save_artwork(changed, current.version)
+                return True
+            except VersionConflict:
+                continue
+        raise StoreUnavailable(f"{artwork_id} kept changing during the sweep; next sweep retries")
