@@ -12,7 +12,7 @@ from typing import Any
 from ulid import ULID
 
 from content.model import Artwork, Status, Visibility, now, original_key
-from content.repository import ContentRepository, NotFound, Page
+from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
@@ -249,8 +249,13 @@ class ArtworkService:
         version: int | None,
         change: Callable[[Artwork], Artwork],
     ) -> Artwork:
-        current = self.own(artist_id, artwork_id)
-        expected = current.version if version is None else version
-        saved = self.repository.save_artwork(change(current), expected, owner_id=artist_id)
+        """Save `change` of the latest record; with no version given, re-apply it after a race."""
+
+        def write() -> Artwork:
+            current = self.own(artist_id, artwork_id)
+            expected = current.version if version is None else version
+            return self.repository.save_artwork(change(current), expected, owner_id=artist_id)
+
+        saved = retry_on_conflict(write) if version is None else write()
         self.on_change(saved)
         return saved
