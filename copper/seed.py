@@ -87,7 +87,11 @@ EDITIONS = (8, 12, 15, 20, 25, 30)
 
 
 class SeedError(RuntimeError):
-    """The API refused a step of the seeding."""
+    """The API refused a step of the seeding (with its HTTP status), or a work never got ready."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,9 @@ class SeededArtist:
 def _check(response: requests.Response, step: str) -> dict[str, Any]:
     """Return the JSON body of a successful response, or raise SeedError naming the step."""
     if response.status_code >= 400:
-        raise SeedError(f"{step}: HTTP {response.status_code} {response.text[:300]}")
+        raise SeedError(
+            f"{step}: HTTP {response.status_code} {response.text[:300]}", response.status_code
+        )
     return response.json() if response.content else {}
 
 
@@ -165,8 +171,8 @@ def upload_original(api: str, token: str, artwork_id: str, image: bytes) -> bool
         headers=_auth(token),
         timeout=TIMEOUT,
     )
-    if response.status_code == 409:  # processing began since the work was listed
-        return False
+    if response.status_code == 409 and error_code(response) == "not_allowed":
+        return False  # processing began since the work was listed
     form = _check(response, "issue upload")
     posted = requests.post(
         form["url"],
@@ -208,6 +214,14 @@ def own_works(api: str, token: str) -> list[dict[str, Any]]:
         cursor = page["next_cursor"]
         if cursor is None:
             return works
+
+
+def error_code(response: requests.Response) -> str | None:
+    """Return the API's error code in a response, if it has one."""
+    try:
+        return response.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -297,11 +311,6 @@ class SeedReport:
     published: list[str] = field(default_factory=list)
     registered: list[str] = field(default_factory=list)
 
-    @property
-    def ids(self) -> list[str]:
-        """Return the ids of every demo work."""
-        return [*self.created, *self.present]
-
     def summary(self) -> str:
         """Return one line saying what the run did."""
         line = f"seeded {len(self.created)} new works, {len(self.present)} already present"
@@ -328,6 +337,8 @@ def demo_account(
     try:
         token = sign_up(api, email, password, artist.name)
     except SeedError as error:
+        if error.status != 422:  # 422: the address is taken, by an account we cannot log in to
+            raise
         raise SeedError(
             f"{email} exists but its password in seed-accounts.json does not log in; "
             "reset the local data (docs/operations.md)"

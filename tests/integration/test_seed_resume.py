@@ -18,6 +18,7 @@ from copper.bootstrap import build_services
 from copper.dev import seed_when_empty
 from copper.seed import (
     ARTISTS,
+    SeedError,
     SeedReport,
     create_artwork,
     demo_works,
@@ -128,6 +129,28 @@ def test_a_work_whose_upload_never_happened_is_uploaded_and_a_draft_is_published
             "seeded 4 new works, 2 already present (1 uploaded again, 2 published now)"
         )
         assert_the_full_demo_set_exactly_once(stack)
+
+
+def test_a_seed_with_no_worker_stops_at_its_deadline_and_the_next_run_uploads_nothing_twice(
+    tmp_path: Path,
+) -> None:
+    with LocalStack(tmp_path / "var", worker=False) as stack:
+        # GIVEN a seed whose uploads nobody processes
+        with pytest.raises(SeedError) as stopped:
+            seed(stack.api_url, stack.data_dir, artworks_per_artist=1, ready_timeout=0.5)
+        assert stopped.value.status is None  # not an API refusal: the works never got ready
+        assert gallery_state(stack.services.repository, stack.data_dir) is (
+            GalleryState.PARTIAL_DEMO
+        )
+        # WHEN a worker has caught up and the seed runs again
+        stack.worker.drain()
+        report = seed(stack.api_url, stack.data_dir, artworks_per_artist=1, ready_timeout=30)
+        # THEN every upload had completed: nothing is uploaded or made again
+        assert report.summary() == f"seeded 0 new works, {len(ARTISTS)} already present"
+        assert_the_full_demo_set_exactly_once(stack, per_artist=1)
+        assert gallery_state(stack.services.repository, stack.data_dir) is (
+            GalleryState.COMPLETE_DEMO
+        )
 
 
 def test_copper_dev_completes_a_half_seeded_gallery_and_then_leaves_it_be(
