@@ -3,8 +3,9 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+DATA_DIR := $(or $(COPPER_DATA_DIR),var)
 
-.PHONY: setup browser run lint format test bench bench-search bench-flow bench-web clean
+.PHONY: setup browser run reset lint format test bench bench-search bench-flow bench-web clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,6 +17,22 @@ setup: $(STAMP) ## create .venv/ and install the project (.venv/bin/copper)
 
 run: setup ## the whole gallery on the embedded backend, seeded with demo works (data in ./var/)
 	$(VENV)/bin/copper dev --seed
+
+# Only the data directory's contents go (benchmark files in its bench/ stay); nothing is asked.
+# A directory that does not look like copper's (no content.db or queue.db) is refused.
+reset: ## remove the local data (./var/, or COPPER_DATA_DIR); stop `copper dev` first
+	@dir="$(DATA_DIR)"; \
+	if [ ! -d "$$dir" ]; then echo "make reset: no $$dir/; nothing to remove"; exit 0; fi; \
+	entries=$$(find "$$dir" -mindepth 1 -maxdepth 1 ! -name bench); \
+	if [ -z "$$entries" ]; then echo "make reset: $$dir/ holds no gallery data"; exit 0; fi; \
+	if [ ! -e "$$dir/content.db" ] && [ ! -e "$$dir/queue.db" ]; then \
+		echo "make reset: $$dir/ does not look like copper's data (no content.db); not touching it" >&2; \
+		exit 1; fi; \
+	find "$$dir" -mindepth 1 -maxdepth 1 ! -name bench \
+		-exec sh -c 'rm -rf "$$1" && echo "make reset: removed $$1"' sh {} \; ; \
+	if [ -n "$$(find "$$dir" -mindepth 1 -maxdepth 1 ! -name bench)" ]; then \
+		echo "make reset: could not remove everything in $$dir/" >&2; exit 1; fi; \
+	echo "make reset: $$dir/ holds no gallery data now; the next \`make run\` seeds afresh"
 
 browser: ## Debian's Chromium for the browser tests (apt, as root or with sudo)
 	@command -v chromium >/dev/null 2>&1 || { \

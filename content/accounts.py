@@ -12,7 +12,7 @@ import jwt
 from ulid import ULID
 
 from content.model import Artist, Role
-from content.repository import Conflict, ContentRepository, NotFound
+from content.repository import Conflict, ContentRepository, NotFound, VersionConflict
 
 TOKEN_ALGORITHM = "HS256"
 TOKEN_ISSUER = "copper"
@@ -177,6 +177,13 @@ class Accounts:
         except argon2.exceptions.VerificationError as error:
             raise InvalidCredentials(LOGIN_FAILED) from error
         if self.hasher.check_needs_rehash(artist.password_hash):
-            rehashed = replace(artist, password_hash=self.hasher.hash(password))
-            artist = self.repository.update_artist(rehashed, artist.version)
+            artist = self._rehash(artist, password)
         return artist, self.tokens.issue(artist)
+
+    def _rehash(self, artist: Artist, password: str) -> Artist:
+        """Store a stronger hash; after a concurrent edit, keep that edit and rehash next time."""
+        rehashed = replace(artist, password_hash=self.hasher.hash(password))
+        try:
+            return self.repository.update_artist(rehashed, artist.version)
+        except VersionConflict:
+            return self.repository.get_artist(artist.id)

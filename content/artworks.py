@@ -14,7 +14,7 @@ from ulid import ULID
 from content import lifecycle
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
 from content.model import Artwork, Status, Visibility, now
-from content.repository import ContentRepository, NotFound, Page
+from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
@@ -239,6 +239,11 @@ class ArtworkService:
         version: int | None,
         change: Callable[[Artwork], Artwork],
     ) -> Artwork:
-        current = self.own(artist_id, artwork_id)
-        expected = current.version if version is None else version
-        return self.repository.save_artwork(change(current), expected, owner_id=artist_id)
+        """Save `change` of the latest record; with no version given, re-apply it after a race."""
+
+        def write() -> Artwork:
+            current = self.own(artist_id, artwork_id)
+            expected = current.version if version is None else version
+            return self.repository.save_artwork(change(current), expected, owner_id=artist_id)
+
+        return retry_on_conflict(write) if version is None else write()

@@ -10,7 +10,7 @@ from typing import Any
 from content.accounts import MAX_NAME_LENGTH
 from content.artworks import REPROCESSABLE, InvalidArtwork, NotAllowed, clean_text
 from content.model import Artist, Artwork, WatermarkPreference
-from content.repository import ContentRepository, NotFound, VersionConflict
+from content.repository import ContentRepository, NotFound, VersionConflict, retry_on_conflict
 from pipeline.settings import POSITIONS
 
 log = logging.getLogger("copper.profile")
@@ -104,14 +104,18 @@ class ProfileService:
     reprocess: Callable[[str, str], Artwork]
 
     def edit(self, artist_id: str, fields: dict[str, Any], version: int | None = None) -> Artist:
-        """Change the artist's profile (VersionConflict if it moved since `version`)."""
-        current = self.repository.get_artist(artist_id)
+        """Change the artist's profile (VersionConflict if it moved since a given `version`)."""
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
             raise InvalidProfile("version", "The version must be a whole number.")
-        cleaned = clean_profile(fields, current)
-        expected = current.version if version is None else version
-        saved = self.repository.update_artist(replace(current, **cleaned), expected)
-        if marks_changed(current, saved):
+
+        def write() -> tuple[Artist, Artist]:
+            current = self.repository.get_artist(artist_id)
+            cleaned = clean_profile(fields, current)
+            expected = current.version if version is None else version
+            return current, self.repository.update_artist(replace(current, **cleaned), expected)
+
+        before, saved = retry_on_conflict(write) if version is None else write()
+        if marks_changed(before, saved):
             self.rerender(artist_id)
         return saved
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -13,6 +13,7 @@ T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 24
 MAX_PAGE_SIZE = 100
+WRITE_ATTEMPTS = 5  # read-change-save rounds before a busy record's VersionConflict is raised
 
 
 class ContentError(Exception):
@@ -73,6 +74,16 @@ def check_event_applies(stored: Artwork, expected_version: int, sequencer: str, 
     if not is_newer(sequencer, applied):
         raise StaleEvent(f"sequencer {sequencer} is not newer than {applied}")
     check_version(stored, expected_version)
+
+
+def retry_on_conflict(write: Callable[[], T], attempts: int = WRITE_ATTEMPTS) -> T:
+    """Return `write()` (a re-read and a pure change), calling it again on VersionConflict."""
+    for _ in range(attempts - 1):
+        try:
+            return write()
+        except VersionConflict:
+            continue
+    return write()
 
 
 @dataclass(frozen=True)

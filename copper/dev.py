@@ -76,26 +76,45 @@ def start_web_app(module: str, host: str, port: int, urls: dict[str, str], data_
     return True
 
 
-def seed_when_empty(found: Any, api_url: str) -> None:
-    """Load the demo data in the background if the gallery has no artists yet."""
+def seed_when_empty(found: Any, api_url: str) -> threading.Thread | None:
+    """Load or complete the demo data in the background, unless it is complete or not wanted.
+
+    A gallery whose artists are all its own (no demo account) is never seeded over; a
+    half-seeded one is completed. Return the seeding thread, or None when nothing is to do.
+    """
+    from copper.seed_state import GalleryState, gallery_state
+
+    data_dir = Path(found.settings.data_dir)
+    state = gallery_state(found.repository, data_dir)
+    if state is GalleryState.OWN_DATA:
+        click.echo("copper dev: the gallery has its own artists; not seeding demo data", err=True)
+        return None
+    if state is GalleryState.COMPLETE_DEMO:
+        click.echo("copper dev: demo data present; not seeding", err=True)
+        return None
+    thread = threading.Thread(target=run_seed, args=(found, api_url, data_dir), daemon=True)
+    thread.start()
+    return thread
+
+
+def run_seed(found: Any, api_url: str, data_dir: Path) -> None:
+    """Seed (or complete the seed) once the API answers; say what was done or what stopped it."""
+    import requests
+
     from copper.flow_commands import ensure_admin, wait_for_api
-    from copper.seed import seed
+    from copper.seed import SeedError, seed
 
-    if found.repository.list_artists(limit=1).items:
-        click.echo("copper dev: data present; not seeding", err=True)
-        return
-
-    def run() -> None:
+    try:
         wait_for_api(api_url)
         ensure_admin(found)
-        ids = seed(api_url, Path(found.settings.data_dir), progress=lambda line: None)
+        report = seed(api_url, data_dir, progress=lambda line: None)
+    except (SeedError, click.ClickException, requests.RequestException) as error:
+        message = error.format_message() if isinstance(error, click.ClickException) else error
         click.echo(
-            f"copper dev: seeded {len(ids)} works; logins in "
-            f"{found.settings.data_dir}/seed-accounts.json",
-            err=True,
+            f"copper dev: seeding stopped ({message}); the next start completes it", err=True
         )
-
-    threading.Thread(target=run, daemon=True).start()
+        return
+    click.echo(f"copper dev: {report.summary()}; logins in {data_dir}/seed-accounts.json", err=True)
 
 
 @click.command("dev")

@@ -94,39 +94,47 @@ def worker(once: bool, batch_size: int) -> None:
 @click.option("--api", "api_url", default=None, help="API base URL (default: the public one).")
 @click.option("--per-artist", type=click.IntRange(1, 100), default=4, show_default=True)
 def seed(api_url: str | None, per_artist: int) -> None:
-    """Load demo artists and generated works through the real upload path (API must run)."""
+    """Load demo artists and generated works through the real upload path (API must run).
+
+    Running it again completes an interrupted seed; nothing that exists is made twice.
+    """
+    from copper.seed import SeedError
     from copper.seed import seed as run_seed
 
     found = services()
-    ids = run_seed(
-        api_url or found.settings.public_api_url,
-        Path(found.settings.data_dir),
-        artworks_per_artist=per_artist,
-        progress=lambda line: click.echo(f"copper seed: {line}", err=True),
-    )
+    try:
+        report = run_seed(
+            api_url or found.settings.public_api_url,
+            Path(found.settings.data_dir),
+            artworks_per_artist=per_artist,
+            progress=lambda line: click.echo(f"copper seed: {line}", err=True),
+        )
+    except SeedError as error:
+        raise click.ClickException(f"seeding stopped: {error}") from error
     admin = ensure_admin(found)
     click.echo(
-        f"copper seed: {len(ids)} works uploaded; accounts (with passwords) in "
+        f"copper seed: {report.summary()}; accounts (with passwords) in "
         f"{found.settings.data_dir}/seed-accounts.json; admin {admin}",
         err=True,
     )
 
 
 def ensure_admin(found: Any) -> str:
-    """Create the demo admin once, with a generated password recorded for the operator."""
-    from copper.seed import write_accounts
+    """Create the demo admin once; its generated password is recorded before it is registered."""
+    from copper.seed_state import find_account, write_accounts
 
     email = "admin@demo.copper.local"
+    data_dir = Path(found.settings.data_dir)
     try:
         found.repository.find_artist_by_email(email)
         return email
     except NotFound:
-        password = secrets.token_urlsafe(12)
-        found.accounts.register(email, password, "Gallery Admin", role=Role.ADMIN)
-        write_accounts(
-            Path(found.settings.data_dir),
-            [{"email": email, "password": password, "name": "Gallery Admin"}],
-        )
+        account = find_account(data_dir, email=email)
+        if account is None:
+            password = secrets.token_urlsafe(12)
+            account = {"email": email, "password": password, "name": "Gallery Admin"}
+            write_accounts(data_dir, [account])
+        found.accounts.register(email, account["password"], account["name"], role=Role.ADMIN)
         return email
 
 

@@ -15,7 +15,7 @@ import requests
 
 from tests.support.cli import COPPER
 
-SEEDED = re.compile(r"seeded (\d+) works")
+SEEDED = re.compile(r"seeded (\d+) new works, (\d+) already present")
 
 
 def free_ports(count: int) -> list[int]:
@@ -67,7 +67,8 @@ def test_copper_dev_serves_the_api_gallery_and_studio_and_processes_the_demo_wor
         for port in (api, gallery, studio):
             assert f"http://127.0.0.1:{port}" in said
         base = f"http://127.0.0.1:{api}"
-        count = int(SEEDED.search(said)[1])  # type: ignore[index]
+        seeded = SEEDED.search(said)
+        count = int(seeded[1]) + int(seeded[2])  # type: ignore[index]
         deadline = time.monotonic() + 240
         while len(requests.get(f"{base}/artworks?limit=100", timeout=10).json()["items"]) < count:
             assert time.monotonic() < deadline, "the demo works did not all become ready"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import argon2
@@ -17,6 +18,7 @@ from content.accounts import (
 )
 from content.model import Role
 from content.sqlite import SqliteContentRepository
+from tests.support.racing import RacingRepository
 
 PASSWORD = "correct horse battery"
 
@@ -114,3 +116,17 @@ def test_a_weak_hash_is_upgraded_at_log_in(accounts: Accounts) -> None:
 def test_slugs_are_ascii_words() -> None:
     assert slugify("  Zoë Ångström & Co. ") == "zoe-angstrom-co"
     assert slugify("東京") == "artist"
+
+
+def test_a_log_in_that_races_a_profile_edit_succeeds_and_keeps_the_edit(
+    accounts: Accounts,
+) -> None:
+    artist = accounts.register("ada@example.com", PASSWORD, "Ada")
+    racing = RacingRepository(accounts.repository)
+    stronger = argon2.PasswordHasher(time_cost=2, memory_cost=16 * 1024, parallelism=1)
+    upgraded = Accounts(racing, accounts.tokens, hasher=stronger)
+    racing.overtake_artist(artist.id, lambda read: replace(read, bio="Etchings."))
+    logged_in, token = upgraded.log_in("ada@example.com", PASSWORD)
+    assert racing.conflicts == 1
+    assert (logged_in.bio, logged_in.password_hash) == ("Etchings.", artist.password_hash)
+    assert accounts.tokens.verify(token).artist_id == artist.id

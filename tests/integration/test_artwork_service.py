@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from content.artworks import ArtworkService, InvalidArtwork, NotAllowed
-from content.model import Artist, OriginalObject, Status, Visibility
-from content.repository import NotFound, VersionConflict
+from content.model import Artist, Artwork, OriginalObject, Status, Visibility
+from content.repository import WRITE_ATTEMPTS, NotFound, VersionConflict
 from content.sqlite import SqliteContentRepository
+from tests.support.racing import RacingRepository
 
 
 @pytest.fixture
@@ -142,3 +143,60 @@ def test_an_artist_lists_their_own_works_newest_first(service: ArtworkService) -
     ids = [service.create("ada", {"title": f"Work {i}"}).id for i in range(3)]
     service.create("bob", {"title": "Not Ada's"})
     assert [a.id for a in service.list_own("ada").items] == ids[::-1]
+
+
+def processed(artwork: Artwork) -> Artwork:
+    """Return the work as the pipeline saves it when its renditions are in."""
+    original = OriginalObject(key=f"originals/ada/{artwork.id}/original", sequencer="01")
+    renditions = ({"format": "webp", "width": 320, "height": 240, "key": "r/320.webp"},)
+    return replace(artwork, status=Status.READY, original=original, renditions=renditions)
+
+
+def test_publishing_outlasts_the_pipeline_saving_the_same_work_and_keeps_its_renditions(
+    tmp_path: Path,
+) -> None:
+    # GIVEN a work whose renditions are saved between the publish's read and its write
+    racing = RacingRepository(SqliteContentRepository(tmp_path / "content.db"))
+    racing.add_artist(Artist("ada", "ada", "Ada", "ada@example.com", "hash"))
+    service = ArtworkService(racing)
+    artwork = service.create("ada", {"title": "Tide"})
+    racing.overtake_artwork(artwork.id, processed)
+    # WHEN the artist publishes it without naming a version
+    published = service.set_visibility("ada", artwork.id, Visibility.PUBLISHED)
+    # THEN the publish lands on the pipeline's record instead of answering a conflict
+    assert racing.conflicts == 1
+    assert (published.visibility, published.status) == (Visibility.PUBLISHED, Status.READY)
+    assert published.renditions == processed(artwork).renditions
+    assert service.public_artwork(artwork.id).version == artwork.version + 2
+
+
+def test_a_write_at_a_stale_version_still_conflicts_when_another_writer_got_there_first(
+    tmp_path: Path,
+) -> None:
+    racing = RacingRepository(SqliteContentRepository(tmp_path / "content.db"))
+    racing.add_artist(Artist("ada", "ada", "Ada", "ada@example.com", "hash"))
+    service = ArtworkService(racing)
+    artwork = service.create("ada", {"title": "Tide"})
+    racing.overtake_artwork(artwork.id, processed)
+    with pytest.raises(VersionConflict):
+        service.set_visibility("ada", artwork.id, Visibility.PUBLISHED, version=artwork.version)
+    stored = racing.get_artwork(artwork.id)
+    assert (stored.visibility, stored.status) == (Visibility.DRAFT, Status.READY)
+
+
+def test_a_work_that_keeps_changing_gives_up_with_a_conflict_after_a_few_attempts(
+    tmp_path: Path,
+) -> None:
+    class Busy(RacingRepository):
+        """A store where every read of the work is overtaken by another save."""
+
+        def get_artwork(self, artwork_id: str, owner_id: str | None = None) -> Artwork:
+            self.overtake_artwork(artwork_id, lambda a: replace(a, description=a.description + "."))
+            return super().get_artwork(artwork_id, owner_id)
+
+    busy = Busy(SqliteContentRepository(tmp_path / "content.db"))
+    busy.add_artist(Artist("ada", "ada", "Ada", "ada@example.com", "hash"))
+    artwork = ArtworkService(busy).create("ada", {"title": "Tide"})
+    with pytest.raises(VersionConflict):
+        ArtworkService(busy).edit("ada", artwork.id, {"title": "Harbour"})
+    assert busy.conflicts == WRITE_ATTEMPTS

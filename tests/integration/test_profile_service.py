@@ -15,6 +15,7 @@ from content.sqlite import SqliteContentRepository
 from copper.api import create_app
 from copper.bootstrap import build_services
 from copper.settings import ServiceSettings
+from tests.support.racing import RacingRepository
 
 
 @pytest.fixture
@@ -123,3 +124,16 @@ def test_patch_me_changes_the_account_and_answers_409_when_stale(tmp_path: Path)
     assert (stale.status_code, stale.json["error"]["code"]) == (409, "version_conflict")
     assert (invalid.status_code, invalid.json["error"]["code"]) == (422, "invalid_field")
     assert anonymous.status_code == 401
+
+
+def test_a_profile_edit_without_a_version_keeps_a_concurrent_change(tmp_path: Path) -> None:
+    racing = RacingRepository(SqliteContentRepository(tmp_path / "content.db"))
+    racing.add_artist(Artist("ada", "ada", "Ada", "ada@example.com", "hash"))
+    profiles = ProfileService(racing, ArtworkService(racing).request_reprocess)
+    racing.overtake_artist("ada", lambda artist: replace(artist, bio="Etchings."))
+    saved = profiles.edit("ada", {"copyright_line": "© Ada"})
+    assert racing.conflicts == 1
+    assert (saved.bio, saved.copyright_line, saved.version) == ("Etchings.", "© Ada", 3)
+    racing.overtake_artist("ada", lambda artist: replace(artist, bio="Woodcuts."))
+    with pytest.raises(VersionConflict):
+        profiles.edit("ada", {"bio": "Aquatints."}, version=saved.version)

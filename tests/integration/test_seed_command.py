@@ -112,7 +112,7 @@ def test_copper_seed_gives_each_artist_a_bio_and_copyright_line(
     seeded: tuple[LocalStack, str],
 ) -> None:
     stack, said = seeded
-    assert f"{PER_ARTIST * len(ARTISTS)} works uploaded" in said
+    assert f"seeded {PER_ARTIST * len(ARTISTS)} new works, 0 already present" in said
     path = stack.data_dir / "seed-accounts.json"
     assert path.stat().st_mode & 0o077 == 0
     accounts = {account["name"]: account for account in json.loads(path.read_text())}
