@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from storage.blobstore import UploadPolicy, UploadRefused
-from storage.local import LocalBlobStore, StoredUpload
+from storage.local import FORMS_DIR, LocalBlobStore, StoredUpload
 from storage.local_api import upload_blueprint
 from storage.signing import decode_policy, encode_policy, sign
 
@@ -92,8 +92,11 @@ def error_code(response: TestResponse) -> str:
 
 
 def stored_files(store: LocalBlobStore) -> list[Path]:
-    """Return every file under the store's root, temporary ones included."""
-    return sorted(p for p in store.root.rglob("*") if p.is_file()) if store.root.exists() else []
+    """Return every file under the store's root, temporary ones included (form markers not)."""
+    if not store.root.exists():
+        return []
+    markers = store.root / FORMS_DIR
+    return sorted(p for p in store.root.rglob("*") if p.is_file() and markers not in p.parents)
 
 
 def test_a_valid_upload_is_stored_and_announced(
