@@ -28,7 +28,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -43,7 +43,7 @@ from storage.blobstore import (
     UploadRefused,
     check_key,
 )
-from storage.files import CHUNK_SIZE, write_atomically
+from storage.files import CHUNK_SIZE, staged_file, write_atomically
 from storage.signing import SignedPolicy, decode_policy, encode_policy, iso, sign, verify
 from storage.used_forms import UsedForms
 
@@ -132,18 +132,11 @@ class LocalBlobStore:
         """
         terms = self._check_form(fields)
         _check_size(terms, declared_length)
-        path = self._path(terms.key)
-
-        def write() -> int:
-            return write_atomically(
-                path,
-                _bounded_chunks(stream, terms.max_bytes),
-                temp_dir=self.root / TEMP_DIR,
-                check=lambda size: _check_size(terms, size),
-            )
-
+        chunks = _bounded_chunks(stream, terms.max_bytes)
         with self._forms.claimed(fields["policy"], terms.expires_at_epoch()):
-            size = self._write("ObjectCreated:Post", terms.key, write)
+            size = self._write(
+                "ObjectCreated:Post", terms.key, chunks, lambda size: _check_size(terms, size)
+            )
         return StoredUpload(key=terms.key, size=size)
 
     def _check_form(self, fields: Mapping[str, str]) -> SignedPolicy:
@@ -171,12 +164,7 @@ class LocalBlobStore:
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Store `data` under `key`, replacing any object there (the type is not kept)."""
-        path = self._path(key)
-        self._write(
-            "ObjectCreated:Put",
-            key,
-            lambda: write_atomically(path, [data], temp_dir=self.root / TEMP_DIR),
-        )
+        self._write("ObjectCreated:Put", key, [data])
 
     def get(self, key: str) -> bytes:
         """Return the object's bytes, or raise BlobNotFound."""
@@ -233,25 +221,33 @@ class LocalBlobStore:
 
     # plumbing
 
-    def _write(self, event_name: str, key: str, write: Callable[[], int]) -> int:
-        """Run `write` (which puts the object in place) and send its event, or undo it."""
+    def _write(
+        self,
+        event_name: str,
+        key: str,
+        chunks: Iterable[bytes],
+        check: Callable[[int], None] | None = None,
+    ) -> int:
+        """Stage the object, move it into place and send its event, or undo the move."""
         path = self._path(key)
-        with self._changing:
-            previous = self._keep_previous(key, path)
-            try:
-                try:
-                    size = write()
-                except OSError as e:
-                    raise StorageUnavailable(f"could not store {key}: {type(e).__name__}") from e
-                try:
-                    self._notify(event_name, key, size)
-                except StorageUnavailable:
-                    self._undo(key, path, previous)
-                    raise
-            finally:
-                if previous is not None:
-                    with contextlib.suppress(OSError):
-                        previous.unlink()
+        try:
+            with staged_file(chunks, self.root / TEMP_DIR, check=check) as (staged, size):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with self._changing:
+                    previous = self._keep_previous(key, path)
+                    try:
+                        os.replace(staged, path)
+                        try:
+                            self._notify(event_name, key, size)
+                        except StorageUnavailable:
+                            self._undo(key, path, previous)
+                            raise
+                    finally:
+                        if previous is not None:
+                            with contextlib.suppress(OSError):
+                                previous.unlink()
+        except OSError as e:
+            raise StorageUnavailable(f"could not store {key}: {type(e).__name__}") from e
         return size
 
     def _keep_previous(self, key: str, path: Path) -> Path | None:
