@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from copper.api import create_app
 from copper.bootstrap import build_services, local_routes
@@ -85,7 +86,7 @@ def upload_form(store: LocalBlobStore) -> dict[str, str]:
     return store.upload_form(UploadPolicy(KEY, max_bytes=1000), "image/jpeg").fields
 
 
-def post(client: FlaskClient, fields: dict[str, str], body: bytes = JPEG) -> object:
+def post(client: FlaskClient, fields: dict[str, str], body: bytes = JPEG) -> TestResponse:
     """POST the fields, then the file last, as a browser would."""
     data: dict[str, object] = {**fields, "file": (io.BytesIO(body), "work.jpg", "image/jpeg")}
     return client.post("/uploads", data=data, content_type="multipart/form-data")
@@ -97,9 +98,9 @@ def test_an_upload_while_the_queue_is_busy_is_refused_and_nothing_is_stored(stac
     with stack.queue_locked():
         response = post(stack.client, fields)
 
-    assert response.status_code == 503  # type: ignore[attr-defined]
-    assert response.headers["Retry-After"]  # type: ignore[attr-defined]
-    error = response.get_json()["error"]  # type: ignore[attr-defined]
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    error = response.get_json()["error"]
     assert error["code"] == "unavailable"
     assert "post the same form again" in error["message"]
     assert not stack.store.exists(KEY)
@@ -110,11 +111,11 @@ def test_an_upload_while_the_queue_is_busy_is_refused_and_nothing_is_stored(stac
 def test_the_same_form_is_accepted_once_the_queue_is_free_again(stack: Stack) -> None:
     fields = upload_form(stack.store)
     with stack.queue_locked():
-        assert post(stack.client, fields).status_code == 503  # type: ignore[attr-defined]
+        assert post(stack.client, fields).status_code == 503
 
     response = post(stack.client, fields)
 
-    assert response.status_code == 204  # type: ignore[attr-defined]
+    assert response.status_code == 204
     assert stack.store.get(KEY) == JPEG
     assert stack.queued_keys() == [KEY]
 
@@ -170,4 +171,4 @@ def test_an_upload_that_cannot_be_undone_is_logged_as_critical(
         store.accept_upload(upload_form(store), io.BytesIO(JPEG), None)
 
     critical = [r for r in caplog.records if r.levelno == logging.CRITICAL]
-    assert [r.key for r in critical] == [KEY]  # type: ignore[attr-defined]
+    assert [r.__dict__["key"] for r in critical] == [KEY]
