@@ -34,6 +34,7 @@ RefusalCode = Literal[
     "too_small",
     "too_large",
     "malformed",
+    "form_used",
 ]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CHUNK_SIZE = 1024 * 1024
@@ -24,6 +25,19 @@ def write_atomically(
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     directory = temp_dir if temp_dir is not None else path.parent
+    with staged_file(chunks, directory, check=check) as (temp, size):
+        os.replace(temp, path)
+    return size
+
+
+@contextmanager
+def staged_file(
+    chunks: Iterable[bytes], directory: Path, *, check: Callable[[int], None] | None = None
+) -> Iterator[tuple[Path, int]]:
+    """Write `chunks` to a new file in `directory`, synced and checked; yield it and its size.
+
+    The body moves the file where it belongs; whatever is left of it afterwards is removed.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(dir=directory, prefix=".part-")
     try:
@@ -36,9 +50,7 @@ def write_atomically(
             os.fsync(temp.fileno())
         if check is not None:
             check(size)
-        os.replace(temp_name, path)
-    except BaseException:
+        yield Path(temp_name), size
+    finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
-        raise
-    return size

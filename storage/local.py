@@ -3,13 +3,32 @@
 Objects are files under `root` at their key's path; writes go to `root/.tmp` first and are
 moved into place with `os.replace`. Upload forms mirror S3's presigned POST (`key`,
 `Content-Type`, `policy`, `signature`), and `accept_upload` enforces them as S3 would.
+
+Events. S3 commits a change and then notifies its subscribers at least once. This store has
+no outbox to retry a notification later, so its closest safe equivalent is to commit a
+change together with its event: with an observer set, `accept_upload`, `put` and `delete`
+make the change, send the event, and if the event cannot be sent they undo the change (the
+object that was there before comes back; no event is sent for the undo) and raise
+StorageUnavailable, which the caller may retry. A committed change therefore always has its
+event. Only if the undo itself fails does a change stay without one; that is logged at
+CRITICAL (an audit looks for originals with no event). Changes are serialised within one
+process; two processes writing the same key at once are not (S3 keeps the last write).
+
+One use per form. S3 cannot refuse a second POST of a form; here each signed form is
+accepted once (`form_used` afterwards, even when the object has since been deleted). Used
+forms are remembered in `root/.forms` until they expire. A post that fails (refused,
+unavailable) does not use the form up.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
+import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -24,10 +43,14 @@ from storage.blobstore import (
     UploadRefused,
     check_key,
 )
-from storage.files import CHUNK_SIZE, write_atomically
+from storage.files import CHUNK_SIZE, staged_file, write_atomically
 from storage.signing import SignedPolicy, decode_policy, encode_policy, iso, sign, verify
+from storage.used_forms import UsedForms
+
+log = logging.getLogger("copper.storage")
 
 TEMP_DIR = ".tmp"
+FORMS_DIR = ".forms"
 ObjectObserver = Callable[[str, str, int | None], None]
 FORM_OVERHEAD = 64 * 1024
 FORM_FIELDS = frozenset({"key", "Content-Type", "policy", "signature"})
@@ -67,6 +90,8 @@ class LocalBlobStore:
         self._clock = clock
         self.max_upload_bytes = max_upload_bytes
         self._on_change = on_change
+        self._forms = UsedForms(self.root / FORMS_DIR, clock)
+        self._changing = threading.RLock()
 
     @property
     def max_request_bytes(self) -> int:
@@ -101,20 +126,17 @@ class LocalBlobStore:
     def accept_upload(
         self, fields: Mapping[str, str], stream: BinaryIO, declared_length: int | None
     ) -> StoredUpload:
-        """Store the uploaded file if the form's signed policy allows it; else UploadRefused."""
+        """Store the uploaded file if the form's signed policy allows it; else UploadRefused.
+
+        A form is accepted once; a refused or failed post leaves it usable and stores nothing.
+        """
         terms = self._check_form(fields)
         _check_size(terms, declared_length)
-        path = self._path(terms.key)
-        try:
-            size = write_atomically(
-                path,
-                _bounded_chunks(stream, terms.max_bytes),
-                temp_dir=self.root / TEMP_DIR,
-                check=lambda size: _check_size(terms, size),
+        chunks = _bounded_chunks(stream, terms.max_bytes)
+        with self._forms.claimed(fields["policy"], terms.expires_at_epoch()):
+            size = self._write(
+                "ObjectCreated:Post", terms.key, chunks, lambda size: _check_size(terms, size)
             )
-        except OSError as e:
-            raise StorageUnavailable(f"could not store {terms.key}: {type(e).__name__}") from e
-        self._notify("ObjectCreated:Post", terms.key, size)
         return StoredUpload(key=terms.key, size=size)
 
     def _check_form(self, fields: Mapping[str, str]) -> SignedPolicy:
@@ -142,12 +164,7 @@ class LocalBlobStore:
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
         """Store `data` under `key`, replacing any object there (the type is not kept)."""
-        path = self._path(key)
-        try:
-            write_atomically(path, [data], temp_dir=self.root / TEMP_DIR)
-        except OSError as e:
-            raise StorageUnavailable(f"could not write {key}: {type(e).__name__}") from e
-        self._notify("ObjectCreated:Put", key, len(data))
+        self._write("ObjectCreated:Put", key, [data])
 
     def get(self, key: str) -> bytes:
         """Return the object's bytes, or raise BlobNotFound."""
@@ -170,15 +187,28 @@ class LocalBlobStore:
             write_atomically(Path(path), iter(lambda: source.read(CHUNK_SIZE), b""))
 
     def delete(self, key: str, version_id: str | None = None) -> None:
-        """Remove the object; a missing object is not an error (files have one version)."""
+        """Remove the object; a missing object is not an error (files have one version).
+
+        With an observer, the object is kept if its removal event cannot be sent.
+        """
         path = self._path(key)
-        try:
-            path.unlink()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return
-        except OSError as e:
-            raise StorageUnavailable(f"could not delete {key}: {type(e).__name__}") from e
-        self._notify("ObjectRemoved:Delete", key, None)
+        with self._changing:
+            aside = self._temp_name("removed")
+            try:
+                if path.is_dir():
+                    return
+                os.replace(path, aside)
+            except (FileNotFoundError, NotADirectoryError):
+                return
+            except OSError as e:
+                raise StorageUnavailable(f"could not delete {key}: {type(e).__name__}") from e
+            try:
+                self._notify("ObjectRemoved:Delete", key, None)
+            except StorageUnavailable:
+                self._undo(key, path, aside)
+                raise
+            with contextlib.suppress(OSError):
+                aside.unlink()
 
     def exists(self, key: str) -> bool:
         """Return whether an object is stored under `key`."""
@@ -191,14 +221,83 @@ class LocalBlobStore:
 
     # plumbing
 
+    def _write(
+        self,
+        event_name: str,
+        key: str,
+        chunks: Iterable[bytes],
+        check: Callable[[int], None] | None = None,
+    ) -> int:
+        """Stage the object, move it into place and send its event, or undo the move."""
+        path = self._path(key)
+        try:
+            with staged_file(chunks, self.root / TEMP_DIR, check=check) as (staged, size):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with self._changing:
+                    previous = self._keep_previous(key, path)
+                    try:
+                        os.replace(staged, path)
+                        try:
+                            self._notify(event_name, key, size)
+                        except StorageUnavailable:
+                            self._undo(key, path, previous)
+                            raise
+                    finally:
+                        if previous is not None:
+                            with contextlib.suppress(OSError):
+                                previous.unlink()
+        except OSError as e:
+            raise StorageUnavailable(f"could not store {key}: {type(e).__name__}") from e
+        return size
+
+    def _keep_previous(self, key: str, path: Path) -> Path | None:
+        """Return a hard link to the object now under `key` (to undo a write), or None."""
+        if self._on_change is None:
+            return None
+        link = self._temp_name("previous")
+        try:
+            os.link(path, link)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as e:
+            raise StorageUnavailable(f"could not store {key}: {type(e).__name__}") from e
+        return link
+
+    def _undo(self, key: str, path: Path, previous: Path | None) -> None:
+        """Put back what was under `key` before a change whose event was not sent."""
+        try:
+            if previous is None:
+                path.unlink(missing_ok=True)
+            else:
+                os.replace(previous, path)
+        except OSError as e:
+            log.critical(
+                "object %s changed but its event was not sent, and the change could not be "
+                "undone (%s): it has no event",
+                key,
+                type(e).__name__,
+                extra={"key": key, "unsent_event": True},
+            )
+
     def _notify(self, event_name: str, key: str, size: int | None) -> None:
-        """Tell the observer of a change; if it cannot be told, the write reports failure."""
+        """Tell the observer of a change; StorageUnavailable if it cannot be told."""
         if self._on_change is None:
             return
         try:
             self._on_change(event_name, key, size)
         except Exception as e:
-            raise StorageUnavailable(f"stored {key}, but its event was not sent: {e}") from e
+            raise StorageUnavailable(
+                f"the {event_name} event of {key} could not be sent: {e}"
+            ) from e
+
+    def _temp_name(self, purpose: str) -> Path:
+        """Return a fresh path in the store's temporary directory (which is created)."""
+        directory = self.root / TEMP_DIR
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StorageUnavailable(f"could not prepare a change: {type(e).__name__}") from e
+        return directory / f".{purpose}-{uuid.uuid4().hex}"
 
     def _path(self, key: str) -> Path:
         """Return the file of a safe key; InvalidKey for anything that could leave `root`."""

@@ -1,8 +1,11 @@
 """The local stand-in for S3's POST endpoint: `POST /uploads` checks the signed form, stores.
 
-Answers 204 with no body when the file is stored (like S3's default), else
-`{"error": {"code", "message"}}`: 400 malformed or too small, 403 for a policy that does
-not allow this upload, 413 too large. The request body is capped before werkzeug parses it.
+Answers 204 with no body when the file is stored and its event queued (like S3's default),
+else `{"error": {"code", "message"}}`: 400 malformed or too small, 403 for a policy that
+does not allow this upload or a form used already, 413 too large, 503 (with Retry-After)
+when the store or its event queue is busy, in which case nothing was stored and the same
+form may be posted again. The body is capped, then decoded as it streams in (fields, then
+the file last); see `storage.multipart` for the shapes it refuses.
 """
 
 from __future__ import annotations
@@ -12,10 +15,17 @@ from collections.abc import Callable
 from flask import Blueprint, Response, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from storage.blobstore import BlobNotFound, InvalidKey, UploadRefused
+from storage.blobstore import (
+    BlobNotFound,
+    InvalidKey,
+    RefusalCode,
+    StorageUnavailable,
+    UploadRefused,
+)
 from storage.local import LocalBlobStore, StoredUpload
+from storage.multipart import UploadBody
 
-STATUS = {
+STATUS: dict[RefusalCode, int] = {
     "expired": 403,
     "bad_signature": 403,
     "wrong_key": 403,
@@ -23,7 +33,10 @@ STATUS = {
     "too_small": 400,
     "too_large": 413,
     "malformed": 400,
+    "form_used": 403,
 }
+BUSY_MESSAGE = "Storage is busy and the file was not stored; post the same form again shortly."
+RETRY_AFTER_SECONDS = 2
 
 
 def upload_blueprint(
@@ -43,6 +56,10 @@ def upload_blueprint(
             return _error(e.code, e.message, STATUS[e.code])
         except RequestEntityTooLarge:
             return _error("too_large", "the upload is larger than this store accepts", 413)
+        except StorageUnavailable:
+            response, status = _error("unavailable", BUSY_MESSAGE, 503)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response, status
         on_stored(stored.key, stored.size)
         return "", 204
 
@@ -50,17 +67,14 @@ def upload_blueprint(
 
 
 def _accept(store: LocalBlobStore) -> StoredUpload:
-    """Hand the form's fields and file stream to the store; refuse a form without a file."""
-    if request.mimetype != "multipart/form-data":
+    """Hand the form's fields, then its file as a stream, to the store."""
+    boundary = request.mimetype_params.get("boundary", "")
+    if request.mimetype != "multipart/form-data" or not boundary:
         raise UploadRefused("malformed", "the upload must be multipart/form-data")
-    if any(len(request.form.getlist(name)) > 1 for name in request.form):
-        raise UploadRefused("malformed", "each form field may appear once")
-    fields = {name: request.form[name] for name in request.form}
-    upload = request.files.get("file")
-    if upload is None or len(request.files) != 1:
-        raise UploadRefused("malformed", "the form must carry exactly one file, in field 'file'")
+    body = UploadBody(request.stream, boundary.encode("latin-1"))
+    fields = body.fields()
     try:
-        return store.accept_upload(fields, upload.stream, upload.content_length or None)
+        return store.accept_upload(fields, body.file, body.declared_length)
     except InvalidKey as e:
         raise UploadRefused("malformed", str(e)) from e
 

@@ -12,9 +12,11 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from storage.blobstore import UploadPolicy, UploadRefused
-from storage.local import LocalBlobStore, StoredUpload
+from storage.local import FORMS_DIR, LocalBlobStore, StoredUpload
 from storage.local_api import upload_blueprint
 from storage.signing import decode_policy, encode_policy, sign
+from storage.used_forms import FORM_USED_MESSAGE
+from tests.support.multipart import CONTENT_TYPE, Part, file_part, multipart_body, text_parts
 
 from .conftest import BASE_URL, SECRET, FakeClock
 
@@ -92,8 +94,11 @@ def error_code(response: TestResponse) -> str:
 
 
 def stored_files(store: LocalBlobStore) -> list[Path]:
-    """Return every file under the store's root, temporary ones included."""
-    return sorted(p for p in store.root.rglob("*") if p.is_file()) if store.root.exists() else []
+    """Return every file under the store's root, temporary ones included (form markers not)."""
+    if not store.root.exists():
+        return []
+    markers = store.root / FORMS_DIR
+    return sorted(p for p in store.root.rglob("*") if p.is_file() and markers not in p.parents)
 
 
 def test_a_valid_upload_is_stored_and_announced(
@@ -331,3 +336,149 @@ def test_a_body_that_is_not_multipart_is_malformed(client: FlaskClient) -> None:
     response = client.post("/uploads", json={"key": KEY})
 
     assert (response.status_code, error_code(response)) == (400, "malformed")
+
+
+def post_raw(client: FlaskClient, parts: list[Part], *, closed: bool = True) -> TestResponse:
+    """POST a multipart body of exactly these parts, in this order."""
+    body = multipart_body(parts, closed=closed)
+    return client.post("/uploads", data=body, content_type=CONTENT_TYPE)
+
+
+def test_a_form_posted_a_second_time_is_refused_and_the_first_upload_stays(
+    client: FlaskClient, local_store: LocalBlobStore, on_stored: Recorder
+) -> None:
+    fields = form_for(local_store)
+    assert post(client, fields).status_code == 204
+
+    response = post(client, fields, b"\xff\xd8\xff\xe0 a different picture")
+
+    assert (response.status_code, error_code(response)) == (403, "form_used")
+    assert response.get_json()["error"]["message"] == FORM_USED_MESSAGE
+    assert local_store.get(KEY) == JPEG
+    assert on_stored.calls == [(KEY, len(JPEG))]
+
+
+def test_a_used_form_stays_used_after_its_object_is_deleted(
+    client: FlaskClient, local_store: LocalBlobStore
+) -> None:
+    fields = form_for(local_store)
+    assert post(client, fields).status_code == 204
+    local_store.delete(KEY)
+
+    response = post(client, fields)
+
+    assert (response.status_code, error_code(response)) == (403, "form_used")
+    assert not local_store.exists(KEY)
+
+
+def test_a_used_form_stays_used_for_a_store_opened_again_on_the_same_directory(
+    client: FlaskClient, local_store: LocalBlobStore, on_stored: Recorder, clock: FakeClock
+) -> None:
+    fields = form_for(local_store)
+    assert post(client, fields).status_code == 204
+    reopened = LocalBlobStore(local_store.root, secret=SECRET, base_url=BASE_URL, clock=clock)
+    app = Flask(__name__)
+    app.register_blueprint(upload_blueprint(lambda: reopened, on_stored))
+
+    response = post(app.test_client(), fields)
+
+    assert (response.status_code, error_code(response)) == (403, "form_used")
+
+
+def test_a_refused_post_does_not_use_the_form_up(
+    client: FlaskClient, local_store: LocalBlobStore
+) -> None:
+    fields = form_for(local_store, max_bytes=len(JPEG))
+    assert post(client, fields, JPEG + b"!").status_code == 413
+
+    assert post(client, fields).status_code == 204
+
+
+def test_a_used_form_is_forgotten_once_it_has_expired(
+    client: FlaskClient, local_store: LocalBlobStore, clock: FakeClock
+) -> None:
+    first = form_for(local_store, expires_in=60)
+    assert post(client, first).status_code == 204
+    clock.now += 60
+
+    assert error_code(post(client, first)) == "expired"
+    assert post(client, form_for(local_store)).status_code == 204
+    markers = list((local_store.root / FORMS_DIR).iterdir())
+    assert len(markers) == 1
+
+
+def test_a_new_form_for_the_same_key_is_accepted(
+    client: FlaskClient, local_store: LocalBlobStore, clock: FakeClock
+) -> None:
+    assert post(client, form_for(local_store)).status_code == 204
+    clock.now += 1
+
+    assert post(client, form_for(local_store), b"\xff\xd8 the second original").status_code == 204
+
+
+def test_a_body_with_two_file_parts_is_malformed_and_nothing_is_stored(
+    client: FlaskClient, local_store: LocalBlobStore, on_stored: Recorder
+) -> None:
+    parts = [*text_parts(form_for(local_store)), file_part(JPEG), file_part(b"\xff\xd8 other")]
+
+    response = post_raw(client, parts)
+
+    assert (response.status_code, error_code(response)) == (400, "malformed")
+    assert on_stored.calls == []
+    assert stored_files(local_store) == []
+
+
+def test_a_file_part_not_named_file_is_malformed(
+    client: FlaskClient, local_store: LocalBlobStore
+) -> None:
+    parts = [*text_parts(form_for(local_store)), file_part(JPEG), file_part(JPEG, name="extra")]
+
+    response = post_raw(client, parts)
+
+    assert (response.status_code, error_code(response)) == (400, "malformed")
+    assert stored_files(local_store) == []
+
+
+def test_a_field_after_the_file_is_malformed_and_nothing_is_stored(
+    client: FlaskClient, local_store: LocalBlobStore
+) -> None:
+    fields = form_for(local_store)
+    signature = fields.pop("signature")
+    parts = [*text_parts(fields), file_part(JPEG), Part("signature", signature.encode())]
+
+    response = post_raw(client, parts)
+
+    assert (response.status_code, error_code(response)) == (400, "malformed")
+    assert stored_files(local_store) == []
+
+
+def test_a_field_sent_twice_in_another_case_is_malformed(
+    client: FlaskClient, local_store: LocalBlobStore
+) -> None:
+    fields = form_for(local_store)
+    parts = [*text_parts(fields), Part("KEY", fields["key"].encode()), file_part(JPEG)]
+
+    response = post_raw(client, parts)
+
+    assert (response.status_code, error_code(response)) == (400, "malformed")
+
+
+def test_an_empty_file_is_refused_even_when_the_policy_allows_zero_bytes(
+    client: FlaskClient, local_store: LocalBlobStore, on_stored: Recorder
+) -> None:
+    response = post(client, form_for(local_store, min_bytes=0), b"")
+
+    assert (response.status_code, error_code(response)) == (400, "too_small")
+    assert on_stored.calls == []
+    assert stored_files(local_store) == []
+
+
+def test_a_body_cut_off_inside_the_file_is_malformed_and_nothing_is_stored(
+    client: FlaskClient, local_store: LocalBlobStore
+) -> None:
+    parts = [*text_parts(form_for(local_store)), file_part(JPEG)]
+
+    response = post_raw(client, parts, closed=False)
+
+    assert (response.status_code, error_code(response)) == (400, "malformed")
+    assert stored_files(local_store) == []
