@@ -51,6 +51,15 @@ class ServiceSettings:
     max_receive_count: int = setting(
         5, "Receives before a message moves to the dead-letter queue (the RedrivePolicy's)."
     )
+    heartbeat_interval: float = setting(
+        5.0, "Seconds between two heartbeats of one worker or processor container, at most."
+    )
+    health_worker_age: float = setting(
+        30.0, "Seconds without any worker heartbeat after which /healthz reports degraded."
+    )
+    health_backlog_age: float = setting(
+        300.0, "Seconds the oldest waiting message may wait before /healthz reports degraded."
+    )
 
     def __post_init__(self) -> None:
         check(self.visibility_timeout >= 1, "the visibility timeout is at least 1 second")
@@ -58,6 +67,12 @@ class ServiceSettings:
         check(self.backend in ("local", "aws"), "the backend is 'local' or 'aws'")
         check(60 <= self.token_lifetime <= 86_400, "the token lifetime is 60 s to 1 day")
         check(self.upload_max_bytes > 0, "the upload size limit must be positive")
+        check(self.heartbeat_interval > 0, "the heartbeat interval must be positive")
+        check(
+            self.health_worker_age > self.heartbeat_interval,
+            "the worker heartbeat bound must exceed the heartbeat interval",
+        )
+        check(self.health_backlog_age > 0, "the backlog bound must be positive")
         check(
             not self.token_secret or len(self.token_secret) >= 32,
             "the token secret needs at least 32 characters",
