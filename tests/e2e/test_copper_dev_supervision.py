@@ -83,6 +83,13 @@ class Dev:
     process: subprocess.Popen[str]
     api: str
     lines: list[str] = field(default_factory=list)
+    seen: set[int] = field(default_factory=set)
+
+    def workers(self) -> set[int]:
+        """Return its live workers now (remembered, so none is left behind after the test)."""
+        found = workers_of(self.process.pid)
+        self.seen |= found
+        return found
 
     def health(self) -> dict[str, Any] | None:
         """Return the /healthz document, or None while the API is not up."""
@@ -116,18 +123,17 @@ def copper_dev(tmp_path: Path, workers: int) -> Iterator[Dev]:
     dev = Dev(process, f"http://127.0.0.1:{api}")
     reader = threading.Thread(target=lambda: dev.lines.extend(process.stderr), daemon=True)  # type: ignore[arg-type]
     reader.start()
-    seen: set[int] = set()
     try:
         eventually(lambda: dev.health() or process.poll() is not None, "the API answers")
         assert process.poll() is None, dev.said()
         yield dev
     finally:
-        seen |= workers_of(process.pid)
+        dev.workers()
         if process.poll() is None:
             process.kill()
         process.wait(timeout=30)
         reader.join(timeout=10)
-        for pid in seen:
+        for pid in dev.seen:
             if alive(pid):
                 os.kill(pid, signal.SIGKILL)
 
@@ -136,7 +142,7 @@ def test_a_killed_worker_is_restarted_and_sigterm_stops_every_worker(tmp_path: P
     with copper_dev(tmp_path, workers=2) as dev:
         # GIVEN copper dev with two workers polling
         first = eventually(
-            lambda: len(workers_of(dev.process.pid)) == 2 and workers_of(dev.process.pid),
+            lambda: len(dev.workers()) == 2 and dev.workers(),
             "two workers run",
         )
         eventually(lambda: dev.health()["status"] == "ok", "/healthz says ok")
@@ -145,7 +151,7 @@ def test_a_killed_worker_is_restarted_and_sigterm_stops_every_worker(tmp_path: P
         os.kill(victim, signal.SIGKILL)
         # THEN copper dev says so and starts a new one in its place
         replaced = eventually(
-            lambda: (now := workers_of(dev.process.pid)) - first and len(now) == 2 and now,
+            lambda: (now := dev.workers()) - first and len(now) == 2 and now,
             "a new worker replaces the killed one",
             timeout=30,
         )
@@ -160,9 +166,7 @@ def test_a_killed_worker_is_restarted_and_sigterm_stops_every_worker(tmp_path: P
 
 def test_no_worker_outlives_copper_dev_killed_with_sigkill(tmp_path: Path) -> None:
     with copper_dev(tmp_path, workers=2) as dev:
-        workers = eventually(
-            lambda: len(found := workers_of(dev.process.pid)) == 2 and found, "two workers run"
-        )
+        workers = eventually(lambda: len(found := dev.workers()) == 2 and found, "two workers run")
         eventually(lambda: dev.health()["status"] == "ok", "/healthz says ok")
         dev.process.kill()
         dev.process.wait(timeout=10)
