@@ -49,8 +49,8 @@ def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
-        """Answer that the API is up."""
-        return {"status": "ok"}
+        """Answer that the API is up, and whether uploads are being processed (200 either way)."""
+        return current_app.extensions["copper"].health()
 
     return app
 

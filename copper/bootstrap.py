@@ -22,6 +22,7 @@ from content.changes import ChangeLog
 from content.model import Artwork
 from content.repository import ContentRepository
 from content.uploads import UploadService
+from copper.health import Bounds, health
 from copper.settings import ServiceSettings
 from ingest.audit import Auditor
 from ingest.consumer import Consumer
@@ -30,6 +31,7 @@ from ingest.messages import reprocess_body
 from ingest.service import Processor
 from ingest.sweeper import Sweeper
 from ingest.tasks import REINDEX, new_task, run_reindex
+from messaging.heartbeat import Heartbeats
 from messaging.queue import FailureLog, MessageQueue
 from messaging.tasks import Task, TaskStore
 from pipeline.envconfig import from_env
@@ -60,7 +62,17 @@ class Services:
     failures: FailureLog
     tasks: TaskStore
     changes: ChangeLog | None = None  # the embedded change stream (DynamoDB Streams on AWS)
+    heartbeats: Heartbeats
     local_routes: tuple[Blueprint, ...] = ()
+
+    def health(self) -> dict[str, Any]:
+        """Return the `/healthz` document: are the queue's consumers alive and keeping up?"""
+        bounds = Bounds(
+            worker_age=self.settings.health_worker_age,
+            backlog_age=self.settings.health_backlog_age,
+            workers_poll=self.settings.backend == "local",  # Lambda runs only when invoked
+        )
+        return health(self.heartbeats, self.queue, bounds)
 
     def start_reindex(self) -> Task:
         """Start rebuilding the search index in the background; return the task to poll.
@@ -260,10 +272,12 @@ def media_store(settings: ServiceSettings, secret: str) -> BlobStore:
     return LocalBlobStore(Path(settings.data_dir) / "media", secret=media_key, base_url="")
 
 
-def message_queue(settings: ServiceSettings) -> tuple[MessageQueue, FailureLog, TaskStore]:
-    """Return the upload-event queue (with its DLQ), the failure log and the task store."""
+def message_queue(
+    settings: ServiceSettings,
+) -> tuple[MessageQueue, FailureLog, TaskStore, Heartbeats]:
+    """Return the upload-event queue (with its DLQ), the failure log, tasks and heartbeats."""
     if settings.backend == "aws":
-        from messaging.dynamodb import DynamoFailureLog, DynamoTaskStore
+        from messaging.dynamodb import DynamoFailureLog, DynamoHeartbeats, DynamoTaskStore
         from messaging.sqs import SqsQueue
 
         if not settings.queue_url or not settings.dead_letter_queue_url:
@@ -274,15 +288,16 @@ def message_queue(settings: ServiceSettings) -> tuple[MessageQueue, FailureLog, 
             max_receive_count=settings.max_receive_count,
         )
         table = settings.dynamodb_table
-        return queue, DynamoFailureLog(table), DynamoTaskStore(table)
-    from messaging.sqlite import SqliteFailureLog, SqliteQueue, SqliteTaskStore
+        return queue, DynamoFailureLog(table), DynamoTaskStore(table), DynamoHeartbeats(table)
+    from messaging.sqlite import SqliteFailureLog, SqliteHeartbeats, SqliteQueue, SqliteTaskStore
 
     local = SqliteQueue(
         Path(settings.data_dir) / "queue.db",
         visibility_timeout=settings.visibility_timeout,
         max_receive_count=settings.max_receive_count,
     )
-    return local, SqliteFailureLog(local.database), SqliteTaskStore(local.database)
+    database = local.database
+    return local, SqliteFailureLog(database), SqliteTaskStore(database), SqliteHeartbeats(database)
 
 
 def local_routes(
@@ -321,7 +336,7 @@ def build_services(
     index = search or search_index(settings)
     indexer = Indexer(repository, index)
     tokens = TokenIssuer(secret, settings.token_lifetime) if secret else NO_TOKENS
-    queue, failures, tasks = message_queue(settings)
+    queue, failures, tasks, heartbeats = message_queue(settings)
     blobs = blob_store(settings, secret or "", queue)
     media = media_store(settings, secret or "")
     artworks = ArtworkService(
@@ -343,6 +358,7 @@ def build_services(
         failures=failures,
         tasks=tasks,
         changes=change_log(repository),
+        heartbeats=heartbeats,
         local_routes=local_routes(settings, blobs, media),
     )
     artworks.on_reprocess = services.enqueue_reprocess

@@ -11,7 +11,6 @@ import contextlib
 import importlib
 import os
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -20,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from copper.supervise import Supervisor
 
 WEB_APPS = (("heroku_web", "gallery"), ("heroku_artist", "studio"))
 
@@ -40,21 +41,27 @@ def configure(host: str, port: int, web_port: int, studio_port: int) -> dict[str
 
 
 @contextmanager
-def worker_processes(count: int) -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Run `count` `copper worker` processes; stop them on exit."""
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "copper.cli", "worker"]) for _ in range(count)
-    ]
+def worker_processes(count: int) -> Iterator[Supervisor]:
+    """Run `count` `copper worker` processes, restarting any that dies; stop them on exit."""
+    command = [sys.executable, "-m", "copper.cli", "worker", "--parent-pid", str(os.getpid())]
+    supervisor = Supervisor(
+        command, count, say=lambda line: click.echo(f"copper dev: {line}", err=True)
+    )
+    supervisor.start()
     try:
-        yield processes
+        yield supervisor
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        supervisor.stop()
+
+
+def stop_on_sigterm(server: BaseWSGIServer) -> None:
+    """Shut the server down cleanly on SIGTERM, as Ctrl-C does (the workers stop after it)."""
+
+    def shut_down(_signum: int, _frame: object) -> None:
+        # shutdown() waits for serve_forever() to return, which runs in this very thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, shut_down)
 
 
 def start_web_app(module: str, host: str, port: int, urls: dict[str, str], data_dir: Path) -> bool:
@@ -127,7 +134,10 @@ def run_seed(found: Any, api_url: str, data_dir: Path) -> None:
 def dev(
     host: str, port: int, web_port: int, studio_port: int, workers: int, with_seed: bool
 ) -> None:
-    """Run the API, the workers and the web apps on the embedded backend (data in ./var/)."""
+    """Run the API, the workers and the web apps on the embedded backend (data in ./var/).
+
+    Dead workers are restarted; SIGINT or SIGTERM stops everything.
+    """
     from copper.api import create_app
     from copper.flow_commands import services
 
@@ -137,6 +147,7 @@ def dev(
         raise click.UsageError("copper dev runs the embedded backend (COPPER_BACKEND=local)")
     data_dir = Path(found.settings.data_dir)
     server = make_server(host, port, create_app(found), threaded=True)
+    stop_on_sigterm(server)
     click.echo(f"copper dev: API on {urls['api']} (data in {data_dir}/)", err=True)
     for (module, name), web in zip(WEB_APPS, (web_port, studio_port), strict=True):
         if start_web_app(module, host, web, urls, data_dir):

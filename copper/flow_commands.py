@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import signal
 import sys
 import threading
 import time
@@ -65,26 +66,52 @@ def artist_id(found: Any, reference: str | None) -> str | None:
     show_default=True,
     help="Messages per handler call (1 spreads work evenly over several workers).",
 )
-def worker(once: bool, batch_size: int) -> None:
+@click.option(
+    "--parent-pid",
+    type=click.IntRange(1),
+    default=None,
+    help="Exit when this process is no longer the parent (copper dev passes its own pid).",
+)
+def worker(once: bool, batch_size: int, parent_pid: int | None) -> None:
     """Feed the local queue to the processing handler (Lambda's SQS event source, locally)."""
     from copper.worker import ChangeFeed, Worker
     from handlers import index_changes
     from handlers.process_uploads import handler
+    from messaging.heartbeat import local_worker_name
 
     found = services()
     if found.settings.backend != "local" or found.changes is None:
         raise click.UsageError("on AWS, Lambda's SQS event source invokes the handler")
-    feed = ChangeFeed(found.changes, index_changes.handler)
-    runner = Worker(found.queue, handler, batch_size=batch_size, changes=feed)
+    name = local_worker_name()
+
+    def beat() -> None:
+        """Record that this worker is polling (the schedule paces it)."""
+        found.heartbeats.beat(name)
+
+    def sweep() -> None:
+        """Fail dead-lettered and overdue works (every worker sweeps; sweeping is idempotent)."""
+        found.sweeper().sweep()
+
+    runner = Worker(
+        found.queue,
+        handler,
+        batch_size=batch_size,
+        changes=ChangeFeed(found.changes, index_changes.handler),
+        periodic=(
+            (found.settings.heartbeat_interval, beat),
+            (found.settings.sweep_interval, sweep),
+        ),
+        parent_pid=parent_pid,
+    )
     if once:
         click.echo(f"copper worker: handled {runner.drain()} messages", err=True)
         return
     click.echo(f"copper worker: polling {found.settings.data_dir}/queue.db", err=True)
     stop = threading.Event()
-    try:
-        runner.run(stop)
-    except KeyboardInterrupt:
-        stop.set()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # finish the batch in hand, then exit
+        signal.signal(signum, lambda _signum, _frame: stop.set())
+    runner.run(stop)
+    click.echo("copper worker: stopped", err=True)
 
 
 # seed and admin accounts

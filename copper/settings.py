@@ -57,6 +57,15 @@ class ServiceSettings:
     sweep_interval: int = setting(
         60, "Seconds between the local worker's sweeps of overdue and dead-lettered works."
     )
+    heartbeat_interval: float = setting(
+        5.0, "Seconds between two heartbeats of one worker or processor container, at most."
+    )
+    health_worker_age: float = setting(
+        30.0, "Seconds without any worker heartbeat after which /healthz reports degraded."
+    )
+    health_backlog_age: float = setting(
+        300.0, "Seconds the oldest waiting message may wait before /healthz reports degraded."
+    )
 
     def __post_init__(self) -> None:
         check(self.visibility_timeout >= 1, "the visibility timeout is at least 1 second")
@@ -66,6 +75,12 @@ class ServiceSettings:
         check(self.sweep_interval >= 1, "the sweep interval is at least 1 second")
         check(60 <= self.token_lifetime <= 86_400, "the token lifetime is 60 s to 1 day")
         check(self.upload_max_bytes > 0, "the upload size limit must be positive")
+        check(self.heartbeat_interval > 0, "the heartbeat interval must be positive")
+        check(
+            self.health_worker_age > self.heartbeat_interval,
+            "the worker heartbeat bound must exceed the heartbeat interval",
+        )
+        check(self.health_backlog_age > 0, "the backlog bound must be positive")
         check(
             not self.token_secret or len(self.token_secret) >= 32,
             "the token secret needs at least 32 characters",

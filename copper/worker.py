@@ -9,12 +9,16 @@ reappear too.
 `ChangeFeed` does the same for the content store's change log: each due batch becomes a
 DynamoDB Streams event for the indexer handler; failed records are retried with backoff,
 so search catches up by itself once an index outage ends.
+Between polls the worker runs its periodic tasks (`copper.periodic`): the heartbeat that
+tells `/healthz` a consumer is alive, and whatever else a deployment plugs in. Given the
+pid of the process that started it, the worker stops when that parent is gone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 import uuid
@@ -25,6 +29,7 @@ from typing import Any
 from content.changes import Change, ChangeLog
 from content.repository import StoreUnavailable
 from content.stream import stream_event
+from copper.periodic import PeriodicTask, Schedule
 from messaging.queue import MAX_BATCH, Message, MessageQueue, QueueUnavailable
 
 log = logging.getLogger("copper.worker")
@@ -127,13 +132,21 @@ def _sequence_number(change: Change) -> str:
 
 @dataclass
 class Worker:
-    """Polls one queue and invokes a handler with each batch (and drains the change log)."""
+    """Polls one queue and invokes a handler with each batch (and drains the change log).
+
+    `periodic` holds `(interval_seconds, callable)` tasks that `run` calls between polls
+    when due (first on its first pass); an exception in one is logged and the loop goes on.
+    `parent_pid`, when set, is the pid of the supervising process: `run` returns once the
+    worker's parent is another process (the supervisor died and the worker was adopted).
+    """
 
     queue: MessageQueue
     handler: Handler
     batch_size: int = MAX_BATCH
     wait_seconds: float = 1.0
     changes: ChangeFeed | None = None
+    periodic: tuple[PeriodicTask, ...] = ()
+    parent_pid: int | None = None
 
     def run_once(self, wait_seconds: float = 0) -> int:
         """Process one batch, if any, then index due changes; return how many messages."""
@@ -161,9 +174,21 @@ class Worker:
             self.changes.drain()
         return handled
 
+    def orphaned(self) -> bool:
+        """Return whether the supervising parent is gone."""
+        return self.parent_pid is not None and os.getppid() != self.parent_pid
+
     def run(self, stop: threading.Event) -> None:
-        """Process batches until `stop` is set; a queue outage is waited out."""
+        """Process batches and due periodic tasks until `stop` is set or the parent is gone.
+
+        A queue outage is waited out.
+        """
+        schedule = Schedule(self.periodic)
         while not stop.is_set():
+            if self.orphaned():
+                log.warning("parent process gone; stopping", extra={"parent": self.parent_pid})
+                return
+            schedule.run_due()
             try:
                 self.run_once(self.wait_seconds)
             except (QueueUnavailable, StoreUnavailable):

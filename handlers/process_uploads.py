@@ -2,6 +2,9 @@
 
 Partial batch responses: only the records that failed are reported in `batchItemFailures`,
 so SQS retries just those (and dead-letters them after `maxReceiveCount`).
+
+Each batch also records a heartbeat (at most once per interval per container, best
+effort: a failed beat is logged and never fails a message), which `/healthz` reads.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from copper.bootstrap import build_consumer
+from copper.bootstrap import Services, build_services
 from copper.logs import configure_logging
 from ingest.consumer import Consumer
 from ingest.messages import artwork_of
+from messaging.heartbeat import PacedHeartbeat, container_worker_name
 
 logger = Logger(service="copper-processor")
 configure_logging("copper-processor")  # the services' own loggers, in the same JSON shape
@@ -33,13 +37,32 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 @functools.cache
+def services() -> Services:
+    """Build the services once per cold start."""
+    return build_services()
+
+
+@functools.cache
 def consumer() -> Consumer:
     """Build the processor once per cold start."""
-    return build_consumer()
+    return services().consumer()
 
 
-def build_handler(get_consumer: Callable[[], Consumer]) -> Handler:
-    """Return a Lambda handler over the consumer `get_consumer` returns (local runs pass theirs)."""
+@functools.cache
+def heartbeat() -> PacedHeartbeat:
+    """Build this container's paced, best-effort heartbeat once per cold start."""
+    found = services()
+    name = container_worker_name()
+    return PacedHeartbeat(found.heartbeats, name, found.settings.heartbeat_interval)
+
+
+def build_handler(
+    get_consumer: Callable[[], Consumer], beat: Callable[[], object] | None = None
+) -> Handler:
+    """Return a Lambda handler over the consumer `get_consumer` returns (local runs pass theirs).
+
+    `beat`, when given, is called once per batch; it must not raise (see PacedHeartbeat).
+    """
 
     def record_handler(record: SQSRecord) -> None:
         """Handle one SQS record; raising marks it failed."""
@@ -71,6 +94,8 @@ def build_handler(get_consumer: Callable[[], Consumer]) -> Handler:
     @logger.inject_lambda_context
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         """Process one SQS batch and report the records that failed."""
+        if beat is not None:
+            beat()
         return process_partial_response(
             event=event, record_handler=record_handler, processor=batch, context=context
         )
@@ -78,4 +103,4 @@ def build_handler(get_consumer: Callable[[], Consumer]) -> Handler:
     return handler
 
 
-handler = build_handler(consumer)
+handler = build_handler(consumer, lambda: heartbeat()())

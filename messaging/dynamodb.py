@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 
 from messaging.aws import translated
+from messaging.heartbeat import Beat
 from messaging.queue import Failure
 from messaging.tasks import Task, TaskNotFound
 
@@ -133,3 +134,59 @@ class DynamoTaskStore:
         if "Item" not in item:
             raise TaskNotFound(task_id)
         return Task.from_dict(json.loads(item["Item"]["record"]["S"]))
+
+
+HEARTBEAT_KEY = "HEARTBEAT"
+HEARTBEAT_RETENTION_SECONDS = 86400
+
+
+class DynamoHeartbeats:
+    """Worker heartbeats as items `PK = HEARTBEAT`, `SK = <worker>` in the content table (TTL).
+
+    One partition holds every worker's item, so the newest beat is one query; items of
+    containers long gone expire.
+    """
+
+    def __init__(self, table_name: str, *, client: Any = None) -> None:
+        """Use `client` (a boto3 DynamoDB client), or make one from the environment."""
+        self._table = table_name
+        self._client = client if client is not None else boto3.client("dynamodb")
+
+    def beat(self, worker: str, at: float | None = None) -> None:
+        """Record that `worker` is alive now (or at `at`); an older time never replaces a newer."""
+        when = time.time() if at is None else at
+        with _translated():
+            try:
+                self._client.update_item(
+                    TableName=self._table,
+                    Key={"PK": {"S": HEARTBEAT_KEY}, "SK": {"S": worker}},
+                    UpdateExpression="SET #at = :at, expires_at = :expires",
+                    ConditionExpression="attribute_not_exists(#at) OR #at < :at",
+                    ExpressionAttributeNames={"#at": "at"},
+                    ExpressionAttributeValues={
+                        ":at": {"N": repr(when)},
+                        ":expires": {"N": str(int(when) + HEARTBEAT_RETENTION_SECONDS)},
+                    },
+                )
+            except self._client.exceptions.ConditionalCheckFailedException:
+                return  # a newer beat is already recorded
+
+    def newest(self) -> Beat | None:
+        """Return the most recent beat of any worker."""
+        newest: Beat | None = None
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": HEARTBEAT_KEY}},
+            "ConsistentRead": True,
+        }
+        while True:
+            with _translated():
+                response = self._client.query(**request)
+            for item in response.get("Items", []):
+                beat = Beat(item["SK"]["S"], float(item["at"]["N"]))
+                if newest is None or beat.at > newest.at:
+                    newest = beat
+            if "LastEvaluatedKey" not in response:
+                return newest
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]

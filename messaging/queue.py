@@ -104,6 +104,13 @@ class MessageQueue(Protocol):
         """Return the number of messages `visible`, `in_flight` and `dead`."""
         ...
 
+    def oldest_waiting_age(self) -> float | None:
+        """Return the seconds the oldest visible message has waited; None if none or unknown.
+
+        SQS offers no such figure outside CloudWatch, so its adapter always answers None.
+        """
+        ...
+
     def dead_letters(self, limit: int = 1000) -> list[DeadLetter]:
         """Return up to `limit` dead letters, oldest first, without removing them."""
         ...

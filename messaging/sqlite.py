@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from messaging.heartbeat import Beat
 from messaging.queue import (
     DEFAULT_MAX_RECEIVE_COUNT,
     DEFAULT_VISIBILITY_TIMEOUT,
@@ -53,7 +54,9 @@ SCHEMA = (
         attempts INTEGER NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS sequencers (n INTEGER PRIMARY KEY AUTOINCREMENT, at REAL)",
     "CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, record TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS heartbeats (worker TEXT PRIMARY KEY, at REAL NOT NULL)",
 )
+HEARTBEAT_RETENTION = 86400
 
 
 def _setup(db: sqlite3.Connection) -> None:
@@ -166,6 +169,16 @@ class SqliteQueue:
             )
         visible, in_flight, dead = (int(value or 0) for value in rows[0])
         return {"visible": visible, "in_flight": in_flight, "dead": dead}
+
+    def oldest_waiting_age(self) -> float | None:
+        """Return how many seconds the oldest visible message has waited; None if none waits."""
+        now = self._clock()
+        with _translated():
+            rows = self._db.fetch(
+                "SELECT min(sent_at) FROM messages WHERE dead = 0 AND visible_at <= ?", (now,)
+            )
+        oldest = rows[0][0]
+        return None if oldest is None else max(0.0, now - oldest)
 
     def dead_letters(self, limit: int = 1000) -> list[DeadLetter]:
         """Return up to `limit` dead letters, oldest first."""
@@ -287,3 +300,31 @@ class SqliteTaskStore:
         if not rows:
             raise TaskNotFound(task_id)
         return Task.from_dict(json.loads(rows[0][0]))
+
+
+class SqliteHeartbeats:
+    """Worker heartbeats in the queue's database, one row per worker (old rows pruned)."""
+
+    def __init__(self, database: Database, *, clock: Clock = time.time) -> None:
+        """Use the queue's database."""
+        self._db = database
+        self._clock = clock
+
+    def beat(self, worker: str, at: float | None = None) -> None:
+        """Record that `worker` is alive now (or at `at`)."""
+        when = self._clock() if at is None else at
+        with _translated(), self._db.write() as db:
+            db.execute(
+                """INSERT INTO heartbeats (worker, at) VALUES (?, ?)
+                   ON CONFLICT (worker) DO UPDATE SET at = max(heartbeats.at, excluded.at)""",
+                (worker, when),
+            )
+            db.execute("DELETE FROM heartbeats WHERE at < ?", (when - HEARTBEAT_RETENTION,))
+
+    def newest(self) -> Beat | None:
+        """Return the most recent beat of any worker."""
+        with _translated():
+            rows = self._db.fetch(
+                "SELECT worker, at FROM heartbeats ORDER BY at DESC, worker LIMIT 1", ()
+            )
+        return Beat(*rows[0]) if rows else None

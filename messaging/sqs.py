@@ -107,6 +107,10 @@ class SqsQueue:
             + int(dead["ApproximateNumberOfMessagesNotVisible"]),
         }
 
+    def oldest_waiting_age(self) -> float | None:
+        """Return None: SQS tells the age of its oldest message only through CloudWatch."""
+        return None
+
     def dead_letters(self, limit: int = 1000) -> list[DeadLetter]:
         """Return up to `limit` dead letters, oldest first (received briefly, then released)."""
         with self._peeked(limit) as messages:

@@ -45,6 +45,7 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "s3:PutObject": ORIGINALS,
         "s3:DeleteObject": ORIGINALS,
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
+        "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
         "secretsmanager:GetSecretValue": ("${TokenSecret}",),
         **dict.fromkeys(
             ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],

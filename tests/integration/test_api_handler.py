@@ -55,7 +55,8 @@ def invoke(
 
 def test_healthz_through_the_lambda_handler() -> None:
     status, headers, body = invoke("apigw-v2-healthz.json")
-    assert (status, body) == (200, {"status": "ok"})
+    assert (status, body["status"]) == (200, "degraded")  # no worker polls this backend
+    assert set(body["checks"]) == {"workers", "queue"}
     assert headers["Content-Type"] == "application/json"
 
 

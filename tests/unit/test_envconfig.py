@@ -66,7 +66,8 @@ def test_per_artwork_settings_cannot_be_set_from_the_environment() -> None:
 
 @pytest.mark.parametrize("settings_class", [PipelineSettings, ServiceSettings])
 def test_every_setting_has_a_description_and_is_documented_in_the_readme(settings_class) -> None:
-    readme = README.read_text()
+    documents = [README, *sorted((README.parent / "docs").glob("*.md"))]
+    text = "\n".join(document.read_text() for document in documents)
     for item in declared(settings_class):
         assert item.doc, item.variable
-        assert f"`{item.variable}`" in readme, f"{item.variable} is missing from the README"
+        assert f"`{item.variable}`" in text, f"{item.variable} is missing from README and docs/"

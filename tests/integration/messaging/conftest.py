@@ -12,9 +12,10 @@ import pytest
 from moto import mock_aws
 
 from content.dynamodb import table_definition
-from messaging.dynamodb import DynamoFailureLog, DynamoTaskStore
+from messaging.dynamodb import DynamoFailureLog, DynamoHeartbeats, DynamoTaskStore
+from messaging.heartbeat import Heartbeats
 from messaging.queue import FailureLog, MessageQueue
-from messaging.sqlite import SqliteFailureLog, SqliteQueue, SqliteTaskStore
+from messaging.sqlite import SqliteFailureLog, SqliteHeartbeats, SqliteQueue, SqliteTaskStore
 from messaging.sqs import SqsQueue
 from messaging.tasks import TaskStore
 from storage.sqlite import Database
@@ -96,3 +97,9 @@ def task_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TaskS
 def failure_log(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[FailureLog]:
     """Return each failure log adapter in turn, empty."""
     yield from each_adapter(request, tmp_path, SqliteFailureLog, DynamoFailureLog)
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def heartbeats(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Heartbeats]:
+    """Return each heartbeat store adapter in turn, empty."""
+    yield from each_adapter(request, tmp_path, SqliteHeartbeats, DynamoHeartbeats)

@@ -179,3 +179,15 @@ def test_the_task_store_keeps_the_latest_state_of_each_task(task_store: TaskStor
     assert task_store.get("t-1") == Task("t-1", "reindex", "running", 500, 1000, 10.0)
     with pytest.raises(TaskNotFound):
         task_store.get("t-2")
+
+
+def test_the_oldest_waiting_age_counts_only_visible_messages(queue: MessageQueue) -> None:
+    # GIVEN an empty queue THEN nothing waits
+    assert queue.oldest_waiting_age() is None
+    # WHEN a message waits THEN its age is known (SQLite) or unknown (SQS: CloudWatch only)
+    queue.send("work")
+    age = queue.oldest_waiting_age()
+    assert age is None or 0 <= age < 60
+    # AND once received, it no longer waits
+    queue.receive()
+    assert queue.oldest_waiting_age() is None
