@@ -72,8 +72,9 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             ],
             TABLE,
         ),
-        "s3:ListBucket": ("${UploadsBucket.Arn}",),
+        "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
         "s3:GetObject": ORIGINALS,
+        "s3:DeleteObject": ORIGINALS + RENDITIONS,
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
         "secretsmanager:GetSecretValue": ("${TokenSecret}",),
         "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
@@ -108,8 +109,9 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "s3:GetObject": ORIGINALS,
         "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
-        "s3:PutObject": ("${MediaBucket.Arn}/renditions/*",),
-        "s3:DeleteObject": ("${MediaBucket.Arn}/renditions/*",),
+        "s3:PutObject": RENDITIONS,
+        "s3:DeleteObject": ORIGINALS + RENDITIONS,
+        "s3:DeleteObjectVersion": ORIGINALS,
         **dict.fromkeys(
             [
                 "dynamodb:GetItem",
@@ -161,7 +163,10 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 # The S3 prefixes each role may list, by bucket.
 EXPECTED_LISTINGS: dict[str, dict[str, list[str]]] = {
-    "AdminApiLambdaFunction": {"${UploadsBucket.Arn}": ["originals/*"]},
+    "AdminApiLambdaFunction": {
+        "${UploadsBucket.Arn}": ["originals/*"],
+        "${MediaBucket.Arn}": ["renditions/*"],
+    },
     "ProcessUploadsLambdaFunction": {
         "${UploadsBucket.Arn}": ["originals/*"],
         "${MediaBucket.Arn}": ["renditions/*"],
