@@ -107,7 +107,7 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
             ("${UploadsQueue.Arn}",),
         ),
-        "s3:GetObject": ORIGINALS,
+        "s3:GetObject": ORIGINALS + RENDITIONS,
         "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
         "s3:PutObject": RENDITIONS,
         "s3:DeleteObject": ORIGINALS + RENDITIONS,
