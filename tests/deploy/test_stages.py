@@ -21,7 +21,11 @@ def resource_names(template: Template) -> dict[str, str]:
     """Return each resource's own name properties (as JSON), by logical id and property."""
     names = {}
     for logical_id, resource in template["Resources"].items():
-        if resource["Type"] in ("AWS::Lambda::Version", "AWS::Lambda::Permission"):
+        if resource["Type"] in (
+            "AWS::Lambda::Version",
+            "AWS::Lambda::Permission",
+            "AWS::Lambda::EventInvokeConfig",
+        ):
             continue  # these name the function they belong to, not themselves
         for prop, value in resource.get("Properties", {}).items():
             if prop.endswith(NAME_SUFFIX) and prop not in NOT_RESOURCE_NAMES:

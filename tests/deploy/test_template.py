@@ -22,12 +22,19 @@ FUNCTIONS = {
     "SearchApiLambdaFunction": "handlers.search_api.handler",
     "AdminApiLambdaFunction": "handlers.admin_api.handler",
     "ProcessUploadsLambdaFunction": "handlers.process_uploads.handler",
+    "IndexChangesLambdaFunction": "handlers.index_changes.handler",
+    "SweepLambdaFunction": "handlers.sweep.handler",
+    "AuditLambdaFunction": "handlers.audit.handler",
 }
 TABLE = ("${ContentTable.Arn}", "${ContentTable.Arn}/index/*")
-SEARCH = (
-    "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${OpenSearchDomainName}/*",
-)
+TABLE_ONLY = ("${ContentTable.Arn}",)
+DOMAIN = "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${OpenSearchDomainName}"
+SEARCH = (f"{DOMAIN}/*",)
 ORIGINALS = ("${UploadsBucket.Arn}/originals/*",)
+RENDITIONS = ("${MediaBucket.Arn}/renditions/*",)
+DEAD_LETTERS = ("${UploadsDeadLetterQueue.Arn}",)
+# Writing a search document: bulk (POST), a tombstone or a first index (PUT), the alias (HEAD).
+INDEX_WRITES = ("es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut")
 # Every data action each function's role grants, and on what: nothing more, nothing less.
 EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     "ContentApiLambdaFunction": {
@@ -47,10 +54,6 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
         "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
         "secretsmanager:GetSecretValue": ("${TokenSecret}",),
-        **dict.fromkeys(
-            ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
-            SEARCH,
-        ),
     },
     "SearchApiLambdaFunction": {
         **dict.fromkeys(["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"], TABLE),
@@ -70,8 +73,9 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             ],
             TABLE,
         ),
-        "s3:ListBucket": ("${UploadsBucket.Arn}",),
+        "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
         "s3:GetObject": ORIGINALS,
+        "s3:DeleteObject": ORIGINALS + RENDITIONS,
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
         "secretsmanager:GetSecretValue": ("${TokenSecret}",),
         "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
@@ -104,10 +108,11 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
             ("${UploadsQueue.Arn}",),
         ),
-        "s3:GetObject": ORIGINALS,
+        "s3:GetObject": ORIGINALS + RENDITIONS,
         "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
-        "s3:PutObject": ("${MediaBucket.Arn}/renditions/*",),
-        "s3:DeleteObject": ("${MediaBucket.Arn}/renditions/*",),
+        "s3:PutObject": RENDITIONS,
+        "s3:DeleteObject": ORIGINALS + RENDITIONS,
+        "s3:DeleteObjectVersion": ORIGINALS,
         **dict.fromkeys(
             [
                 "dynamodb:GetItem",
@@ -120,10 +125,56 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             ],
             TABLE,
         ),
+        "es:ESHttpPost": (f"{DOMAIN}/artworks/_search",),
+    },
+    "IndexChangesLambdaFunction": {
         **dict.fromkeys(
-            ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
-            SEARCH,
+            [
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+            ],
+            ("${ContentTable.StreamArn}",),
         ),
+        "dynamodb:GetItem": TABLE_ONLY,
+        "dynamodb:Query": ("${ContentTable.Arn}/index/GSI1",),
+        "sqs:SendMessage": ("${IndexFailuresQueue.Arn}",),
+        **dict.fromkeys(INDEX_WRITES, SEARCH),
+    },
+    "SweepLambdaFunction": {
+        **dict.fromkeys(["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"], DEAD_LETTERS),
+        **dict.fromkeys(
+            ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Scan", "dynamodb:PutItem"],
+            TABLE_ONLY,
+        ),
+    },
+    "AuditLambdaFunction": {
+        "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
+        "s3:DeleteObject": ORIGINALS + RENDITIONS,
+        **dict.fromkeys(
+            ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Scan", "dynamodb:PutItem"],
+            TABLE_ONLY,
+        ),
+        "sqs:SendMessage": ("${UploadsQueue.Arn}",),
+        "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
+        **dict.fromkeys(["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"], DEAD_LETTERS),
+        **dict.fromkeys(INDEX_WRITES, SEARCH),
+    },
+}
+# The S3 prefixes each role may list, by bucket.
+EXPECTED_LISTINGS: dict[str, dict[str, list[str]]] = {
+    "AdminApiLambdaFunction": {
+        "${UploadsBucket.Arn}": ["originals/*"],
+        "${MediaBucket.Arn}": ["renditions/*"],
+    },
+    "ProcessUploadsLambdaFunction": {
+        "${UploadsBucket.Arn}": ["originals/*"],
+        "${MediaBucket.Arn}": ["renditions/*"],
+    },
+    "AuditLambdaFunction": {
+        "${UploadsBucket.Arn}": ["originals/*"],
+        "${MediaBucket.Arn}": ["renditions/*"],
     },
 }
 DATA_SERVICES = ("s3:", "dynamodb:", "sqs:", "es:", "secretsmanager:")
@@ -201,24 +252,38 @@ def environment(template: Template, function: str) -> dict[str, Any]:
     return template["Resources"][function]["Properties"]["Environment"]["Variables"]
 
 
+def mapping(template: Template, source: str, attribute: str) -> dict[str, Any]:
+    """Return the event source mapping that reads `source` (its ARN attribute)."""
+    arn = {"Fn::GetAtt": [source, attribute]}
+    return one(template, "AWS::Lambda::EventSourceMapping", EventSourceArn=arn)
+
+
+def statements(template: Template, function: str) -> list[dict[str, Any]]:
+    """Return the statements of the function's own role."""
+    role = template["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    return [
+        statement
+        for policy in template["Resources"][role]["Properties"]["Policies"]
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
+
+
 # queue, dead-letter queue and the processor
 
 
 def test_the_queue_hides_a_message_for_at_least_six_processor_timeouts(template: Template) -> None:
     queue = template["Resources"]["UploadsQueue"]["Properties"]
     timeout = template["Resources"]["ProcessUploadsLambdaFunction"]["Properties"]["Timeout"]
-    mapping = one(template, "AWS::Lambda::EventSourceMapping")
-    window = mapping.get("MaximumBatchingWindowInSeconds", 0)
+    window = mapping(template, "UploadsQueue", "Arn").get("MaximumBatchingWindowInSeconds", 0)
     assert queue["VisibilityTimeout"] >= 6 * timeout + window
 
 
 def test_the_processor_reports_partial_batch_failures_in_small_batches(template: Template) -> None:
-    mapping = one(template, "AWS::Lambda::EventSourceMapping")
-    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["UploadsQueue", "Arn"]}
-    assert mapping["FunctionName"] == {"Fn::GetAtt": ["ProcessUploadsLambdaFunction", "Arn"]}
-    assert 1 <= mapping["BatchSize"] <= 10
-    assert 0 < mapping["MaximumBatchingWindowInSeconds"] <= 20
+    uploads = mapping(template, "UploadsQueue", "Arn")
+    assert uploads["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert uploads["FunctionName"] == {"Fn::GetAtt": ["ProcessUploadsLambdaFunction", "Arn"]}
+    assert 1 <= uploads["BatchSize"] <= 10
+    assert 0 < uploads["MaximumBatchingWindowInSeconds"] <= 20
 
 
 def test_the_processor_has_memory_and_disk_for_the_largest_original(template: Template) -> None:
@@ -248,9 +313,11 @@ def test_every_function_knows_the_redrive_policys_receive_count(template: Templa
         assert environment(template, function)["COPPER_MAX_RECEIVE_COUNT"] == count, function
 
 
-def test_both_queues_are_encrypted(template: Template) -> None:
-    for name in ("UploadsQueue", "UploadsDeadLetterQueue"):
-        assert template["Resources"][name]["Properties"]["SqsManagedSseEnabled"] is True
+def test_every_queue_is_encrypted(template: Template) -> None:
+    queues = resources(template, "AWS::SQS::Queue")
+    assert set(queues) == {"UploadsQueue", "UploadsDeadLetterQueue", "IndexFailuresQueue"}
+    for name, queue in queues.items():
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True, name
 
 
 def test_only_the_uploads_bucket_of_this_account_may_send_to_the_queue(template: Template) -> None:
@@ -365,6 +432,19 @@ def test_the_table_has_the_key_schema_the_code_defines(template: Template) -> No
     )
     assert table["GlobalSecondaryIndexes"] == expected["GlobalSecondaryIndexes"]
     assert table["BillingMode"] == expected["BillingMode"]
+    # CloudFormation's StreamSpecification has only the view type: giving it enables the stream.
+    stream = expected.get("StreamSpecification")
+    if stream is not None:
+        assert stream["StreamEnabled"] is True
+        assert table["StreamSpecification"] == {"StreamViewType": stream["StreamViewType"]}
+
+
+def test_the_table_streams_the_keys_of_each_change_to_the_indexer(template: Template) -> None:
+    table = template["Resources"]["ContentTable"]["Properties"]
+    assert table["StreamSpecification"] == {"StreamViewType": "KEYS_ONLY"}
+    indexer = mapping(template, "ContentTable", "StreamArn")
+    assert indexer["FunctionName"] == {"Fn::GetAtt": ["IndexChangesLambdaFunction", "Arn"]}
+    assert indexer["Enabled"] is True
 
 
 def test_the_table_recovers_to_a_point_in_time_and_expires_failure_logs(template: Template) -> None:
@@ -394,6 +474,89 @@ def test_the_search_domain_is_encrypted_and_https_only_or_an_existing_one(
     )
 
 
+# the search indexer
+
+
+def test_the_indexer_reports_partial_failures_and_bisects_a_failing_batch(
+    template: Template,
+) -> None:
+    indexer = mapping(template, "ContentTable", "StreamArn")
+    assert indexer["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert indexer["BisectBatchOnFunctionError"] is True
+    assert 10 <= indexer["BatchSize"] <= 1000
+    assert 0 < indexer["MaximumBatchingWindowInSeconds"] <= 5
+    # Re-reading the stream is harmless (the latest record is indexed, stale versions ignored),
+    # and a re-created mapping then misses no change.
+    assert indexer["StartingPosition"] == "TRIM_HORIZON"
+
+
+def test_the_indexer_gives_up_on_a_change_after_bounded_retries_into_a_queue(
+    template: Template,
+) -> None:
+    indexer = mapping(template, "ContentTable", "StreamArn")
+    assert 1 <= indexer["MaximumRetryAttempts"] <= 10  # -1 would retry until the record expires
+    assert 60 <= indexer["MaximumRecordAgeInSeconds"] <= 6 * 3600  # the stream keeps 24 hours
+    assert indexer["DestinationConfig"] == {
+        "OnFailure": {"Destination": {"Fn::GetAtt": ["IndexFailuresQueue", "Arn"]}}
+    }
+    failures = template["Resources"]["IndexFailuresQueue"]["Properties"]
+    assert failures["MessageRetentionPeriod"] == 14 * 86400
+
+
+def test_the_indexer_has_time_for_a_batch_that_waits_for_each_refresh(template: Template) -> None:
+    indexer = template["Resources"]["IndexChangesLambdaFunction"]["Properties"]
+    batch = mapping(template, "ContentTable", "StreamArn")["BatchSize"]
+    assert indexer["Timeout"] >= batch + 60  # about a second per document (refresh=wait_for)
+    assert indexer["Timeout"] <= 900
+    assert 256 <= indexer["MemorySize"] <= 1024
+
+
+# scheduled functions
+
+
+def schedule_of(template: Template, function: str) -> dict[str, Any]:
+    """Return the one EventBridge rule that invokes a function, and check it may."""
+    arn = {"Fn::GetAtt": [function, "Arn"]}
+    rules = [
+        rule["Properties"]
+        for rule in resources(template, "AWS::Events::Rule").values()
+        if [target["Arn"] for target in rule["Properties"]["Targets"]] == [arn]
+    ]
+    assert len(rules) == 1, f"{len(rules)} rules invoke {function}"
+    permissions = [
+        p["Properties"]
+        for p in resources(template, "AWS::Lambda::Permission").values()
+        if p["Properties"]["FunctionName"] == arn
+        and p["Properties"]["Principal"] == "events.amazonaws.com"
+    ]
+    assert len(permissions) == 1, function
+    return rules[0]
+
+
+def test_the_sweeper_runs_every_five_minutes_and_finishes_before_the_next_run(
+    template: Template,
+) -> None:
+    rule = schedule_of(template, "SweepLambdaFunction")
+    assert rule["ScheduleExpression"] == "rate(5 minutes)"
+    assert rule["State"] == "ENABLED"
+    assert template["Resources"]["SweepLambdaFunction"]["Properties"]["Timeout"] < 300
+
+
+def test_the_audit_repairs_every_hour_with_the_longest_timeout(template: Template) -> None:
+    rule = schedule_of(template, "AuditLambdaFunction")
+    assert rule["ScheduleExpression"] == "rate(1 hour)"
+    assert rule["State"] == "ENABLED"
+    (target,) = rule["Targets"]
+    assert json.loads(target.get("Input", "{}")).get("repair", True) is True
+    assert template["Resources"]["AuditLambdaFunction"]["Properties"]["Timeout"] == 900
+
+
+def test_a_failed_scheduled_run_is_not_retried_over_the_next_one(template: Template) -> None:
+    for function in ("SweepLambdaFunction", "AuditLambdaFunction"):
+        config = one(template, "AWS::Lambda::EventInvokeConfig", FunctionName={"Ref": function})
+        assert config["MaximumRetryAttempts"] == 0, function
+
+
 # functions and their roles
 
 
@@ -418,6 +581,44 @@ def test_each_role_grants_exactly_its_functions_data_actions_on_named_resources(
     for action, targets in granted.items():
         assert "*" not in action.split(":")[-1] or action.startswith("logs:"), action
         assert "*" not in targets, f"{function} grants {action} on every resource"
+
+
+def test_the_content_api_and_the_processor_never_write_the_search_index(
+    template: Template,
+) -> None:
+    assert not any(a.startswith("es:") for a in grants(template, "ContentApiLambdaFunction"))
+    processor = {
+        action: targets
+        for action, targets in grants(template, "ProcessUploadsLambdaFunction").items()
+        if action.startswith("es:")
+    }
+    alias = environment(template, "ProcessUploadsLambdaFunction")["COPPER_SEARCH_ALIAS"]
+    # POST is also how a bulk write travels, so the grant names the alias's _search only.
+    assert processor == {"es:ESHttpPost": {f"{DOMAIN}/{alias}/_search"}}
+
+
+def test_only_the_indexer_the_audit_and_the_admin_api_write_the_search_index(
+    template: Template,
+) -> None:
+    writes = {"es:ESHttpPut", "es:ESHttpDelete", "es:ESHttpPatch"}
+    writers = {f for f in FUNCTIONS if writes & set(grants(template, f))}
+    assert writers == {
+        "IndexChangesLambdaFunction",
+        "AuditLambdaFunction",
+        "AdminApiLambdaFunction",
+    }
+
+
+@pytest.mark.parametrize("function", sorted(EXPECTED_LISTINGS))
+def test_each_role_lists_only_its_own_prefix_of_each_bucket(
+    template: Template, function: str
+) -> None:
+    listings = {
+        render(statement["Resource"]): statement["Condition"]["StringLike"]["s3:prefix"]
+        for statement in statements(template, function)
+        if "s3:ListBucket" in as_list(statement["Action"])
+    }
+    assert listings == EXPECTED_LISTINGS[function]
 
 
 def test_only_the_admin_function_may_invoke_a_function_and_only_itself(
@@ -493,28 +694,81 @@ def test_the_routes_reach_the_function_of_their_service(template: Template) -> N
 # operations
 
 
-def alarm_on(template: Template, namespace: str, metric: str) -> dict[str, Any]:
-    """Return the one alarm on a metric, with a threshold above zero or more."""
-    return one(template, "AWS::CloudWatch::Alarm", Namespace=namespace, MetricName=metric)
+def alarm_on(
+    template: Template, namespace: str, metric: str, name: str, value: Any
+) -> dict[str, Any]:
+    """Return the one alarm on a metric with one dimension `name` = `value`."""
+    return one(
+        template,
+        "AWS::CloudWatch::Alarm",
+        Namespace=namespace,
+        MetricName=metric,
+        Dimensions=[{"Name": name, "Value": value}],
+    )
+
+
+def queue_alarm(template: Template, queue: str) -> dict[str, Any]:
+    """Return the alarm on the number of visible messages in a queue."""
+    name = {"Fn::GetAtt": [queue, "QueueName"]}
+    return alarm_on(template, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", name)
+
+
+def function_alarm(template: Template, function: str, metric: str) -> dict[str, Any]:
+    """Return the alarm on one of a function's Lambda metrics."""
+    return alarm_on(template, "AWS/Lambda", metric, "FunctionName", {"Ref": function})
+
+
+def metric_alarm(template: Template, metric: str, service: str) -> dict[str, Any]:
+    """Return the alarm on one of the gallery's own metrics (Powertools' service dimension)."""
+    return alarm_on(template, "CopperPrintGallery", metric, "service", service)
+
+
+def above_zero(alarm: dict[str, Any]) -> bool:
+    """Return whether an alarm fires on any count above zero and is quiet without data."""
+    return (
+        alarm["Threshold"] == 0
+        and alarm["ComparisonOperator"] == "GreaterThanThreshold"
+        and alarm["TreatMissingData"] == "notBreaching"
+    )
 
 
 def test_alarms_watch_dead_letters_processor_errors_and_throttles_and_api_5xx(
     template: Template,
 ) -> None:
-    dead = alarm_on(template, "AWS/SQS", "ApproximateNumberOfMessagesVisible")
-    assert dead["Dimensions"] == [
-        {"Name": "QueueName", "Value": {"Fn::GetAtt": ["UploadsDeadLetterQueue", "QueueName"]}}
-    ]
-    assert dead["Threshold"] == 0 and dead["ComparisonOperator"] == "GreaterThanThreshold"
+    assert above_zero(queue_alarm(template, "UploadsDeadLetterQueue"))
     for metric in ("Errors", "Throttles"):
-        alarm = alarm_on(template, "AWS/Lambda", metric)
-        assert alarm["Dimensions"] == [
-            {"Name": "FunctionName", "Value": {"Ref": "ProcessUploadsLambdaFunction"}}
-        ]
-    api = alarm_on(template, "AWS/ApiGateway", "5xx")
-    assert api["Dimensions"] == [{"Name": "ApiId", "Value": {"Ref": "HttpApi"}}]
-    for alarm in resources(template, "AWS::CloudWatch::Alarm").values():
-        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        assert above_zero(function_alarm(template, "ProcessUploadsLambdaFunction", metric))
+    assert above_zero(alarm_on(template, "AWS/ApiGateway", "5xx", "ApiId", {"Ref": "HttpApi"}))
+
+
+def test_alarms_watch_index_failures_indexer_lag_and_indexer_errors(template: Template) -> None:
+    failures = queue_alarm(template, "IndexFailuresQueue")
+    assert above_zero(failures)
+    assert failures["OKActions"] == [{"Ref": "AlarmTopic"}]
+    lag = function_alarm(template, "IndexChangesLambdaFunction", "IteratorAge")
+    assert lag["Statistic"] == "Maximum"
+    assert 60_000 <= lag["Threshold"] <= 15 * 60_000  # milliseconds
+    assert lag["ComparisonOperator"] == "GreaterThanThreshold"
+    assert above_zero(function_alarm(template, "IndexChangesLambdaFunction", "Errors"))
+
+
+def test_alarms_watch_audit_problems_overdue_works_and_failed_scheduled_runs(
+    template: Template,
+) -> None:
+    problems = metric_alarm(template, "audit_problems", "copper-audit")
+    assert above_zero(problems)
+    assert problems["Period"] == 3600  # one audit per period
+    # A work failed for a dead letter is already in the DLQ alarm; overdue ones are not.
+    assert above_zero(metric_alarm(template, "swept_overdue", "copper-sweeper"))
+    for function in ("SweepLambdaFunction", "AuditLambdaFunction"):
+        assert above_zero(function_alarm(template, function, "Errors"))
+
+
+def test_every_alarm_notifies_the_alarm_topic(template: Template) -> None:
+    alarms = resources(template, "AWS::CloudWatch::Alarm")
+    assert len(alarms) >= 12
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
 
 
 def test_every_log_group_has_a_retention(template: Template) -> None:
