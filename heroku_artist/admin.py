@@ -1,4 +1,5 @@
-"""Admin pages: dead letters (inspect, replay, purge), reprocess, reindex and the audit."""
+"""Admin pages: the audit (and its repair), dead letters (inspect, replay, purge), reprocess,
+reindex, and the API's health."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -20,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from heroku_artist.api import ApiError, api, path
+from heroku_artist.api import ApiError, ApiUnavailable, api, path
 from heroku_artist.auth import login_required, token, wants_json
 from heroku_artist.present import plural
 
@@ -29,6 +31,27 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 STATUSES = ("ready", "processing", "rejected", "failed", "awaiting_upload")
 # Pages where the API's 404 means "no such thing" rather than "no admin API".
 LOOKUPS = ("admin.message", "admin.move", "admin.cancel_move")
+COUNTS = (
+    ("ready", "Ready"),
+    ("rejected", "Rejected"),
+    ("failed", "Failed"),
+    ("deleted", "Deleted"),
+    ("processing", "Processing"),
+    ("dead_letters", "In the dead-letter queue"),
+)
+FINDINGS = {
+    "orphan_original": "Original that no work uses",
+    "unused_original": "Original from an unused upload form",
+    "refused_original": "Refused original still stored",
+    "unprocessed_original": "Original that was never processed",
+    "missing_renditions": "Ready work with missing renditions",
+    "orphan_rendition": "Rendition that no work uses",
+    "search_drift": "Search document differs from its work",
+    "search_orphan": "Search document without a work",
+    "overdue": "Work past its deadline",
+    "index_lagging": "Search index lagging behind",
+}
+HEALTH_CHECKS = (("workers", "Workers"), ("queue", "Queue"))
 
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,11 +111,44 @@ def reprocess_body(form: Any) -> dict[str, Any]:
     return body
 
 
+def health() -> dict[str, Any]:
+    """Return the API's health (`/healthz`), or an "unknown" status when it cannot be read."""
+    try:
+        answer = api().call("GET", "/healthz", timeout=float(current_app.config["API_TIMEOUT"]))
+    except (ApiError, ApiUnavailable) as error:
+        return {"status": "unknown", "reason": str(error), "checks": {}}
+    if not isinstance(answer, dict) or answer.get("status") not in ("ok", "degraded"):
+        return {"status": "unknown", "reason": "an unexpected answer", "checks": {}}
+    return answer
+
+
+def audit_page(audit: dict[str, Any], repaired: bool) -> str:
+    """Render the audit with the API's health (and, after a repair, what was repaired)."""
+    return render_template(
+        "admin/index.html",
+        audit=audit,
+        health=health(),
+        repaired=repaired,
+        counts=COUNTS,
+        checks=HEALTH_CHECKS,
+    )
+
+
 @blueprint.get("/")
 @admin_required
 def index() -> str:
-    """Show the audit summary and the admin tools."""
-    return render_template("admin/index.html", audit=call("GET", "/admin/audit"))
+    """Show the audit: counts, uploads in flight, findings; and the API's health."""
+    return audit_page(call("GET", "/admin/audit"), repaired=False)
+
+
+@blueprint.post("/audit/repair")
+@admin_required
+def repair() -> str:
+    """Repair what the audit can repair; show what was repaired and what is left."""
+    answer = call("POST", "/admin/audit/repair")
+    done, left = len(answer.get("repaired") or []), len(answer.get("unaccounted") or [])
+    flash(f"Repaired {plural(done, 'finding')}; {left} left.", "success")
+    return audit_page(answer, repaired=True)
 
 
 @blueprint.get("/dlq")
@@ -209,6 +265,21 @@ def reindex() -> Any:
 def task(task_id: str) -> Any:
     """Return a background task's progress, for the reindex page's script."""
     return jsonify(task=call("GET", path("/admin/tasks/{}", task_id))["task"])
+
+
+@blueprint.app_template_global()
+def finding_label(kind: Any) -> str:
+    """Return an audit finding's kind as words (the kind itself when it is new to the studio)."""
+    return FINDINGS.get(str(kind), str(kind).replace("_", " ").capitalize())
+
+
+@blueprint.app_template_global()
+def gallery_work_url(artwork_id: Any) -> str | None:
+    """Return the visitor gallery's page of a work, when the gallery's URL is configured."""
+    base = str(current_app.config.get("GALLERY_URL") or "").rstrip("/")
+    if not base or not artwork_id:
+        return None
+    return f"{base}/artworks/{quote(str(artwork_id), safe='')}"
 
 
 @blueprint.app_template_global()

@@ -14,6 +14,8 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_ORIGINS": "",
     # Base URL of renditions whose entry has a key but no url; empty: {API_PUBLIC_URL}/media.
     "MEDIA_BASE_URL": "",
+    # The visitor gallery's URL, for admin links to a work's public page; empty: no links.
+    "GALLERY_URL": "",
     # Seconds to wait for the API (connect and read), and retries of idempotent GETs.
     "API_TIMEOUT": 10.0,
     "API_RETRIES": 2,

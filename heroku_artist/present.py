@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, session
@@ -91,7 +92,26 @@ def card(work: dict[str, Any]) -> dict[str, Any]:
         "rejection_reason": work.get("rejection_reason"),
         "thumbnail": thumbnail_url(work),
         "possible_duplicate_of": work.get("possible_duplicate_of"),
+        "pending": pending(work),
+        "version": work.get("version"),
     }
+
+
+def pending(work: dict[str, Any]) -> bool:
+    """Return whether a ready work waits on a new file or a new render (it stays public)."""
+    return work.get("status") == "ready" and bool(work.get("deadline") or work.get("reprocessing"))
+
+
+def when(moment: Any) -> str:
+    """Return an ISO time from the API as a short UTC date and time for people."""
+    try:
+        parsed = datetime.fromisoformat(str(moment).replace("Z", "+00:00"))
+    except ValueError:
+        return str(moment or "")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    parsed = parsed.astimezone(UTC)
+    return f"{parsed.day} {parsed:%b %Y, %H:%M} UTC"
 
 
 def megabytes(count: int | None) -> str:
@@ -118,6 +138,8 @@ def install_template_helpers(app: Flask) -> None:
         placeholder_text=lambda status: PLACEHOLDER_TEXT.get(status, ""),
         megabytes=megabytes,
         plural=plural,
+        pending=pending,
+        when=when,
     )
 
     @app.context_processor

@@ -128,12 +128,20 @@ def create() -> tuple[Response, int]:
 @blueprint.post("/studio/works/<artwork_id>/upload")
 @login_required
 def reissue(artwork_id: str) -> Response | tuple[Response, int]:
-    """Return a fresh upload form for a work whose upload failed."""
+    """Return a fresh one-shot upload form for a work, with the work as it stands after it.
+
+    Every upload attempt gets its own form: after a failed or interrupted upload, and for a
+    new or replacement file. A used form is refused by storage (403 `form_used`), so the
+    page never posts one twice. The work's `version` lets the page tell the outcome of
+    this upload from the state the work had before it.
+    """
     body = request.get_json(silent=True) or {}
     content_type = content_type_of(str(body.get("name", "")), str(body.get("type", "")))
     if content_type is None:
         return json_error(415, "unsupported_type", "This file type cannot be uploaded.")
-    return jsonify(upload=issue(artwork_id, content_type), content_type=content_type)
+    form = issue(artwork_id, content_type)
+    work = api().call("GET", path("/me/artworks/{}", artwork_id), token=token())
+    return jsonify(upload=form, content_type=content_type, work=card(work))
 
 
 @blueprint.post("/studio/works/<artwork_id>/reprocess")

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from werkzeug.wrappers import Response
 
 from heroku_artist.api import ApiError, api, path
 from heroku_artist.auth import login_required, token, wants_json
-from heroku_artist.present import STATUS_LABELS
+from heroku_artist.present import STATUS_LABELS, pending
+from heroku_artist.upload import EXTENSIONS, IMAGE_TYPES, max_bytes
 
 blueprint = Blueprint("works", __name__)
 
@@ -19,6 +30,10 @@ VISIBILITY_FILTERS = ("published", "draft")
 PAGE_SIZE = 48
 API_PAGE = 100
 MAX_API_PAGES = 10
+# Statuses the API issues an upload form for (a processing work answers 409).
+UPLOADABLE = ("awaiting_upload", "ready", "rejected", "failed")
+# A failed work whose file never arrived has nothing to process again.
+NOTHING_KEPT = ("UploadNotReceived",)
 
 
 def fetch(artwork_id: str) -> dict[str, Any]:
@@ -29,6 +44,25 @@ def fetch(artwork_id: str) -> dict[str, Any]:
         if error.status == 404:
             abort(404)
         raise
+
+
+def actions(work: dict[str, Any]) -> tuple[str, ...]:
+    """Return what the artist can do about the work's file in its status, besides deleting it.
+
+    `retry` sends the kept original through processing again, `upload` asks for a new file,
+    `replace` swaps the file of a ready work (which stays public until the new one is ready),
+    `process_again` renders a ready work again with the current pipeline.
+    """
+    status = work.get("status")
+    if status == "failed":
+        if work.get("error_class") in NOTHING_KEPT:
+            return ("upload",)
+        return ("retry", "upload")
+    if status in ("rejected", "awaiting_upload"):
+        return ("upload",)
+    if status == "ready":
+        return ("replace",) if pending(work) else ("replace", "process_again")
+    return ()
 
 
 def matches(work: dict[str, Any], status: str, visibility: str) -> bool:
@@ -95,7 +129,9 @@ def detail(artwork_id: str) -> str:
     duplicate = None
     if work.get("possible_duplicate_of"):
         duplicate = other_work(work["possible_duplicate_of"])
-    return render_template("works/detail.html", work=work, duplicate=duplicate, error=None)
+    return render_template(
+        "works/detail.html", work=work, duplicate=duplicate, error=None, actions=actions(work)
+    )
 
 
 def other_work(artwork_id: str) -> dict[str, Any]:
@@ -129,7 +165,9 @@ def edit(artwork_id: str) -> Any:
         else:
             message = error.message
         work.update({name: fields[name] for name in FIELDS})
-        page = render_template("works/detail.html", work=work, duplicate=None, error=message)
+        page = render_template(
+            "works/detail.html", work=work, duplicate=None, error=message, actions=actions(work)
+        )
         return page, error.status
     flash("Saved.", "success")
     return redirect(url_for("works.detail", artwork_id=artwork_id))
@@ -208,6 +246,26 @@ def reprocess(artwork_id: str) -> Response:
     else:
         flash("Sent for processing again.", "success")
     return redirect(url_for("works.detail", artwork_id=artwork_id))
+
+
+@blueprint.get("/works/<artwork_id>/upload")
+@login_required
+def upload(artwork_id: str) -> Any:
+    """Show the file picker that uploads a new file for this work straight to storage."""
+    work = fetch(artwork_id)
+    if work.get("status") not in UPLOADABLE:
+        flash("This work is being processed; wait for the result, then upload again.", "error")
+        return redirect(url_for("works.detail", artwork_id=artwork_id))
+    return render_template(
+        "works/upload.html",
+        work=work,
+        replacing=work.get("status") == "ready",
+        accept=",".join((*IMAGE_TYPES, *EXTENSIONS)),
+        types=" ".join(IMAGE_TYPES),
+        extensions=" ".join(EXTENSIONS),
+        max_bytes=max_bytes(),
+        poll_ms=current_app.config["POLL_INTERVAL_MS"],
+    )
 
 
 @blueprint.route("/works/<artwork_id>/delete", methods=["GET", "POST"])

@@ -1,4 +1,10 @@
-/* The upload page: drop files, upload each straight to storage with progress, follow its status. */
+/* The upload pages: drop files, upload each straight to storage with progress, follow its status.
+
+   On the upload page each file becomes a new work. On a work's upload page (data-artwork-id)
+   one file goes to that existing work: a new file for a failed or rejected work, or the
+   replacement of a ready one. Every attempt posts a fresh one-shot form from the studio
+   (reissue); a form that was posted once is never posted again, even after a network error,
+   because storage refuses a used form (403 form_used). */
 "use strict";
 
 (function () {
@@ -13,6 +19,7 @@
   const extensions = root.dataset.extensions.split(" ");
   const pollMs = parseInt(root.dataset.pollMs, 10) || 1500;
   let maxBytes = parseInt(root.dataset.maxBytes, 10) || 0;
+  const artworkId = root.dataset.artworkId || null; // set on a work's own upload page
   const cards = new Map(); // artwork id -> card state
   const TERMINAL = ["ready", "rejected", "failed", "deleted"];
   const LABELS = {
@@ -69,7 +76,8 @@
     const node = template.content.firstElementChild.cloneNode(true);
     node.querySelector(".card-title").textContent = file.name;
     list.prepend(node);
-    const card = { node: node, file: file, id: null, state: "checking", sent: false };
+    // stamp: the work's version right after its form was issued; the poll waits for a newer one.
+    const card = { node: node, file: file, id: null, state: "checking", sent: false, stamp: null };
     node.querySelector(".card-retry").addEventListener("click", function () { retry(card); });
     return card;
   }
@@ -149,6 +157,27 @@
     });
   }
 
+  /** Ask the studio for a fresh one-shot form for the card's work, then upload with it. */
+  async function uploadAgain(card) {
+    show(card, "uploading", "Preparing…");
+    const result = await Studio.send("POST", urlFor("reissueUrl", card.id), { name: card.file.name, type: card.file.type });
+    if (result.ok) {
+      card.stamp = result.body.work ? result.body.work.version : null;
+      await upload(card, result.body.upload, result.body.content_type);
+      return;
+    }
+    const message = Studio.errorMessage(result, "Could not start the upload.");
+    if (result.status === 409) {
+      // The work is being processed: an upload that looked interrupted may have arrived.
+      card.sent = true;
+      show(card, "processing", "Processing a file that arrived…", message);
+      schedulePoll();
+      return;
+    }
+    show(card, result.status === 413 || result.status === 415 ? "rejected" : "failed", "", message);
+    announce(card.file.name + ": " + message);
+  }
+
   async function upload(card, form, contentType) {
     show(card, "uploading", "0%");
     card.node.querySelector("progress").value = 0;
@@ -171,6 +200,12 @@
     if (problem) {
       show(card, "rejected", "", problem);
       announce(file.name + " was not uploaded: " + problem);
+      return;
+    }
+    if (artworkId) {
+      card.id = artworkId;
+      cards.set(card.id, card);
+      await uploadAgain(card);
       return;
     }
     show(card, "uploading", "Preparing…");
@@ -207,13 +242,13 @@
         return;
       }
     }
-    show(card, "uploading", "Preparing…");
-    const result = await Studio.send("POST", urlFor("reissueUrl", card.id), { name: card.file.name, type: card.file.type });
-    if (!result.ok) {
-      show(card, "failed", "", Studio.errorMessage(result, "Could not retry the upload."));
-      return;
-    }
-    await upload(card, result.body.upload, result.body.content_type);
+    await uploadAgain(card);
+  }
+
+  /** Return whether a polled work shows the outcome of this card's upload. */
+  function settled(card, work) {
+    if (TERMINAL.indexOf(work.status) < 0 || work.pending) return false;
+    return work.status === "deleted" || card.stamp === null || work.version !== card.stamp;
   }
 
   function schedulePoll() {
@@ -229,10 +264,12 @@
     if (result.ok) {
       result.body.works.forEach(function (work) {
         const card = cards.get(work.id);
-        if (!card || TERMINAL.indexOf(work.status) < 0) return;
-        if (work.status === "ready") {
+        if (!card || card.state !== "processing" || !settled(card, work)) return;
+        if (work.status === "ready" && artworkId && work.rejection_reason) {
+          show(card, "rejected", "The work keeps its current image.", work.rejection_reason);
+        } else if (work.status === "ready") {
           const duplicate = work.possible_duplicate_of ? "Possible duplicate of another work." : "";
-          show(card, "ready", "Open it to add details and publish.", duplicate);
+          show(card, "ready", artworkId ? "The new file is processed." : "Open it to add details and publish.", duplicate);
           showThumbnail(card, work.thumbnail, work.title);
         } else if (work.status === "rejected") {
           show(card, "rejected", "", work.rejection_reason || "The image could not be used.");
@@ -251,7 +288,21 @@
   }
 
   function take(files) {
-    Array.prototype.forEach.call(files, function (file) { start(file); });
+    if (!artworkId) {
+      Array.prototype.forEach.call(files, function (file) { start(file); });
+      return;
+    }
+    const busy = Array.from(cards.values()).some(function (card) {
+      return card.state === "uploading" || card.state === "processing";
+    });
+    if (busy) {
+      announce("Wait until this upload has finished before choosing another file.");
+      return;
+    }
+    if (!files.length) return;
+    cards.clear();
+    list.replaceChildren();
+    start(files[0]);
   }
 
   input.addEventListener("change", function () {

@@ -37,6 +37,8 @@ class FakeApi:
     down: bool = False
     max_bytes: int = 10_000_000
     admin_api: bool = True
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    health: dict[str, Any] = field(default_factory=lambda: healthy())
     _next: int = 0
 
     def call(
@@ -107,6 +109,10 @@ class FakeApi:
             "focal_point": None,
             "pipeline_version": None,
             "possible_duplicate_of": None,
+            "reprocessing": False,
+            "error_class": None,
+            "deadline": None,
+            "upload_id": None,
             "version": 1,
             "created_at": "2026-01-01T00:00:00.000Z",
             "updated_at": "2026-01-01T00:00:00.000Z",
@@ -138,6 +144,30 @@ class FakeApi:
             raise ApiError(404, "not_found", "Not found.")
         if self.who(token)["role"] != "admin":
             raise ApiError(403, "forbidden", "Admins only.")
+
+
+def healthy() -> dict[str, Any]:
+    """Return the API's health when everything works."""
+    fine = {"status": "ok", "reason": "fine"}
+    return {"status": "ok", "checks": {"workers": dict(fine), "queue": dict(fine)}}
+
+
+def finding(kind: str, artwork_id: str | None, repairable: bool = True) -> dict[str, Any]:
+    """Return one audit finding as the API reports it."""
+    key = f"originals/artist-ada/{artwork_id or 'gone'}/u1" if kind.endswith("original") else None
+    return {
+        "kind": kind,
+        "artwork_id": artwork_id,
+        "key": key,
+        "detail": f"{kind} detail",
+        "repairable": repairable,
+    }
+
+
+def touch(work: dict[str, Any]) -> None:
+    """Record a write to a work: a new version and a new time."""
+    work["version"] += 1
+    work["updated_at"] = f"2026-01-01T00:00:{work['version']:02d}.000Z"
 
 
 def public(artist: dict[str, Any]) -> dict[str, Any]:
@@ -242,20 +272,46 @@ def visibility(
 def reprocess(api: FakeApi, token: str | None, body: dict[str, Any], wid: str) -> dict[str, Any]:
     """POST /me/artworks/{id}/reprocess."""
     work = api.own(token, wid)
-    if work["status"] not in ("ready", "rejected", "failed"):
-        raise ApiError(409, "not_allowed", "Only an uploaded work can be reprocessed.")
-    work["status"] = "processing"
+    kept = work["status"] == "ready" or (
+        work["status"] == "failed" and work["error_class"] != "UploadNotReceived"
+    )
+    if not kept:
+        raise ApiError(
+            409,
+            "not_allowed",
+            "Only a work that is ready or failed can be processed again; "
+            "upload a new file for a rejected one.",
+        )
+    if work["status"] == "ready":
+        work["reprocessing"] = True
+    else:
+        work.update(status="processing", rejection_reason=None, error_class=None)
+    touch(work)
     return work
 
 
 def upload(api: FakeApi, token: str | None, body: dict[str, Any], wid: str) -> dict[str, Any]:
-    """POST /me/artworks/{id}/upload."""
-    api.own(token, wid)
+    """POST /me/artworks/{id}/upload: a one-shot form (a fresh upload id in its key)."""
+    work = api.own(token, wid)
+    if work["status"] == "processing":
+        raise ApiError(
+            409,
+            "not_allowed",
+            "This work is being processed; wait for the result, then upload again.",
+        )
     if body["content_type"] not in ("image/jpeg", "image/png", "image/heic", "image/tiff"):
         raise ApiError(422, "upload_refused", "This type of file cannot be uploaded.")
+    api._next += 1
+    work["upload_id"] = f"u{api._next:03d}"
+    if work["status"] == "awaiting_upload":
+        work["deadline"] = "2026-01-01T00:20:00.000Z"
+    touch(work)
     return {
         "url": "http://api.test/uploads",
-        "fields": {"key": f"originals/x/{wid}/original", "Content-Type": body["content_type"]},
+        "fields": {
+            "key": f"originals/{work['artist_id']}/{wid}/{work['upload_id']}",
+            "Content-Type": body["content_type"],
+        },
         "expires_at": "2026-01-01T00:15:00Z",
         "max_bytes": api.max_bytes,
     }
@@ -341,8 +397,36 @@ def get_task(api: FakeApi, token: str | None, body: dict[str, Any], task_id: str
 def audit(api: FakeApi, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
     """GET /admin/audit."""
     api.admin(token)
-    counts = {"ready": 2, "rejected": 1, "deleted": 0, "dead_letter": len(api.dead_letters)}
-    return {"ok": not api.dead_letters, "counts": {**counts, "pending": 0}, "unaccounted": []}
+    return audit_report(api, [])
+
+
+def audit_report(api: FakeApi, repaired: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the audit as the API reports it, from the works, dead letters and findings."""
+    counts = dict.fromkeys(("ready", "rejected", "failed", "deleted", "processing"), 0)
+    for work in api.works.values():
+        if work["status"] in counts:
+            counts[work["status"]] += 1
+    counts["dead_letters"] = len(api.dead_letters)
+    return {
+        "ok": not api.dead_letters and not api.findings,
+        "counts": counts,
+        "pending": sum(w["status"] == "awaiting_upload" for w in api.works.values()),
+        "unaccounted": copy.deepcopy(api.findings),
+        "repaired": repaired,
+    }
+
+
+def audit_repair(api: FakeApi, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
+    """POST /admin/audit/repair: the repairable findings are repaired, the rest stay."""
+    api.admin(token)
+    repaired = [f for f in api.findings if f["repairable"]]
+    api.findings = [f for f in api.findings if not f["repairable"]]
+    return audit_report(api, copy.deepcopy(repaired))
+
+
+def healthz(api: FakeApi, token: str | None, body: dict[str, Any]) -> dict[str, Any]:
+    """GET /healthz (200 whether ok or degraded)."""
+    return copy.deepcopy(api.health)
 
 
 WORK = r"/me/artworks/([^/]+)"
@@ -370,4 +454,6 @@ ROUTES: list[tuple[str, str, Any]] = [
     (r"/admin/reindex", "POST", reindex),
     (r"/admin/tasks/([^/]+)", "GET", get_task),
     (r"/admin/audit", "GET", audit),
+    (r"/admin/audit/repair", "POST", audit_repair),
+    (r"/healthz", "GET", healthz),
 ]
