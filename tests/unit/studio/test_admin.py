@@ -6,7 +6,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from heroku_artist.present import plural
-from tests.unit.studio.fake_api import FakeApi
+from tests.unit.studio.fake_api import FakeApi, finding
+from tests.unit.studio.support import csrf_token, log_in, make_app
 
 MESSAGES = [
     {
@@ -40,6 +41,7 @@ MESSAGES = [
         "body": "{}",
     },
 ]
+LOGIN_ROOT = {"email": "root@example.com", "password": "correct horse battery"}
 PAGES = ["/admin/", "/admin/dlq", "/admin/dlq/m1", "/admin/reprocess", "/admin/reindex"]
 
 
@@ -64,10 +66,134 @@ def test_artists_have_no_admin_link_and_admins_do(ada: FlaskClient, fake: FakeAp
     assert ">Admin<" in ada.get("/works").get_data(as_text=True)
 
 
-def test_the_audit_summary_shows_the_counts(root: FlaskClient, letters: FakeApi) -> None:
+def count_of(page: str, label: str) -> str:
+    """Return the number the audit shows under a label."""
+    return page.split(f"<dt>{label}</dt><dd>")[1].split("</dd>")[0]
+
+
+def test_the_audit_shows_each_count_with_its_label_and_the_uploads_in_flight(
+    root: FlaskClient, letters: FakeApi
+) -> None:
+    for status in ("ready", "ready", "failed", "processing", "awaiting_upload"):
+        letters.add_work("token-artist-ada", "W", status=status)
     page = root.get("/admin/").get_data(as_text=True)
-    assert "not accounted for" in page
-    assert "In the dead-letter queue" in page
+    assert "Not everything is accounted for: see the dead-letter queue." in page
+    shown = {
+        label: count_of(page, label)
+        for label in ("Ready", "Rejected", "Failed", "Deleted", "Processing", "In flight")
+    }
+    assert shown == {
+        "Ready": "2",
+        "Rejected": "0",
+        "Failed": "1",
+        "Deleted": "0",
+        "Processing": "1",
+        "In flight": "1",
+    }
+    assert count_of(page, "In the dead-letter queue") == "2"
+
+
+def test_the_audit_lists_its_findings_as_words_with_the_work_key_and_detail(
+    root: FlaskClient, fake: FakeApi
+) -> None:
+    fake.findings = [
+        finding("unprocessed_original", "w001"),
+        finding("index_lagging", None, repairable=False),
+    ]
+    page = root.get("/admin/").get_data(as_text=True)
+    assert "2 findings not accounted for." in page
+    table = page.split('id="findings"')[1].split("</table>")[0]
+    first, second = table.split('<tr data-kind="')[1:]
+    assert "Original that was never processed" in first and "<code>w001</code>" in first
+    assert "<code>originals/artist-ada/w001/u1</code>" in first
+    assert "unprocessed_original detail" in first and "<td>Yes</td>" in first
+    assert "Search index lagging behind" in second and "<td>No</td>" in second
+    assert "Repair what can be repaired" in page
+
+
+def test_a_finding_links_to_the_work_in_the_gallery_when_its_url_is_set(fake: FakeApi) -> None:
+    client = make_app(fake, GALLERY_URL="https://gallery.example/").test_client()
+    log_in(client, "root")
+    fake.findings = [finding("missing_renditions", "w 7")]
+    page = client.get("/admin/").get_data(as_text=True)
+    assert '<a href="https://gallery.example/artworks/w%207"><code>w 7</code></a>' in page
+
+
+def test_a_clean_audit_offers_no_repair(root: FlaskClient, fake: FakeApi) -> None:
+    page = root.get("/admin/").get_data(as_text=True)
+    assert "Every uploaded original is accounted for." in page
+    assert "Repair what can be repaired" not in page and 'id="findings"' not in page
+
+
+def test_the_repair_button_posts_and_shows_what_was_repaired_and_what_is_left(
+    root: FlaskClient, fake: FakeApi
+) -> None:
+    fake.findings = [
+        finding("orphan_rendition", "w002"),
+        finding("overdue", "w003"),
+        finding("index_lagging", None, repairable=False),
+    ]
+    page = root.get("/admin/").get_data(as_text=True)
+    form = page.split('action="/admin/audit/repair"')[1].split("</form>")[0]
+    assert 'method="post"' in page.split('action="/admin/audit/repair"')[0].rsplit("<form", 1)[1]
+    assert 'name="csrf_token"' in form and "Repair what can be repaired" in form
+    done = root.post("/admin/audit/repair")
+    shown = done.get_data(as_text=True)
+    assert done.status_code == 200
+    assert fake.last("POST", "/admin/audit").path == "/admin/audit/repair"
+    assert "Repaired 2 findings; 1 left." in shown
+    repaired = shown.split('id="repaired"')[1].split("</table>")[0]
+    assert "Rendition that no work uses" in repaired and "Work past its deadline" in repaired
+    left = shown.split('id="findings"')[1].split("</table>")[0]
+    assert "Left to look at" in left and "Search index lagging behind" in left
+    assert "Nothing here can be repaired automatically." in shown
+
+
+def test_the_repair_needs_the_forms_csrf_token(fake: FakeApi) -> None:
+    client = make_app(fake, WTF_CSRF_ENABLED=True).test_client()
+    token = csrf_token(client)
+    client.post("/login", data={**LOGIN_ROOT, "csrf_token": token})
+    fake.findings = [finding("orphan_rendition", "w002")]
+    assert client.post("/admin/audit/repair").status_code == 400
+    assert fake.findings, "nothing was repaired"
+    token = csrf_token(client, "/admin/")
+    assert client.post("/admin/audit/repair", data={"csrf_token": token}).status_code == 200
+    assert fake.findings == []
+
+
+def test_artists_cannot_repair(ada: FlaskClient, fake: FakeApi) -> None:
+    fake.findings = [finding("orphan_rendition", "w002")]
+    assert ada.post("/admin/audit/repair").status_code == 404
+    assert fake.findings and not [c for c in fake.calls if c.path == "/admin/audit/repair"]
+
+
+def test_a_degraded_api_is_a_notice_with_its_reasons(root: FlaskClient, fake: FakeApi) -> None:
+    fake.health = {
+        "status": "degraded",
+        "checks": {
+            "workers": {"status": "failing", "reason": "No worker has polled for 5 minutes."},
+            "queue": {"status": "ok", "reason": "fine"},
+        },
+    }
+    page = root.get("/admin/").get_data(as_text=True)
+    notice = page.split('id="health-notice"')[1].split("</div>")[0]
+    assert 'role="alert"' in notice and "The API is degraded" in notice
+    assert "Workers: No worker has polled for 5 minutes." in notice
+    assert "Queue:" not in notice
+
+
+def test_a_healthy_api_says_so_quietly(root: FlaskClient) -> None:
+    page = root.get("/admin/").get_data(as_text=True)
+    notice = page.split('id="health-notice"')[1].split("</p>")[0]
+    assert "The API is healthy" in notice and "alert" not in notice
+
+
+def test_an_unreadable_health_is_said_and_the_audit_still_shows(
+    root: FlaskClient, fake: FakeApi
+) -> None:
+    fake.health = {"unexpected": True}
+    page = root.get("/admin/").get_data(as_text=True)
+    assert "health could not be read" in page and "Audit: every upload accounted for?" in page
 
 
 def test_the_dead_letter_list_shows_error_artist_and_age_and_filters(

@@ -175,3 +175,35 @@ def test_each_upload_card_carries_a_thumbnail_placeholder(ada: FlaskClient) -> N
     page = ada.get("/upload").get_data(as_text=True)
     template = page.split('<template id="card-template">')[1].split("</template>")[0]
     assert 'class="thumb-placeholder"' in template and 'class="thumb-text"' in template
+
+
+def test_each_upload_attempt_gets_a_fresh_one_shot_form_and_the_works_version_after_it(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    work = fake.add_work("token-artist-ada", "Harbour", status="ready")
+    body = {"name": "new.jpg", "type": "image/jpeg"}
+    first = ada.post(f"/studio/works/{work['id']}/upload", json=body, headers=XHR).json
+    second = ada.post(f"/studio/works/{work['id']}/upload", json=body, headers=XHR).json
+    assert first["upload"]["fields"]["key"] != second["upload"]["fields"]["key"]
+    assert second["work"]["version"] == fake.works[work["id"]]["version"]
+    assert second["work"]["status"] == "ready", "a ready work stays ready while it is replaced"
+
+
+def test_a_processing_work_gets_no_upload_form_and_the_script_is_told_why(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    work = fake.add_work("token-artist-ada", "Busy", status="processing")
+    body = {"name": "new.jpg", "type": "image/jpeg"}
+    answer = ada.post(f"/studio/works/{work['id']}/upload", json=body, headers=XHR)
+    assert (answer.status_code, answer.json["error"]["code"]) == (409, "not_allowed")
+    assert "being processed" in answer.json["error"]["message"]
+
+
+def test_the_status_of_a_ready_work_with_a_new_file_in_processing_is_pending(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    waiting = fake.add_work("token-artist-ada", "W", status="ready", deadline="2026-01-01T01:00Z")
+    settled = fake.add_work("token-artist-ada", "S", status="ready", version=4)
+    ids = f"{waiting['id']},{settled['id']}"
+    works = ada.get(f"/studio/works/status?ids={ids}", headers=XHR).json["works"]
+    assert [(w["pending"], w["version"]) for w in works] == [(True, 1), (False, 4)]
