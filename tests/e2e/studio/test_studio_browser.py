@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -312,3 +313,71 @@ def test_an_upload_storage_refuses_fails_with_a_retry_that_reaches_ready(
     tab.screenshot(path=str(artifacts / "studio-upload-retried.png"), full_page=True)
     refused = "Failed to load resource: the server responded with a status of 403 (Forbidden)"
     assert watch.errors == [refused], "only the refused upload is logged"
+
+
+FORM_KEY = re.compile(rb'name="key"\r\n\r\n([^\r]+)\r\n')
+
+
+def interrupt_first_upload(tab: Any, studio: Studio) -> list[tuple[str, str]]:
+    """Cut the first upload off with a network error, pass the rest; log (outcome, form key)."""
+    posts: list[tuple[str, str]] = []
+
+    def handle(route: Any) -> None:
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        found = FORM_KEY.search(route.request.post_data_buffer or b"")
+        key = found.group(1).decode() if found else ""
+        if not posts:
+            posts.append(("interrupted", key))
+            route.abort("connectionreset")
+        else:
+            posts.append(("passed", key))
+            route.continue_()
+
+    tab.route(f"{studio.stack.api_url}/uploads", handle)
+    return posts
+
+
+def test_an_interrupted_replacement_is_retried_with_a_new_form_and_replaces_the_file(
+    studio: Studio, page: tuple[Any, ConsoleWatch], artifacts: Path
+) -> None:
+    tab, watch = page
+    artist = studio.stack.register("Nell Bistre")
+    work_id = studio.stack.upload(artist.token, artwork_jpeg(51, 600), {"title": "Tide"})
+    before = studio.stack.wait_for(work_id, artist.token, {"ready"})
+    tab.goto(f"{studio.url}/login")
+    tab.get_by_label("E-mail address").fill(artist.email)
+    tab.get_by_label("Password").fill(artist.password)
+    tab.get_by_role("button", name="Log in").click()
+    tab.get_by_role("link", name="My works").wait_for()
+    tab.goto(f"{studio.url}/works/{work_id}")
+    actions = tab.locator("#file-actions")
+    assert actions.get_by_role("button", name="Retry processing").count() == 0
+    actions.get_by_role("link", name="Replace the file").click()
+    tab.get_by_role("heading", name="Replace the file of “Tide”").wait_for()
+
+    posts = interrupt_first_upload(tab, studio)
+    new_file = {
+        "name": "Tide, larger.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": artwork_jpeg(52, 1400),
+    }
+    tab.locator("#files").set_input_files(new_file)
+    card = tab.locator("#upload-list .card", has_text="Tide, larger.jpg")
+    tab.locator("#upload-list .card[data-state=failed]").wait_for()
+    assert "interrupted" in card.locator(".card-reason").inner_text()
+    tab.screenshot(path=str(artifacts / "studio-replace-interrupted.png"), full_page=True)
+    card.get_by_role("button", name="Retry").click()
+    tab.locator("#upload-list .card[data-state=ready]").wait_for()
+    tab.screenshot(path=str(artifacts / "studio-replace-done.png"), full_page=True)
+
+    assert [outcome for outcome, _ in posts] == ["interrupted", "passed"]
+    first_key, second_key = (key for _, key in posts)
+    assert first_key and second_key and first_key != second_key, "the retry used a new form"
+    deadline = time.monotonic() + 60
+    while studio.stack.artwork(work_id, artist.token)["facts"]["width"] == before["facts"]["width"]:
+        assert time.monotonic() < deadline, "the new file never replaced the old one"
+        time.sleep(0.2)
+    assert studio.stack.artwork(work_id, artist.token)["status"] == "ready"
+    assert all("net::ERR_" in error for error in watch.errors), watch.errors
