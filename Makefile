@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_DIR := $(or $(COPPER_DATA_DIR),var)
 
-.PHONY: setup browser run reset lint format test bench bench-search bench-flow bench-web clean
+.PHONY: setup browser run reset lint format test bench bench-search bench-flow bench-web bench-convergence clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -80,6 +80,9 @@ bench-search: setup ## search index and listing benchmark on 100,000 generated w
 
 bench-flow: setup ## event flow on the local stack (2 workers) against the pipeline alone
 	$(PYTHON) -m bench.flow
+
+bench-convergence: setup ## change-to-searchable latency (p50/p95), steady and after an index outage
+	$(PYTHON) -m bench.convergence
 
 bench-web: setup browser ## visitor gallery: page server time and first-view image bytes
 	$(PYTHON) -m bench.web

@@ -13,7 +13,7 @@ from ulid import ULID
 
 from content import lifecycle
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
-from content.model import Artwork, Status, Visibility, now
+from content.model import Artwork, Status, Visibility, now, original_key
 from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
 
 MAX_TITLE = 200
@@ -189,11 +189,15 @@ class ArtworkService:
     def delete(self, artist_id: str, artwork_id: str, version: int | None = None) -> Artwork:
         """Mark the work deleted, then remove its original (whose event cleans up renditions).
 
-        A file still arriving through a pending form is removed by the processor when it lands.
+        The file of a pending form is removed too (one still in flight is removed by the
+        processor when it lands).
         """
+        pending = self.own(artist_id, artwork_id).upload_id
         deleted = self._change(artist_id, artwork_id, version, lifecycle.delete)
         if deleted.original is not None:
             self.remove_original(deleted.original.key)
+        if pending is not None:
+            self.remove_original(original_key(artist_id, artwork_id, pending))
         return deleted
 
     def request_reprocess(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 RecordKind = Literal["artwork", "artist"]
-MAX_RETRY_DELAY = 60.0
+MAX_RETRY_DELAY = 30.0
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Backlog:
 
 
 def retry_delay(attempts: int) -> float:
-    """Return how long a change that failed `attempts` times waits: doubling, capped at 60 s."""
+    """Return how long a change that failed `attempts` times waits: doubling, capped at 30 s."""
     return min(MAX_RETRY_DELAY, 0.5 * 2 ** max(0, attempts - 1))
 
 
@@ -53,6 +53,14 @@ class ChangeLog(Protocol):
 
     def retry_later(self, changes: Sequence[Change]) -> None:
         """Make failed changes due again after their backoff, counting the attempt."""
+        ...
+
+    def claim_early(self, lease_seconds: float) -> list[Change]:
+        """Return the backed-off change due first, before its time (a probe of the index)."""
+        ...
+
+    def wake(self) -> None:
+        """Make every backed-off change due now (the index is back)."""
         ...
 
     def backlog(self) -> Backlog:

@@ -364,6 +364,25 @@ class SqliteChangeLog:
             for seq, kind, record_id, at, attempts in rows
         ]
 
+    def claim_early(self, lease_seconds: float) -> list[Change]:
+        """Return the backed-off change due first, before its time (a probe of the index)."""
+        now = time.time()
+        with _translated(), self._database.write() as db:
+            rows = db.execute(_BACKED_OFF, (now,)).fetchall()
+            db.executemany(
+                "UPDATE changes SET visible_at = ? WHERE seq = ?",
+                [(now + lease_seconds, row[0]) for row in rows],
+            )
+        return [Change(*row) for row in rows]
+
+    def wake(self) -> None:
+        """Make every backed-off change due now (the index is back)."""
+        with _translated(), self._database.write() as db:
+            db.execute(
+                "UPDATE changes SET visible_at = ? WHERE attempts > 0 AND visible_at > ?",
+                (time.time(), time.time()),
+            )
+
     def acknowledge(self, changes: Sequence[Change]) -> None:
         """Forget changes that were applied."""
         with _translated(), self._database.write() as db:
@@ -386,6 +405,8 @@ class SqliteChangeLog:
 
 
 _DUE = "SELECT 1 FROM changes WHERE visible_at <= ? LIMIT ?"
+_BACKED_OFF = """SELECT seq, kind, record_id, at, attempts FROM changes
+                 WHERE attempts > 0 AND visible_at > ? ORDER BY visible_at, seq LIMIT 1"""
 _DUE_ROWS = """SELECT seq, kind, record_id, at, attempts FROM changes
                WHERE visible_at <= ? ORDER BY seq LIMIT ?"""
 

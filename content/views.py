@@ -56,6 +56,8 @@ def own_artwork(artwork: Artwork) -> dict[str, Any]:
         "pipeline_version": artwork.pipeline_version,
         "possible_duplicate_of": artwork.possible_duplicate_of,
         "reprocessing": artwork.reprocess_request is not None,
+        "error_class": artwork.error_class,
+        "deadline": artwork.deadline,
         "version": artwork.version,
         "created_at": artwork.created_at,
         "updated_at": artwork.updated_at,

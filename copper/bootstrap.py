@@ -61,8 +61,8 @@ class Services:
     queue: MessageQueue
     failures: FailureLog
     tasks: TaskStore
-    changes: ChangeLog | None = None  # the embedded change stream (DynamoDB Streams on AWS)
     heartbeats: Heartbeats
+    changes: ChangeLog | None = None  # the embedded change stream (DynamoDB Streams on AWS)
     local_routes: tuple[Blueprint, ...] = ()
 
     def health(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -344,9 +345,17 @@ def reprocess(
 @click.command("audit")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--repair", is_flag=True, help="Converge what can be repaired; report the rest.")
-def audit(as_json: bool, repair: bool) -> None:
+@click.option(
+    "--grace",
+    type=click.FloatRange(0),
+    default=60.0,
+    show_default=True,
+    help="Leave works changed in the last SECONDS alone (their events may be in flight).",
+)
+def audit(as_json: bool, repair: bool, grace: float) -> None:
     """Compare originals, renditions, search and queues with the records (exit 1 if they differ)."""
-    report = services().auditor().audit(repair=repair)
+    auditor = replace(services().auditor(), grace=grace)
+    report = auditor.audit(repair=repair)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -36,6 +36,7 @@ log = logging.getLogger("copper.worker")
 
 QUEUE_ARN = "arn:aws:sqs:local:000000000000:copper-uploads"
 FUNCTION_TIMEOUT_MS = 900_000
+CHANGE_POLL_SECONDS = 0.25
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -85,30 +86,54 @@ class LambdaContext:
 
 @dataclass
 class ChangeFeed:
-    """Feeds due change-log entries to the indexer handler as DynamoDB stream batches."""
+    """Feeds due change-log entries to the indexer handler as DynamoDB stream batches.
+
+    A failed change backs off (doubling, up to 30 s). While some do, the feed probes the index
+    with the first of them about once a second; the first success makes them all due again,
+    so search catches up within moments of an outage's end, not at the next backoff.
+    """
 
     log: ChangeLog
     handler: Handler
     batch_size: int = 100
     lease_seconds: float = 60.0
+    probe_every: float = 1.0
+    backing_off: bool = False
+    _probed_at: float = 0.0
 
     def run_once(self) -> int:
-        """Index one batch of due changes, if any; return how many were claimed."""
+        """Index one batch of due changes (or one probe), if any; return how many were claimed."""
         changes = self.log.claim(self.batch_size, self.lease_seconds)
+        if not changes and self.backing_off and self._probe_due():
+            changes = self.log.claim_early(self.lease_seconds)
         if not changes:
             return 0
+        failed = self._index(changes)
+        self.log.retry_later([c for c in changes if _sequence_number(c) in failed])
+        self.log.acknowledge([c for c in changes if _sequence_number(c) not in failed])
+        if len(failed) < len(changes) and self.backing_off:
+            self.log.wake()
+        self.backing_off = bool(failed) or (self.backing_off and len(failed) == len(changes))
+        return len(changes)
+
+    def _index(self, changes: list[Change]) -> set[str]:
+        """Hand the changes to the handler; return the sequence numbers of those that failed."""
         try:
             response = self.handler(
                 stream_event(changes), LambdaContext(function_name="copper-index-changes")
             )
         except Exception:
             log.warning("the indexer failed a whole batch; it will be retried", exc_info=True)
-            self.log.retry_later(changes)
-            return len(changes)
-        failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
-        self.log.retry_later([c for c in changes if _sequence_number(c) in failed])
-        self.log.acknowledge([c for c in changes if _sequence_number(c) not in failed])
-        return len(changes)
+            return {_sequence_number(change) for change in changes}
+        return {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
+
+    def _probe_due(self) -> bool:
+        """Return whether it is time to probe the index again (and note that it is)."""
+        now = time.monotonic()
+        if now - self._probed_at < self.probe_every:
+            return False
+        self._probed_at = now
+        return True
 
     def settled(self) -> bool:
         """Return whether no change waits (due now or after a retry's backoff)."""
@@ -149,7 +174,13 @@ class Worker:
     parent_pid: int | None = None
 
     def run_once(self, wait_seconds: float = 0) -> int:
-        """Process one batch, if any, then index due changes; return how many messages."""
+        """Process one batch, if any, then index due changes; return how many messages.
+
+        With a change log to drain, the queue is long-polled for a quarter second at most,
+        so a change waits about that long for the index.
+        """
+        if self.changes is not None:
+            wait_seconds = min(wait_seconds, CHANGE_POLL_SECONDS)
         messages = self.queue.receive(self.batch_size, wait_seconds=wait_seconds)
         if self.changes is not None:
             self.changes.run_once()

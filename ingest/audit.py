@@ -41,6 +41,7 @@ from storage.blobstore import BlobStore
 
 ORIGINALS_PREFIX = "originals/"
 DEFAULT_GRACE_SECONDS = 60.0
+LAGGING_SECONDS = 60.0  # a change older than this means nobody drains the change log
 SETTLED = ("ready", "rejected", "failed", "deleted")
 
 
@@ -243,7 +244,7 @@ class Auditor:
             return
         backlog = self.changes.backlog()
         report.pending += backlog.count
-        if backlog.oldest_at is not None and backlog.oldest_at < self.clock() - self.grace:
+        if backlog.oldest_at is not None and backlog.oldest_at < self.clock() - LAGGING_SECONDS:
             age = int(self.clock() - backlog.oldest_at)
             detail = f"{backlog.count} changes wait for the search index, the oldest for {age} s"
             report.findings.append(Finding("index_lagging", detail, repairable=False))

@@ -1,10 +1,9 @@
-"""Admin operations on the event flow: dead letters, reprocessing and the audit.
+"""Admin operations on the event flow: dead letters and reprocessing.
 
-The same use cases serve `copper dlq|reprocess|audit` and the admin API, on both backends.
+The same use cases serve `copper dlq|reprocess` and the admin API, on both backends.
 Replaying the whole dead-letter queue uses the queue's bulk move (SQS StartMessageMoveTask);
 a selective replay moves each chosen message back (send, then delete), at most `rate` per
-second. The audit checks the invariant of the flow: every original in the uploads store
-ends ready, rejected or deleted, or has its message in the dead-letter queue.
+second. The audit lives in `ingest/audit.py`, the sweeper in `ingest/sweeper.py`.
 """
 
 from __future__ import annotations
@@ -43,9 +42,6 @@ from messaging.queue import (
 )
 from pipeline.settings import PIPELINE_VERSION
 from storage.blobstore import BlobStore
-
-ORIGINALS_PREFIX = "originals/"
-SETTLED = frozenset({Status.READY, Status.REJECTED, Status.DELETED})
 
 
 @dataclass(frozen=True)
@@ -266,12 +262,6 @@ class Maintenance:
         except (VersionConflict, NotFound, NotAllowed):
             return False
         return True
-
-
-def _artwork_of(key: str) -> str | None:
-    """Return the artwork id in an original's key."""
-    parts = key.split("/")
-    return parts[2] if len(parts) == 4 and parts[0] == "originals" else None
 
 
 def to_json(items: Iterable[DeadLetterView]) -> str:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from content import lifecycle
 from content.lifecycle import DEAD_LETTERED
-from content.model import Artwork, Status, now
+from content.model import Artwork, OriginalObject, Status, now
 from content.repository import ContentRepository, NotFound, StoreUnavailable, VersionConflict
 from ingest.maintenance import DeadLetterView
 from ingest.messages import MalformedMessage, ObjectEvent, ReprocessRequest, parse_body
@@ -54,8 +54,22 @@ def waits_on(artwork: Artwork, body: str) -> bool:
                 artwork.upload_id is not None and request.original.upload_id == artwork.upload_id
             )
             unfinished = artwork.original is not None and artwork.original.key == request.key
-            return artwork.status is Status.PROCESSING and (pending or unfinished)
+            return pending or (unfinished and artwork.status is Status.PROCESSING)
     return False
+
+
+def arrived_file(artwork: Artwork, body: str) -> OriginalObject | None:
+    """Return the file a created event delivered through the work's pending form, if any."""
+    try:
+        requests = parse_body(body)
+    except MalformedMessage:
+        return None
+    for request in requests:
+        if not isinstance(request, ObjectEvent) or request.original is None:
+            continue
+        if request.kind == "created" and request.original.upload_id == artwork.upload_id:
+            return OriginalObject(request.key, request.size, request.version_id)
+    return None
 
 
 @dataclass
@@ -86,7 +100,11 @@ class Sweeper:
         def fail(artwork: Artwork) -> Artwork:
             if not waits_on(artwork, letter.body):
                 return artwork
-            return lifecycle.fail(artwork, DEAD_LETTERED, error_class)
+            failed = lifecycle.fail(artwork, DEAD_LETTERED, error_class)
+            arrived = arrived_file(artwork, letter.body)
+            if failed.status is Status.FAILED and arrived is not None:
+                return replace(failed, original=arrived)  # so that Retry can process it
+            return failed
 
         return self._save(str(letter.artwork_id), fail)
 

@@ -82,6 +82,7 @@ class Dev:
 
     process: subprocess.Popen[str]
     api: str
+    environment: dict[str, str]
     lines: list[str] = field(default_factory=list)
     seen: set[int] = field(default_factory=set)
 
@@ -106,10 +107,14 @@ class Dev:
 
 
 @contextmanager
-def copper_dev(tmp_path: Path, workers: int) -> Iterator[Dev]:
-    """Run `copper dev --workers N` on free ports in `tmp_path`; clean up whatever remains."""
+def copper_dev(
+    tmp_path: Path, workers: int, environment: dict[str, str] | None = None
+) -> Iterator[Dev]:
+    """Run `copper dev --workers N` on free ports in `tmp_path` (with extra `environment`);
+    clean up whatever remains."""
     api, gallery, studio = free_ports(3)
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("COPPER_")}
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("COPPER_")}
+    environment = inherited | (environment or {})
     command = [str(COPPER), "dev", "--workers", str(workers), "--port", str(api)]
     command += ["--web-port", str(gallery), "--studio-port", str(studio)]
     process = subprocess.Popen(
@@ -120,7 +125,7 @@ def copper_dev(tmp_path: Path, workers: int) -> Iterator[Dev]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    dev = Dev(process, f"http://127.0.0.1:{api}")
+    dev = Dev(process, f"http://127.0.0.1:{api}", environment)
     reader = threading.Thread(target=lambda: dev.lines.extend(process.stderr), daemon=True)  # type: ignore[arg-type]
     reader.start()
     try:

@@ -25,8 +25,9 @@ from werkzeug.serving import make_server
 from content.dynamodb import table_definition
 from copper.demo_art import artwork_jpeg
 from copper.worker import Worker
-from handlers import process_uploads
+from handlers import index_changes, process_uploads
 from messaging.sqs import SqsQueue
+from tests.support.streams import DynamoStreamPoller
 
 REGION = "eu-west-1"
 UPLOADS, MEDIA, TABLE = "copper-uploads-e2e", "copper-media-e2e", "copper-content-e2e"
@@ -106,10 +107,12 @@ def emulated_aws(
     server = make_server("127.0.0.1", api_port, create_app(), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     process_uploads.consumer.cache_clear()
+    index_changes.indexer.cache_clear()
     try:
         yield {"api": api, "queue": SqsQueue(queue_url, dead_url, max_receive_count=3)}
     finally:
         process_uploads.consumer.cache_clear()
+        index_changes.indexer.cache_clear()
         server.shutdown()
         moto.stop()
 
@@ -131,11 +134,22 @@ def poll_until(worker: Worker, check: Any, timeout: float = 60) -> None:
         worker.run_once(wait_seconds=1)
 
 
+def until_searchable(stream: DynamoStreamPoller, check: Any, timeout: float = 30) -> None:
+    """Hand the table's stream to the indexer handler until `check()` is true."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("search never caught up with the table's stream")
+        stream.run_once()
+        time.sleep(0.1)
+
+
 def test_an_upload_on_emulated_aws_flows_from_presigned_post_to_a_searchable_work(
     emulated_aws: dict[str, Any],
 ) -> None:
     api = emulated_aws["api"]
     worker = Worker(emulated_aws["queue"], process_uploads.handler)
+    stream = DynamoStreamPoller(TABLE, index_changes.handler)
     # GIVEN an artist and a work, uploaded through the presigned POST to S3
     session = call(
         api,
@@ -170,12 +184,14 @@ def test_an_upload_on_emulated_aws_flows_from_presigned_post_to_a_searchable_wor
     stored = media.get_object(Bucket=MEDIA, Key=first["key"])
     assert stored["ContentType"] == f"image/{first['format']}"
     assert stored["ContentLength"] == first["bytes"]
-    assert call(api, "GET", "/search", params={"q": "tide"})["total"] == 1
+    until_searchable(stream, lambda: call(api, "GET", "/search", params={"q": "tide"})["total"])
     # WHEN the artist deletes the work THEN the removal event cleans up after it
     call(api, "DELETE", f"/me/artworks/{work['id']}", token)
     poll_until(
         worker,
         lambda: media.list_objects_v2(Bucket=MEDIA).get("KeyCount", 0) == 0,
     )
-    assert call(api, "GET", "/search", params={"q": "tide"})["total"] == 0
+    until_searchable(
+        stream, lambda: call(api, "GET", "/search", params={"q": "tide"})["total"] == 0
+    )
     assert emulated_aws["queue"].dead_letters() == []

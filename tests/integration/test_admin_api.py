@@ -83,40 +83,40 @@ def test_admin_routes_refuse_visitors_401_and_artists_403(stack: LocalStack) -> 
         assert status_of(stack, method, path, artist.token) == 403, path
 
 
-def test_an_admin_replays_a_message_that_failed_during_an_index_outage(
+def test_an_admin_replays_a_message_that_failed_during_a_storage_outage(
     stack: LocalStack,
 ) -> None:
     token = admin_token(stack)
     artist = stack.register("Ada Verdigris")
-    # GIVEN an upload whose processing met an index outage until it was dead-lettered
-    stack.index_down = True
+    # GIVEN an upload whose processing met a storage outage until it was dead-lettered
+    stack.uploads_down = True
     work = stack.upload(artist.token, artwork_jpeg(3, 480), {"title": "Tide"})
     failed = stack.wait_for(work, artist.token, {"failed"})
     assert "could not process" in failed["rejection_reason"]
     [letter] = dead_letters(stack, token)
-    stack.index_down = False
-    assert (letter["artwork_id"], letter["error_class"]) == (work, "SearchUnavailable")
+    stack.uploads_down = False
+    assert (letter["artwork_id"], letter["error_class"]) == (work, "StorageUnavailable")
     slug = stack.call("GET", "/me", artist.token)["slug"]
     assert (letter["artist_name"], letter["artist_slug"]) == ("Ada Verdigris", slug)
     assert letter["artwork_title"] == "Tide"
     assert stack.call("GET", f"/admin/dlq/{letter['id']}", token)["body"].startswith("{")
-    assert stack.call("GET", "/admin/audit", token)["counts"]["dead_letter"] == 1
+    assert stack.call("GET", "/admin/audit", token)["counts"]["dead_letters"] == 1
     # WHEN the admin previews, then replays the failures of that class
     preview = stack.call(
         "POST",
         "/admin/dlq/replay",
         token,
-        json={"error_class": "SearchUnavailable", "dry_run": True},
+        json={"error_class": "StorageUnavailable", "dry_run": True},
     )
     assert (preview["dry_run"], preview["count"]) == (True, 1)
     assert len(stack.call("GET", "/admin/dlq", token)["items"]) == 1
     replayed = stack.call(
-        "POST", "/admin/dlq/replay", token, json={"error_class": "SearchUnavailable"}
+        "POST", "/admin/dlq/replay", token, json={"error_class": "StorageUnavailable"}
     )
     assert (replayed["dry_run"], replayed["count"]) == (False, 1)
     # THEN the work becomes ready and public, and the audit is clean
     stack.wait_for(work, artist.token, {"ready"})
-    assert stack.call("GET", "/search", params={"q": "tide"})["total"] == 1
+    stack.wait_for_search("tide", 1)
     audit = stack.call("GET", "/admin/audit", token)
     assert audit["ok"] and audit["counts"]["ready"] == 1
     assert stack.call("GET", "/admin/dlq", token)["items"] == []
@@ -162,7 +162,7 @@ def test_reprocess_by_artist_renders_their_works_again(stack: LocalStack) -> Non
         assert time.monotonic() < deadline, "the rebuild never finished"
         time.sleep(0.1)
     assert (task["state"], task["done"], task["total"]) == ("done", 1, 1)
-    assert stack.call("GET", "/search", params={"q": "tide"})["total"] == 1
+    stack.wait_for_search("tide", 1)
 
 
 def test_a_paced_replay_is_bounded_by_the_request_time_limit(stack: LocalStack) -> None:

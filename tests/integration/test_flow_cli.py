@@ -68,7 +68,8 @@ def upload(found: Services, image: bytes) -> str:
         f"{len(image)}@example.com", "a long enough password", "Ada Verdigris"
     )
     artwork = found.artworks.create(artist.id, {"title": "Tide"})
-    found.blobs.put(original_key(artist.id, artwork.id), image, "image/jpeg")
+    form = found.uploads.issue(artist.id, artwork.id, "image/jpeg")
+    found.blobs.put(form.fields["key"], image, "image/jpeg")
     return artwork.id
 
 
@@ -142,17 +143,23 @@ def test_dead_letters_are_listed_shown_replayed_and_purged(data_dir: Path) -> No
     assert found.queue.dead_letters() == []
 
 
-def test_the_audit_fails_for_an_original_nobody_accounts_for(data_dir: Path) -> None:
+def test_the_audit_finds_an_original_whose_event_was_lost_and_repairs_it(
+    data_dir: Path,
+) -> None:
     found = services(data_dir)
     work = upload(found, artwork_jpeg(1, 480))
     found.queue.purge_dead_letters()
     for message in found.queue.receive(10):  # the event is lost (deleted unprocessed)
         found.queue.delete(message.receipt)
-    result = copper(data_dir, "audit")
+    result = copper(data_dir, "audit", "--grace", "0")
     assert result.returncode == 1
-    assert "UNACCOUNTED originals/" in result.stdout and work in result.stdout
-    # AND reprocessing cannot pick it up (it was never uploaded as far as the record knows)
-    assert "would queue 0" in copper(data_dir, "reprocess", "--dry-run").stdout
+    assert "UNPROCESSED_ORIGINAL: originals/" in result.stdout and work in result.stdout
+    # AND the audit's repair sends its event again, so a worker makes it ready
+    repaired = copper(data_dir, "audit", "--grace", "0", "--repair")
+    assert repaired.returncode == 0, repaired.stdout
+    assert "REPAIRED unprocessed_original" in repaired.stdout
+    assert copper(data_dir, "worker", "--once").returncode == 0
+    assert found.repository.get_artwork(work).status is Status.READY
 
 
 def test_reprocess_queues_outdated_works(data_dir: Path) -> None:
@@ -183,7 +190,7 @@ def dead_letter(data_dir: Path, body: str) -> str:
 
 def object_event(artist_id: str, artwork_id: str) -> str:
     """Return the S3 notification of a work's original."""
-    key = original_key(artist_id, artwork_id)
+    key = original_key(artist_id, artwork_id, "01upload")
     return s3_notification("ObjectCreated:Put", "uploads", key, "00A1")
 
 

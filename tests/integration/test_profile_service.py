@@ -83,7 +83,7 @@ def test_an_edit_from_a_stale_version_is_a_conflict(profiles: ProfileService) ->
         profiles.edit("ada", {"bio": "second"}, version=1)
 
 
-def test_a_new_copyright_line_reprocesses_every_processed_work(
+def test_a_new_copyright_line_reprocesses_every_work_that_has_a_file_to_process(
     artworks: ArtworkService, profiles: ProfileService
 ) -> None:
     ids = {status: work_in(artworks, status.value, status) for status in Status}
@@ -91,7 +91,7 @@ def test_a_new_copyright_line_reprocesses_every_processed_work(
     statuses = {s: artworks.repository.get_artwork(i).status for s, i in ids.items()}
     pending = {s: artworks.repository.get_artwork(i).reprocess_request for s, i in ids.items()}
     assert statuses[Status.READY] is Status.READY and pending[Status.READY]
-    assert statuses[Status.REJECTED] is Status.PROCESSING
+    assert statuses[Status.REJECTED] is Status.REJECTED  # its refused file is not kept
     assert statuses[Status.FAILED] is Status.PROCESSING
     assert statuses[Status.AWAITING_UPLOAD] is Status.AWAITING_UPLOAD
     assert statuses[Status.DELETED] is Status.DELETED

@@ -18,6 +18,7 @@ from copper.bootstrap import Services, build_services
 from copper.settings import ServiceSettings
 from search.errors import SearchUnavailable
 from tests.support.cli import COPPER
+from tests.support.streams import drain_changes
 
 PASSWORD = "correct horse battery"
 RED = {"lab": [53.2, 80.1, 67.2], "hex": "#ff0000", "family": "red", "weight": 0.9}
@@ -57,7 +58,7 @@ def processed(services: Services, artwork_id: str, colour: dict[str, Any], phash
     }
     original = OriginalObject(f"originals/{stored.artist_id}/{artwork_id}/o.jpg", sequencer="01")
     ready = replace(stored, status=Status.READY, facts=facts, original=original)
-    services.indexer.sync(services.repository.save_artwork(ready, stored.version))
+    services.repository.save_artwork(ready, stored.version)
 
 
 def add_work(
@@ -74,6 +75,7 @@ def add_work(
     processed(services, work["id"], colour, phash)
     if publish:
         client.post(f"/me/artworks/{work['id']}/publish", headers=ada)
+    drain_changes(services)  # what the workers do with the change log
     return work["id"]
 
 
@@ -139,12 +141,14 @@ def test_more_like_this_excludes_the_work_itself(client: FlaskClient, gallery: d
     assert client.get(f"/artworks/{gallery['draft']}/similar").status_code == 404
 
 
-def test_unpublishing_and_deleting_remove_a_work_from_search(
-    client: FlaskClient, gallery: dict, ada: dict
+def test_unpublishing_and_deleting_remove_a_work_from_search_once_the_change_is_indexed(
+    client: FlaskClient, services: Services, gallery: dict, ada: dict
 ) -> None:
     client.post(f"/me/artworks/{gallery['harbour']}/unpublish", headers=ada)
+    drain_changes(services)
     assert ids(client.get("/search?q=harbour")) == []
     client.delete(f"/me/artworks/{gallery['sunflowers']}", headers=ada)
+    drain_changes(services)
     assert ids(client.get("/search?q=sunflowers")) == []
 
 

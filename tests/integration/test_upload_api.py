@@ -49,7 +49,9 @@ def post_file(client: FlaskClient, fields: dict[str, str], data: bytes) -> Any:
     return client.post("/uploads", data=form, content_type="multipart/form-data")
 
 
-def test_an_artist_gets_a_form_for_exactly_their_works_original(client: FlaskClient) -> None:
+def test_an_artist_gets_a_one_shot_form_for_a_fresh_key_of_their_work(
+    client: FlaskClient, services: Services
+) -> None:
     ada = register(client, "ada")
     work = new_work(client, ada)
     response = client.post(
@@ -58,7 +60,14 @@ def test_an_artist_gets_a_form_for_exactly_their_works_original(client: FlaskCli
     assert response.status_code == 200
     form = response.json
     assert form["url"] == "http://127.0.0.1:8000/uploads"
-    assert form["fields"]["key"] == f"originals/{work['artist_id']}/{work['id']}/original"
+    prefix = f"originals/{work['artist_id']}/{work['id']}/"
+    assert form["fields"]["key"].startswith(prefix)
+    upload_id = form["fields"]["key"].removeprefix(prefix)
+    assert services.repository.get_artwork(work["id"]).upload_id == upload_id
+    again = client.post(
+        f"/me/artworks/{work['id']}/upload", json={"content_type": "image/jpeg"}, headers=ada
+    ).json
+    assert again["fields"]["key"] != form["fields"]["key"]  # each form names a fresh upload id
     assert form["fields"]["Content-Type"] == "image/jpeg"
     assert form["max_bytes"] == 1_000_000
 
@@ -100,7 +109,7 @@ def test_non_image_types_get_no_form(client: FlaskClient, content_type: str) -> 
     assert (response.status_code, response.json["error"]["code"]) == (422, "upload_refused")
 
 
-def test_no_form_for_another_artists_work_or_a_processed_one(
+def test_no_form_for_another_artists_work_or_one_being_processed(
     client: FlaskClient, services: Services
 ) -> None:
     ada, bob = register(client, "ada"), register(client, "bob")
@@ -109,9 +118,9 @@ def test_no_form_for_another_artists_work_or_a_processed_one(
     stolen = client.post(path, json={"content_type": "image/jpeg"}, headers=bob)
     assert (stolen.status_code, stolen.json["error"]["code"]) == (404, "not_found")
     stored = services.repository.get_artwork(work["id"])
-    services.repository.save_artwork(replace(stored, status=Status.READY), stored.version)
-    done = client.post(path, json={"content_type": "image/jpeg"}, headers=ada)
-    assert (done.status_code, done.json["error"]["code"]) == (409, "not_allowed")
+    services.repository.save_artwork(replace(stored, status=Status.PROCESSING), stored.version)
+    busy = client.post(path, json={"content_type": "image/jpeg"}, headers=ada)
+    assert (busy.status_code, busy.json["error"]["code"]) == (409, "not_allowed")
 
 
 def test_deleting_a_work_removes_its_original(client: FlaskClient, services: Services) -> None:

@@ -10,7 +10,8 @@ made through it go the real way: signed form, local S3 event, queue, handler.
         artist = stack.register("Ada Verdigris")
         artwork_id = stack.upload(artist.token, artwork_jpeg(1), {"title": "Tide"})
         stack.wait_for(artwork_id, artist.token, {"ready"})
-        stack.index_down = True   # the next index writes raise SearchUnavailable
+        stack.index_down = True   # the next index calls raise SearchUnavailable
+        stack.uploads_down = True  # the processor cannot read originals
 
 The pipeline uses a short ladder (320, 640, 1024) so tests stay quick; pass `pipeline=`
 for other settings.
@@ -22,6 +23,7 @@ import secrets
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ from handlers.index_changes import build_handler as index_handler
 from handlers.process_uploads import build_handler
 from pipeline.settings import PipelineSettings
 from search.errors import SearchUnavailable
+from storage.blobstore import StorageUnavailable
 from tests.support.outages import Switchable
 
 TEST_PIPELINE = PipelineSettings(ladder=(320, 640, 1024))
@@ -89,7 +92,11 @@ class LocalStack:
         )
         self.services: Services = build_services(self.settings, search=self.index)  # type: ignore[arg-type]
         deferred.app = create_app(self.services)
-        consumer = self.services.consumer(pipeline)
+        self.uploads = Switchable(
+            self.services.blobs,
+            lambda: StorageUnavailable("the uploads store is down (simulated outage)"),
+        )
+        consumer = replace(self.services, blobs=self.uploads).consumer(pipeline)
         feed = ChangeFeed(self.services.changes, index_handler(lambda: self.services.indexer))  # type: ignore[arg-type]
         self.worker = Worker(
             self.services.queue,
@@ -110,6 +117,16 @@ class LocalStack:
     def index_down(self, down: bool) -> None:
         """Switch the simulated index outage on or off."""
         self.index.down = down
+
+    @property
+    def uploads_down(self) -> bool:
+        """Return whether the processor's simulated uploads-store outage is on."""
+        return self.uploads.down
+
+    @uploads_down.setter
+    def uploads_down(self, down: bool) -> None:
+        """Switch the processor's uploads-store outage on or off (uploads still land)."""
+        self.uploads.down = down
 
     def start(self) -> LocalStack:
         """Start serving and (unless disabled) the worker."""
@@ -161,6 +178,16 @@ class LocalStack:
         )
         response.raise_for_status()
         return response.json() if response.content else None
+
+    def wait_for_search(self, query: str, total: int, timeout: float = 20) -> dict[str, Any]:
+        """Wait until `GET /search?q=query` finds `total` works (the change log is drained
+        by the worker); return the result."""
+        deadline = time.monotonic() + timeout
+        while (found := self.call("GET", "/search", params={"q": query}))["total"] != total:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"search for {query!r} found {found['total']}, not {total}")
+            time.sleep(0.1)
+        return found
 
     def artwork(self, artwork_id: str, token: str) -> dict[str, Any]:
         """Return the artist's view of one of their works."""

@@ -72,3 +72,12 @@ class DynamoStreamPoller:
             self._iterators[shard_id] = page["NextShardIterator"]
             records += [record | {"eventSourceARN": arn} for record in page["Records"]]
         return records
+
+
+def drain_changes(services: Any) -> int:
+    """Index every pending change of a local stack's change log, as its workers would."""
+    from copper.worker import ChangeFeed
+    from handlers.index_changes import build_handler
+
+    feed = ChangeFeed(services.changes, build_handler(lambda: services.indexer))
+    return feed.drain()

@@ -196,12 +196,12 @@ def test_the_upload_page_is_usable_with_the_keyboard(
     assert watch.errors == []
 
 
-def test_an_admin_replays_a_message_that_failed_in_an_index_outage(
+def test_an_admin_replays_a_message_that_failed_in_a_storage_outage(
     studio: Studio, page: tuple[Any, ConsoleWatch], artifacts: Path
 ) -> None:
     tab, watch = page
     artist = studio.stack.register("Mina Cobalt")
-    studio.stack.index_down = True
+    studio.stack.uploads_down = True
     try:
         work_id = studio.stack.upload(artist.token, artwork_jpeg(31, 400), {"title": "Signal"})
         deadline = time.monotonic() + 60
@@ -212,7 +212,7 @@ def test_an_admin_replays_a_message_that_failed_in_an_index_outage(
             assert time.monotonic() < deadline, "the message never reached the dead-letter queue"
             time.sleep(0.2)
     finally:
-        studio.stack.index_down = False
+        studio.stack.uploads_down = False
     email = make_admin(studio.stack)
     tab.goto(f"{studio.url}/login")
     tab.get_by_label("E-mail address").fill(email)
@@ -223,7 +223,7 @@ def test_an_admin_replays_a_message_that_failed_in_an_index_outage(
     tab.screenshot(path=str(artifacts / "studio-admin-audit.png"), full_page=True)
     tab.get_by_role("link", name="Dead letters").click()
     row = tab.locator("table.dlq tbody tr", has_text="“Signal”")
-    assert "SearchUnavailable" in row.inner_text() and "Mina Cobalt" in row.inner_text()
+    assert "StorageUnavailable" in row.inner_text() and "Mina Cobalt" in row.inner_text()
     tab.screenshot(path=str(artifacts / "studio-admin-dlq.png"), full_page=True)
     row.get_by_role("checkbox").check()
     tab.get_by_role("button", name="Preview replay").click()

@@ -678,3 +678,26 @@ def test_sqlite_data_survives_reopening_the_database(tmp_path: Path) -> None:
         assert second.find_artist_by_slug("artist-001") == make_artist(1)
     finally:
         second.close()
+
+
+def test_overdue_works_are_those_whose_deadline_has_passed_earliest_first(
+    repository: ContentRepository,
+) -> None:
+    artist = make_artist(1)
+    repository.add_artist(artist)
+    late = make_artwork(2, artist.id, status=Status.PROCESSING, deadline="2026-01-01T10:00:00.000Z")
+    later = make_artwork(
+        3, artist.id, status=Status.PROCESSING, deadline="2026-01-01T09:00:00.000Z"
+    )
+    future = make_artwork(
+        4, artist.id, status=Status.PROCESSING, deadline="2027-01-01T00:00:00.000Z"
+    )
+    settled = make_artwork(5, artist.id, status=Status.READY)
+    for artwork in (late, later, future, settled):
+        repository.add_artwork(artwork)
+    overdue = repository.list_overdue("2026-06-01T00:00:00.000Z")
+    assert [a.id for a in overdue] == [later.id, late.id]
+    assert [a.id for a in repository.list_overdue("2026-06-01T00:00:00.000Z", limit=1)] == [
+        later.id
+    ]
+    assert repository.list_overdue("2025-01-01T00:00:00.000Z") == []

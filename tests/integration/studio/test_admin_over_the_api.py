@@ -1,4 +1,4 @@
-"""Admin pages against the real admin API: a message that failed in an index outage is replayed."""
+"""Admin pages against the real admin API: a message that failed in a storage outage is replayed."""
 
 from __future__ import annotations
 
@@ -26,17 +26,17 @@ def test_an_artist_gets_404_for_the_admin_pages(artist: Artist) -> None:
         assert artist.client.get(page).status_code == 404
 
 
-def test_a_message_dead_lettered_by_an_index_outage_is_replayed_and_the_work_becomes_ready(
+def test_a_message_dead_lettered_by_a_storage_outage_is_replayed_and_the_work_becomes_ready(
     artist: Artist, admin: Artist, stack: LocalStack
 ) -> None:
-    stack.index_down = True
+    stack.uploads_down = True
     try:
         work_id = artist.drop("Signal.jpg", artwork_jpeg(7, 400))
         wait_for_dead_letter(stack, work_id)
     finally:
-        stack.index_down = False
+        stack.uploads_down = False
     listing = admin.client.get("/admin/dlq").get_data(as_text=True)
-    assert "SearchUnavailable" in listing
+    assert "StorageUnavailable" in listing
     assert "Ada" in listing and "&ldquo;Signal&rdquo;" in listing, "names, not ids"
     message_id = listing.split('name="ids" value="')[1].split('"')[0]
     inspected = admin.client.get(f"/admin/dlq/{message_id}").get_data(as_text=True)
