@@ -10,7 +10,13 @@ from typing import Any
 from content.accounts import MAX_NAME_LENGTH
 from content.artworks import REPROCESSABLE, InvalidArtwork, NotAllowed, clean_text
 from content.model import Artist, Artwork, WatermarkPreference
-from content.repository import ContentRepository, NotFound, VersionConflict, retry_on_conflict
+from content.repository import (
+    ContentRepository,
+    NotFound,
+    VersionConflict,
+    retry_on_conflict,
+    works_of,
+)
 from pipeline.settings import POSITIONS
 
 log = logging.getLogger("copper.profile")
@@ -20,7 +26,6 @@ WATERMARK_FIELDS = ("enabled", "text", "position", "opacity")
 MAX_BIO = 2000
 MAX_COPYRIGHT = 200
 MAX_MARK_TEXT = 100
-PAGE = 100
 
 
 class InvalidProfile(InvalidArtwork):
@@ -122,19 +127,12 @@ class ProfileService:
     def rerender(self, artist_id: str) -> int:
         """Ask for every processed work of the artist to be rendered again; return how many."""
         count = 0
-        cursor: str | None = None
-        while True:
-            page = self.repository.list_by_artist(
-                artist_id, include_drafts=True, cursor=cursor, limit=PAGE
-            )
-            for artwork in page.items:
-                if artwork.status not in REPROCESSABLE:
-                    continue
-                try:
-                    self.reprocess(artist_id, artwork.id)
-                    count += 1
-                except (NotAllowed, NotFound, VersionConflict) as error:
-                    log.info("not reprocessing %s: %s", artwork.id, error)
-            cursor = page.next_cursor
-            if cursor is None:
-                return count
+        for artwork in works_of(self.repository, artist_id):
+            if artwork.status not in REPROCESSABLE:
+                continue
+            try:
+                self.reprocess(artist_id, artwork.id)
+                count += 1
+            except (NotAllowed, NotFound, VersionConflict) as error:
+                log.info("not reprocessing %s: %s", artwork.id, error)
+        return count

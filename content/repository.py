@@ -86,6 +86,19 @@ def retry_on_conflict(write: Callable[[], T], attempts: int = WRITE_ATTEMPTS) ->
     return write()
 
 
+def works_of(repository: ContentRepository, artist_id: str) -> Iterator[Artwork]:
+    """Yield every work of an artist, drafts and deleted ones included, a page at a time."""
+    cursor: str | None = None
+    while True:
+        page = repository.list_by_artist(
+            artist_id, include_drafts=True, cursor=cursor, limit=MAX_PAGE_SIZE
+        )
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of results and the opaque cursor of the next page (None at the end)."""

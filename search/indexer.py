@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from content.changes import RecordKind
 from content.model import Artist, Artwork, Status, now
-from content.repository import MAX_PAGE_SIZE, ContentRepository, NotFound
+from content.repository import ContentRepository, NotFound, works_of
 from search.document import SearchDocument, document_for
 from search.errors import DocumentRefused
 from search.index import SearchIndex
@@ -51,17 +51,10 @@ class Indexer:
             self.sync(artwork)
             return 1
         synced = 0
-        cursor: str | None = None
-        while True:
-            page = self.repository.list_by_artist(
-                record_id, include_drafts=True, cursor=cursor, limit=MAX_PAGE_SIZE
-            )
-            for artwork in page.items:
-                self.sync(artwork)
-                synced += 1
-            if page.next_cursor is None:
-                return synced
-            cursor = page.next_cursor
+        for artwork in works_of(self.repository, record_id):
+            self.sync(artwork)
+            synced += 1
+        return synced
 
     def documents(self) -> Iterator[SearchDocument]:
         """Yield the document of every work that is not deleted."""

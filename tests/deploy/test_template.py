@@ -503,6 +503,12 @@ def test_the_indexer_gives_up_on_a_change_after_bounded_retries_into_a_queue(
     assert failures["MessageRetentionPeriod"] == 14 * 86400
 
 
+def test_the_indexer_is_invoked_only_for_artwork_and_artist_items(template: Template) -> None:
+    indexer = mapping(template, "ContentTable", "StreamArn")
+    [pattern] = [json.loads(f["Pattern"]) for f in indexer["FilterCriteria"]["Filters"]]
+    assert pattern == {"dynamodb": {"Keys": {"SK": {"S": ["ARTWORK", "PROFILE"]}}}}
+
+
 def test_the_indexer_has_time_for_a_batch_that_waits_for_each_refresh(template: Template) -> None:
     indexer = template["Resources"]["IndexChangesLambdaFunction"]["Properties"]
     batch = mapping(template, "ContentTable", "StreamArn")["BatchSize"]

@@ -153,6 +153,7 @@ def test_an_artist_drops_three_files_and_edits_frames_and_publishes_one(
     tab.get_by_text("Saved.").wait_for()
 
     before = tab.eval_on_selector("#crop-image", "img => getComputedStyle(img).objectPosition")
+    tab.locator("#focal-image").scroll_into_view_if_needed()
     box = tab.locator("#focal-image").bounding_box()
     tab.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] * 0.5)
     after = tab.eval_on_selector("#crop-image", "img => getComputedStyle(img).objectPosition")

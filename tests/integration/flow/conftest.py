@@ -233,6 +233,8 @@ def aws_flow_on(
             s3.create_bucket(
                 Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
             )
+            versioning = {"Status": "Enabled"}  # as serverless.yml declares both buckets
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=versioning)
         boto3.client("dynamodb").create_table(**table_definition(TABLE))
         queue_url, dead_url = sqs_queues(boto3.client("sqs"), MAX_RECEIVES)
         settings = ServiceSettings(

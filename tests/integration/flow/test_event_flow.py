@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import boto3
+
 from content.lifecycle import DEAD_LETTERED as FAILED_REASON
 from content.model import Status, Visibility
 from copper.demo_art import artwork_image, artwork_jpeg
 from copper.worker import LambdaContext, Worker, sqs_event
 from handlers.process_uploads import build_handler
 from ingest.maintenance import DeadLetterFilter, ReprocessFilter
+from messaging.local_events import s3_notification
 
 from .conftest import CORRUPT_JPEG, PIPELINE, Flow
 
@@ -387,4 +390,34 @@ def test_a_new_pipeline_version_renders_again_while_a_repeated_event_stays_a_dup
     assert new_keys.isdisjoint(r["key"] for r in before.renditions)
     assert set(flow.media_keys(artwork)) == new_keys
     flow.drain()
+    assert flow.audit().ok
+
+
+def test_on_a_versioned_bucket_a_form_posted_again_loses_only_the_version_it_added(
+    aws_flow: Flow,
+) -> None:
+    # GIVEN a ready work whose original is one version of its key
+    flow = aws_flow
+    artwork = flow.artwork(flow.artist())
+    key = flow.upload_key(artwork)
+    s3 = boto3.client("s3")
+    image = artwork_jpeg(4, 480)
+    first = s3.put_object(Bucket=flow.bucket, Key=key, Body=image)["VersionId"]
+    body = s3_notification("ObjectCreated:Post", flow.bucket, key, "0A", version_id=first)
+    flow.services.queue.send(body)
+    flow.drain()
+    before = flow.record(artwork)
+    assert before.status is Status.READY
+    # WHEN the same form is posted again, with an HTML page declared as an image
+    second = s3.put_object(Bucket=flow.bucket, Key=key, Body=b"<html>not art</html>")
+    again = s3_notification(
+        "ObjectCreated:Post", flow.bucket, key, "0B", version_id=second["VersionId"]
+    )
+    flow.services.queue.send(again)
+    flow.drain()
+    # THEN the work is untouched and only the added version is gone
+    assert flow.record(artwork).version == before.version
+    versions = s3.list_object_versions(Bucket=flow.bucket, Prefix=key).get("Versions", [])
+    assert [v["VersionId"] for v in versions] == [first]
+    assert s3.get_object(Bucket=flow.bucket, Key=key)["Body"].read() == image
     assert flow.audit().ok
