@@ -3,8 +3,8 @@
 The child interpreter runs with `-I -S` and only the unpacked artefact on `sys.path` (no
 virtual environment, no site-packages), as the container image runs it. It imports every
 handler, then the processor handler renders a real JPEG that moto's S3 notified into SQS,
-writing renditions to S3, the record to DynamoDB and the document to an OpenSearch-compatible
-server.
+writing renditions to S3 and the record to DynamoDB; then the indexer handler gets the
+table's stream records and writes the document to an OpenSearch-compatible server.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from copper.demo_art import artwork_jpeg
 
 REGION = "eu-west-1"
 UPLOADS, MEDIA, TABLE = "copper-uploads-artefact", "copper-media-artefact", "copper-artefact"
-HANDLERS = ("content_api", "search_api", "admin_api", "process_uploads")
+HANDLERS = ("content_api", "search_api", "admin_api", "sweep", "audit", "process_uploads")
+INDEXER = (*HANDLERS[:-1], "index_changes")
 
 CHILD = """
 import json, sys, types
@@ -155,9 +156,14 @@ def lambda_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, An
 
 
 def run_child(
-    unpacked: Path, environment: dict[str, str], event: dict[str, Any], work: Path
+    unpacked: Path,
+    environment: dict[str, str],
+    event: dict[str, Any],
+    work: Path,
+    handlers: tuple[str, ...] = HANDLERS,
 ) -> Any:
-    """Run the handlers from the artefact in a clean interpreter; return its report."""
+    """Import the handlers from the artefact in a clean interpreter and invoke the last with
+    `event`; return its report."""
     event_file, report_file = work / "event.json", work / "report.json"
     event_file.write_text(json.dumps(event))
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), **environment}
@@ -171,7 +177,7 @@ def run_child(
             CHILD,
             str(unpacked),
             str(event_file),
-            ",".join(HANDLERS),
+            ",".join(handlers),
             str(report_file),
         ],
         env=env,
@@ -182,6 +188,21 @@ def run_child(
     )
     assert completed.returncode == 0, completed.stderr[-4000:]
     return json.loads(report_file.read_text())
+
+
+def stream_event() -> dict[str, Any]:
+    """Return every record of the content table's stream so far, as a Lambda batch."""
+    streams = boto3.client("dynamodbstreams")
+    arn = boto3.client("dynamodb").describe_table(TableName=TABLE)["Table"]["LatestStreamArn"]
+    records: list[dict[str, Any]] = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        page = streams.get_records(ShardIterator=iterator, Limit=1000)
+        records += [record | {"eventSourceARN": arn} for record in page["Records"]]
+    # boto3 parses the creation time; Lambda delivers it as epoch seconds
+    return json.loads(json.dumps({"Records": records}, default=lambda t: int(t.timestamp())))
 
 
 def test_the_artefact_renders_an_upload_end_to_end_in_a_clean_interpreter(
@@ -203,8 +224,11 @@ def test_the_artefact_renders_an_upload_end_to_end_in_a_clean_interpreter(
     headers = {"Authorization": f"Bearer {session['token']}"}
     work = client.post("/me/artworks", json={"title": "Packed Tide"}, headers=headers).get_json()
     client.post(f"/me/artworks/{work['id']}/publish", headers=headers)
-    # AND its original stored in the uploads bucket, which notifies the queue
-    key = f"originals/{session['artist']['id']}/{work['id']}/original"
+    form = client.post(
+        f"/me/artworks/{work['id']}/upload", json={"content_type": "image/jpeg"}, headers=headers
+    ).get_json()
+    # AND its original stored in the uploads bucket under the form's key, which notifies the queue
+    key = form["fields"]["key"]
     boto3.client("s3").put_object(Bucket=UPLOADS, Key=key, Body=artwork_jpeg(7, 900))
     sqs = boto3.client("sqs")
     queue = emulated["COPPER_QUEUE_URL"]
@@ -230,5 +254,8 @@ def test_the_artefact_renders_an_upload_end_to_end_in_a_clean_interpreter(
     assert {r["format"] for r in stored["renditions"]} == {"avif", "webp", "jpeg"}
     media = boto3.client("s3").list_objects_v2(Bucket=MEDIA, Prefix="renditions/")
     assert media["KeyCount"] == len(stored["renditions"])
+    # WHEN the artefact's indexer handler gets the table's stream records
+    indexed = run_child(unpacked, emulated, stream_event(), tmp_path, INDEXER)
+    assert indexed["result"] == {"batchItemFailures": []}
     found = client.get("/search", query_string={"q": "tide"}).get_json()
     assert found["total"] == 1
