@@ -83,7 +83,8 @@ class Processor:
         artwork = self._artwork(ref)
         if artwork is None:
             log.warning("ignored an event for %s: no such work", request.key)
-            self._remove_object(request)
+            if request.kind == "created":
+                self._remove_object(request)  # a file for a work that does not exist
             return Outcome.IGNORED
         if request.kind == "removed":
             return self.remove(artwork, request)
@@ -231,7 +232,7 @@ class Processor:
             or saved.original.key != original.key
             or saved.status is Status.REJECTED
         ):
-            self.uploads.delete(original.key)  # a refused file is not kept (docs/operations.md)
+            self.uploads.delete(original.key, version_id=original.version_id)  # not kept
         return Outcome.REJECTED
 
     def _near_duplicates(self, phash: str) -> list[str]:
