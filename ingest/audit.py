@@ -19,6 +19,7 @@ Records changed within the last `grace` seconds are left alone: their event may 
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -29,15 +30,18 @@ from typing import Any
 from content.changes import ChangeLog
 from content.lifecycle import is_deleted, is_overdue, iso
 from content.model import Artwork, Status
-from content.repository import ContentRepository
+from content.repository import ContentError, ContentRepository
 from ingest.maintenance import DeadLetterView
 from ingest.messages import OriginalRef
 from ingest.plan import RENDITIONS_PREFIX
 from messaging.local_events import s3_notification
-from messaging.queue import MessageQueue
+from messaging.queue import MessageQueue, QueueError
+from search.errors import SearchError
 from search.index import SearchIndex
 from search.indexer import Indexer
-from storage.blobstore import BlobStore
+from storage.blobstore import BlobStore, StorageError
+
+log = logging.getLogger("copper.audit")
 
 ORIGINALS_PREFIX = "originals/"
 DEFAULT_GRACE_SECONDS = 60.0
@@ -262,8 +266,21 @@ class Auditor:
                     self.sweep()
                     swept = True
                 report.repaired.append(finding)
-            elif self._repair_one(finding, snapshot):
+            elif self._try_repair(finding, snapshot):
                 report.repaired.append(finding)
+
+    def _try_repair(self, finding: Finding, snapshot: Snapshot) -> bool:
+        """Repair one finding; a store that fails leaves it in the report, not the audit dead."""
+        try:
+            return self._repair_one(finding, snapshot)
+        except (ContentError, SearchError, StorageError, QueueError):
+            log.warning(
+                "could not repair %s of %s",
+                finding.kind,
+                finding.key or finding.artwork_id,
+                exc_info=True,
+            )
+            return False
 
     def _repair_one(self, finding: Finding, snapshot: Snapshot) -> bool:
         """Repair one finding; return whether it was repaired."""

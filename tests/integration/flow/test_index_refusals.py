@@ -136,6 +136,9 @@ def test_a_document_the_index_refuses_is_retried_not_silently_dropped_and_the_au
     assert record.status is Status.READY
     report = flow.audit()
     assert [(f.kind, f.artwork_id) for f in report.unresolved] == [("search_drift", artwork.id)]
+    # AND a repair the index still refuses leaves the finding standing (the audit goes on)
+    refused = flow.audit(repair=True)
+    assert [f.kind for f in refused.unresolved] == ["search_drift"] and refused.repaired == []
     # WHEN the mapping is fixed and the audit repairs, the work is searchable
     client.refused.clear()
     assert flow.audit(repair=True).ok
