@@ -22,6 +22,7 @@ from content.model import Artwork, OriginalObject, Status, now
 from content.repository import ContentRepository, NotFound, StoreUnavailable, VersionConflict
 from ingest.maintenance import DeadLetterView
 from ingest.messages import MalformedMessage, ObjectEvent, ReprocessRequest, parse_body
+from messaging.queue import WORKER_LOST
 
 log = logging.getLogger("copper.sweeper")
 
@@ -95,7 +96,7 @@ class Sweeper:
 
     def _fail_for(self, letter: DeadLetterView) -> bool:
         """Fail the work a dead letter belongs to, if it still waits on it."""
-        error_class = letter.error_class or "WorkerLost"
+        error_class = letter.error_class or WORKER_LOST
 
         def fail(artwork: Artwork) -> Artwork:
             if not waits_on(artwork, letter.body):
