@@ -377,10 +377,11 @@ class SqliteChangeLog:
 
     def wake(self) -> None:
         """Make every backed-off change due now (the index is back)."""
+        now = time.time()
         with _translated(), self._database.write() as db:
             db.execute(
                 "UPDATE changes SET visible_at = ? WHERE attempts > 0 AND visible_at > ?",
-                (time.time(), time.time()),
+                (now, now),
             )
 
     def acknowledge(self, changes: Sequence[Change]) -> None:

@@ -28,6 +28,11 @@ def record_of(stream_record: dict[str, Any]) -> tuple[RecordKind, str] | None:
     return changed_record(keys)
 
 
+def sequence_number(change: Change) -> str:
+    """Return the stream sequence number a change is sent with (failures name it)."""
+    return str(change.seq).rjust(21, "0")
+
+
 def _stream_record(change: Change, stream_arn: str) -> dict[str, Any]:
     """Return one change as a DynamoDB Streams record (view type KEYS_ONLY)."""
     keys = (
@@ -42,7 +47,7 @@ def _stream_record(change: Change, stream_arn: str) -> dict[str, Any]:
         "dynamodb": {
             "ApproximateCreationDateTime": int(change.at),
             "Keys": keys,
-            "SequenceNumber": str(change.seq).rjust(21, "0"),
+            "SequenceNumber": sequence_number(change),
             "SizeBytes": 64,
             "StreamViewType": "KEYS_ONLY",
         },

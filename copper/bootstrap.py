@@ -379,8 +379,3 @@ def build_sweeper(settings: ServiceSettings | None = None) -> Sweeper:
 def build_auditor(settings: ServiceSettings | None = None) -> Auditor:
     """Build the audit once per process (the scheduled function's cold start)."""
     return build_services(settings).auditor()
-
-
-def build_consumer(settings: ServiceSettings | None = None) -> Consumer:
-    """Build the queue consumer once per process (the processor's Lambda cold start)."""
-    return build_services(settings).consumer()

@@ -28,7 +28,7 @@ from typing import Any
 
 from content.changes import Change, ChangeLog
 from content.repository import StoreUnavailable
-from content.stream import stream_event
+from content.stream import sequence_number, stream_event
 from copper.periodic import PeriodicTask, Schedule
 from messaging.queue import MAX_BATCH, Message, MessageQueue, QueueUnavailable
 
@@ -109,11 +109,11 @@ class ChangeFeed:
         if not changes:
             return 0
         failed = self._index(changes)
-        self.log.retry_later([c for c in changes if _sequence_number(c) in failed])
-        self.log.acknowledge([c for c in changes if _sequence_number(c) not in failed])
+        self.log.retry_later([c for c in changes if sequence_number(c) in failed])
+        self.log.acknowledge([c for c in changes if sequence_number(c) not in failed])
         if len(failed) < len(changes) and self.backing_off:
             self.log.wake()
-        self.backing_off = bool(failed) or (self.backing_off and len(failed) == len(changes))
+        self.backing_off = bool(failed)
         return len(changes)
 
     def _index(self, changes: list[Change]) -> set[str]:
@@ -124,7 +124,7 @@ class ChangeFeed:
             )
         except Exception:
             log.warning("the indexer failed a whole batch; it will be retried", exc_info=True)
-            return {_sequence_number(change) for change in changes}
+            return {sequence_number(change) for change in changes}
         return {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
 
     def _probe_due(self) -> bool:
@@ -148,11 +148,6 @@ class ChangeFeed:
                 break
             claimed += count
         return claimed
-
-
-def _sequence_number(change: Change) -> str:
-    """Return the stream sequence number a change is sent with (failures are reported by it)."""
-    return stream_event([change])["Records"][0]["dynamodb"]["SequenceNumber"]
 
 
 @dataclass

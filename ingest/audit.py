@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -33,9 +33,10 @@ from content.model import Artwork, Status
 from content.repository import ContentError, ContentRepository
 from ingest.maintenance import DeadLetterView
 from ingest.messages import OriginalRef
-from ingest.plan import RENDITIONS_PREFIX
+from ingest.plan import RENDITIONS_PREFIX, from_pending_form
 from messaging.local_events import s3_notification
 from messaging.queue import MessageQueue, QueueError
+from search.document import DocumentStamp
 from search.errors import SearchError
 from search.index import SearchIndex
 from search.indexer import Indexer
@@ -110,7 +111,7 @@ class Snapshot:
     works: dict[str, Artwork]
     originals: list[str]
     media: dict[str, set[str]]
-    stamps: dict[str, Any]
+    stamps: dict[str, DocumentStamp]
     letters: list[DeadLetterView]
     queue_busy: bool
 
@@ -192,7 +193,7 @@ class Auditor:
             if current and artwork.status is Status.REJECTED:
                 detail = "a refused file is not kept"
                 report.findings.append(Finding("refused_original", detail, artwork.id, key))
-            elif not current and ref.upload_id == artwork.upload_id:
+            elif not current and from_pending_form(artwork, ref):
                 if snapshot.queue_busy or artwork.id in dead_works:
                     report.pending += 1
                     continue
@@ -319,18 +320,14 @@ def _rendition_keys(artwork: Artwork) -> set[str]:
     return {r["key"] for r in artwork.renditions if "key" in r}
 
 
-def _drift(artwork: Artwork, stamp: Any) -> str | None:
+def _drift(artwork: Artwork, stamp: DocumentStamp | None) -> str | None:
     """Return how a work's document differs from its record, or None if it matches."""
     if stamp is None:
         return "no search document"
-    differences: Iterable[str] = (
-        name
-        for name, same in (
-            ("version", stamp.version == artwork.version),
-            ("visibility", stamp.visible == artwork.is_public),
-            ("title", stamp.title == artwork.title),
-        )
-        if not same
+    compared = (
+        ("version", stamp.version == artwork.version),
+        ("visibility", stamp.visible == artwork.is_public),
+        ("title", stamp.title == artwork.title),
     )
-    different = list(differences)
+    different = [name for name, same in compared if not same]
     return f"the document's {', '.join(different)} differ" if different else None

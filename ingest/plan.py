@@ -12,7 +12,7 @@ from typing import Any
 from content.lifecycle import is_deleted
 from content.model import Artist, Artwork, Status
 from content.sequencer import is_newer
-from ingest.messages import ObjectEvent
+from ingest.messages import ObjectEvent, OriginalRef
 from pipeline.settings import PipelineSettings, Watermark
 
 RENDITIONS_PREFIX = "renditions"
@@ -42,6 +42,11 @@ class Verdict:
 APPLY = Verdict()
 
 
+def from_pending_form(artwork: Artwork, ref: OriginalRef | None) -> bool:
+    """Return whether an original's key names the upload form the work is waiting on."""
+    return ref is not None and artwork.upload_id is not None and ref.upload_id == artwork.upload_id
+
+
 def created_verdict(artwork: Artwork, event: ObjectEvent) -> Verdict:
     """Return what an ObjectCreated event means for the work its key names.
 
@@ -63,8 +68,7 @@ def created_verdict(artwork: Artwork, event: ObjectEvent) -> Verdict:
             reposted = event.version_id is not None and event.version_id != original.version_id
             return Verdict(Outcome.IGNORED, remove_object=reposted)
         return Verdict(Outcome.STALE)
-    ref = event.original
-    if ref is not None and artwork.upload_id is not None and ref.upload_id == artwork.upload_id:
+    if from_pending_form(artwork, event.original):
         return APPLY
     return Verdict(Outcome.IGNORED, remove_object=True)
 
@@ -78,8 +82,7 @@ def removed_verdict(artwork: Artwork, event: ObjectEvent) -> Verdict:
     """
     original = artwork.original
     if original is None or original.key != event.key:
-        ref = event.original
-        pending = ref is not None and ref.upload_id == artwork.upload_id
+        pending = from_pending_form(artwork, event.original)
         return APPLY if pending and not is_deleted(artwork) else Verdict(Outcome.IGNORED)
     if event.version_id and original.version_id and event.version_id != original.version_id:
         return Verdict(Outcome.IGNORED)

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field, replace
 from content import lifecycle
 from content.lifecycle import DEAD_LETTERED
 from content.model import Artwork, OriginalObject, Status, now
-from content.repository import ContentRepository, NotFound, StoreUnavailable, VersionConflict
+from content.repository import ContentRepository, NotFound, retry_on_conflict
 from ingest.maintenance import DeadLetterView
-from ingest.messages import MalformedMessage, ObjectEvent, ReprocessRequest, parse_body
+from ingest.messages import MalformedMessage, ObjectEvent, ReprocessRequest, Request, parse_body
+from ingest.plan import from_pending_form
 from messaging.queue import WORKER_LOST
 
 log = logging.getLogger("copper.sweeper")
@@ -39,36 +40,36 @@ class SweepReport:
         return {"dead_lettered": self.dead_lettered, "expired": self.expired}
 
 
-def waits_on(artwork: Artwork, body: str) -> bool:
-    """Return whether a work still waits on the message with this body."""
+def requests_of(body: str) -> list[Request]:
+    """Return the requests a dead letter carries (none for a malformed one)."""
     try:
-        requests = parse_body(body)
+        return parse_body(body)
     except MalformedMessage:
-        return False
+        return []
+
+
+def waits_on(artwork: Artwork, requests: list[Request]) -> bool:
+    """Return whether a work still waits on a message carrying these requests."""
     for request in requests:
         if isinstance(request, ReprocessRequest) and request.artwork_id == artwork.id:
             return artwork.reprocess_request == request.request_id
         if isinstance(request, ObjectEvent) and request.original is not None:
             if request.original.artwork_id != artwork.id or request.kind != "created":
                 continue
-            pending = (
-                artwork.upload_id is not None and request.original.upload_id == artwork.upload_id
-            )
             unfinished = artwork.original is not None and artwork.original.key == request.key
+            pending = from_pending_form(artwork, request.original)
             return pending or (unfinished and artwork.status is Status.PROCESSING)
     return False
 
 
-def arrived_file(artwork: Artwork, body: str) -> OriginalObject | None:
+def arrived_file(artwork: Artwork, requests: list[Request]) -> OriginalObject | None:
     """Return the file a created event delivered through the work's pending form, if any."""
-    try:
-        requests = parse_body(body)
-    except MalformedMessage:
-        return None
     for request in requests:
-        if not isinstance(request, ObjectEvent) or request.original is None:
-            continue
-        if request.kind == "created" and request.original.upload_id == artwork.upload_id:
+        if (
+            isinstance(request, ObjectEvent)
+            and request.kind == "created"
+            and from_pending_form(artwork, request.original)
+        ):
             return OriginalObject(request.key, request.size, request.version_id)
     return None
 
@@ -97,12 +98,13 @@ class Sweeper:
     def _fail_for(self, letter: DeadLetterView) -> bool:
         """Fail the work a dead letter belongs to, if it still waits on it."""
         error_class = letter.error_class or WORKER_LOST
+        requests = requests_of(letter.body)
 
         def fail(artwork: Artwork) -> Artwork:
-            if not waits_on(artwork, letter.body):
+            if not waits_on(artwork, requests):
                 return artwork
             failed = lifecycle.fail(artwork, DEAD_LETTERED, error_class)
-            arrived = arrived_file(artwork, letter.body)
+            arrived = arrived_file(artwork, requests)
             if failed.status is Status.FAILED and arrived is not None:
                 return replace(failed, original=arrived)  # so that Retry can process it
             return failed
@@ -115,7 +117,8 @@ class Sweeper:
 
     def _save(self, artwork_id: str, change: Callable[[Artwork], Artwork]) -> bool:
         """Apply a change to the latest record; return whether it changed anything."""
-        for _ in range(5):
+
+        def write() -> bool:
             try:
                 current = self.repository.get_artwork(artwork_id)
             except NotFound:
@@ -123,9 +126,7 @@ class Sweeper:
             changed = change(current)
             if changed == current:
                 return False
-            try:
-                self.repository.save_artwork(changed, current.version)
-                return True
-            except VersionConflict:
-                continue
-        raise StoreUnavailable(f"{artwork_id} kept changing during the sweep; next sweep retries")
+            self.repository.save_artwork(changed, current.version)
+            return True
+
+        return retry_on_conflict(write)
