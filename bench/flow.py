@@ -33,8 +33,8 @@ from werkzeug.serving import make_server
 
 from bench.inputs import InputSpec, ensure
 from content.model import Status
-from copper.api import create_app
 from copper.bootstrap import build_services
+from copper.http.app import create_app
 from copper.seed import register, upload_artwork
 from copper.settings import ServiceSettings
 

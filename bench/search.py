@@ -39,8 +39,8 @@ from bench.pipeline import (
     verdict,
 )
 from content.model import Artist, Artwork, Status, Visibility
-from copper.api import create_app
 from copper.bootstrap import Services, build_services
+from copper.http.app import create_app
 from copper.settings import ServiceSettings
 from pipeline.geometry import orientation_class
 from pipeline.palette import colour_family, srgb_to_lab

@@ -77,7 +77,7 @@ def serve_api(host: str, port: int) -> None:
     """Serve the backend API over HTTP on the configured (default: embedded) backend."""
     from werkzeug.serving import make_server
 
-    from copper.api import create_app
+    from copper.http.app import create_app
 
     services = services_or_usage_error()
     server = make_server(host, port, create_app(services), threaded=True)

@@ -72,7 +72,7 @@ def start_web_app(module: str, host: str, port: int, urls: dict[str, str], data_
         return False
     os.environ.setdefault("FLASK_API_URL", urls["api"])
     os.environ.setdefault("FLASK_MEDIA_BASE_URL", f"{urls['api']}/media")
-    from copper.bootstrap import local_secret
+    from copper.adapters.secrets import local_secret
 
     os.environ.setdefault("FLASK_SECRET_KEY", local_secret(data_dir / "web"))
     os.environ.setdefault("FLASK_SESSION_COOKIE_SECURE", "false")
@@ -138,8 +138,8 @@ def dev(
 
     Dead workers are restarted; SIGINT or SIGTERM stops everything.
     """
-    from copper.api import create_app
     from copper.flow_commands import services
+    from copper.http.app import create_app
 
     urls = configure(host, port, web_port, studio_port)
     found = services()

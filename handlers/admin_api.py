@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from copper.adapters.lambda_invoke import TASK_KEY
+from copper.http.context import services_of
 from handlers.wsgi import api_handler
 
 app, http_handler = api_handler(("admin",))
@@ -15,7 +17,7 @@ app, http_handler = api_handler(("admin",))
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Answer an API request, or run a background task."""
-    if "copper_task" in event:
-        task = app().extensions["copper"].run_task(str(event["copper_task"]))
+    if TASK_KEY in event:
+        task = services_of(app()).run_task(str(event[TASK_KEY]))
         return {"task": task.to_dict()}
     return http_handler(event, context)

@@ -23,7 +23,8 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from copper.bootstrap import Services, build_services
+from copper.adapters import Adapters
+from copper.bootstrap import build_adapters, build_consumer
 from copper.logs import configure_logging
 from ingest.consumer import Consumer
 from ingest.messages import artwork_of
@@ -37,21 +38,21 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 @functools.cache
-def services() -> Services:
-    """Build the services once per cold start."""
-    return build_services()
+def adapters() -> Adapters:
+    """Build the adapters once per cold start."""
+    return build_adapters()
 
 
 @functools.cache
 def consumer() -> Consumer:
     """Build the processor once per cold start."""
-    return services().consumer()
+    return build_consumer(adapters())
 
 
 @functools.cache
 def heartbeat() -> PacedHeartbeat:
     """Build this container's paced, best-effort heartbeat once per cold start."""
-    found = services()
+    found = adapters()
     name = container_worker_name()
     return PacedHeartbeat(found.heartbeats, name, found.settings.heartbeat_interval)
 

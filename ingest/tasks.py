@@ -1,8 +1,8 @@
 """Long admin jobs (a search index rebuild) run in the background, their progress stored.
 
 The API starts a task and answers at once (Heroku's router and API Gateway cut requests at
-30 s); the studio polls the task. Locally a thread runs it; on AWS the admin function invokes
-itself asynchronously. The progress lives in a `TaskStore` (messaging/tasks.py).
+30 s); the studio polls the task. A `TaskRunner` runs it: locally a thread, on AWS the admin
+function invoking itself asynchronously. The progress lives in a `TaskStore` (messaging/tasks.py).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 
-from messaging.tasks import Task, TaskStore
+from messaging.tasks import Task, TaskRunner, TaskStore
 from search.indexer import Indexer
 
 log = logging.getLogger("copper.tasks")
@@ -52,3 +52,19 @@ def run_reindex(
     finished = replace(current, state="done", done=written, finished_at=clock())
     store.put(finished)
     return finished
+
+
+def start_reindex(store: TaskStore, runner: TaskRunner, work: Callable[[str], object]) -> Task:
+    """Store a new reindex task and have `runner` run `work` on it; return the task to poll."""
+    task = new_task(REINDEX)
+    store.put(task)
+    runner.run(task.id, work)
+    return task
+
+
+def run_task(task_id: str, indexer: Indexer, store: TaskStore) -> Task:
+    """Run a stored task to its end (one no longer running is returned as it stands)."""
+    task = store.get(task_id)
+    if task.kind != REINDEX or task.state != "running":
+        return task
+    return run_reindex(task, indexer, store)

@@ -1,7 +1,8 @@
-"""The task store port: background admin jobs and their progress (SQLite, or DynamoDB)."""
+"""The task ports: background admin jobs, their progress (SQLite or DynamoDB), what runs them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
@@ -42,4 +43,16 @@ class TaskStore(Protocol):
 
     def get(self, task_id: str) -> Task:
         """Return a task, or raise TaskNotFound."""
+        ...
+
+
+class TaskRunner(Protocol):
+    """Runs a stored task in the background, outside the request that started it."""
+
+    def run(self, task_id: str, work: Callable[[str], object]) -> None:
+        """Have `work(task_id)` run in the background: in this process, or another invocation.
+
+        An adapter that hands the task to another invocation (Lambda) does not call `work`
+        here: that invocation's entry point calls the same work with the task id.
+        """
         ...

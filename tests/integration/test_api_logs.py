@@ -8,8 +8,8 @@ import logging
 import secrets
 from pathlib import Path
 
-from copper.api import create_app
 from copper.bootstrap import build_services
+from copper.http.app import create_app
 from copper.logs import ROOT, json_handler
 from copper.settings import ServiceSettings
 

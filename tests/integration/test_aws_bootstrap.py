@@ -13,7 +13,8 @@ import pytest
 from moto import mock_aws
 
 from content.accounts import InvalidToken
-from copper.bootstrap import opensearch_client, token_secret
+from copper.adapters.aws import aws_secret, opensearch_client
+from copper.adapters.secretsmanager import SecretsManagerSecret
 from copper.settings import ServiceSettings
 
 
@@ -77,13 +78,24 @@ def test_the_token_secret_is_read_from_secrets_manager_once_at_cold_start(
         arn = boto3.client("secretsmanager").create_secret(
             Name="copper/dev/token", SecretString="s" * 48
         )["ARN"]
-        assert token_secret(ServiceSettings(backend="aws", token_secret_arn=arn)) == "s" * 48
+        secret = aws_secret(ServiceSettings(backend="aws", token_secret_arn=arn))
+        assert secret.value() == "s" * 48
+
+
+def test_a_secrets_manager_secret_is_read_on_first_use_only(aws_environment: None) -> None:
+    with mock_aws():
+        client = boto3.client("secretsmanager")
+        arn = client.create_secret(Name="copper/dev/token", SecretString="a" * 48)["ARN"]
+        secret = SecretsManagerSecret(arn, client=client)
+        assert secret.value() == "a" * 48
+        client.put_secret_value(SecretId=arn, SecretString="b" * 48)
+        assert secret.value() == "a" * 48
 
 
 def test_a_function_without_the_secret_accepts_no_token(aws_environment: None) -> None:
     from copper.bootstrap import build_services
 
-    assert token_secret(ServiceSettings(backend="aws")) is None
+    assert aws_secret(ServiceSettings(backend="aws")).value() is None
     with mock_aws():
         settings = ServiceSettings(
             backend="aws",

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from content.model import OriginalObject, Status
 from content.repository import StoreUnavailable
-from copper.api import create_app
 from copper.bootstrap import Services, build_services
+from copper.http.app import create_app
 from copper.settings import ServiceSettings
 
 STUDIO = "https://studio.example"

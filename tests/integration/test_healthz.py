@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from copper.api import create_app
 from copper.bootstrap import build_services
+from copper.http.app import create_app
 from copper.settings import ServiceSettings
 
 

@@ -10,8 +10,8 @@ import schemathesis
 from flask import Flask
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from copper.api import create_app
 from copper.bootstrap import build_services
+from copper.http.app import create_app
 from copper.settings import ServiceSettings
 
 DOCUMENT = Path(__file__).parents[2] / "openapi.yaml"

@@ -12,8 +12,8 @@ from content.model import Artist, OriginalObject, Status
 from content.profile import InvalidProfile, ProfileService
 from content.repository import VersionConflict
 from content.sqlite import SqliteContentRepository
-from copper.api import create_app
 from copper.bootstrap import build_services
+from copper.http.app import create_app
 from copper.settings import ServiceSettings
 from tests.support.racing import RacingRepository
 

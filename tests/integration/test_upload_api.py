@@ -11,8 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from content.model import Status
-from copper.api import create_app
 from copper.bootstrap import Services, build_services
+from copper.http.app import create_app
 from copper.settings import ServiceSettings
 from tests.support import images
 

@@ -30,8 +30,8 @@ from typing import Any
 import requests
 from werkzeug.serving import make_server
 
-from copper.api import create_app
 from copper.bootstrap import Services, build_services
+from copper.http.app import create_app
 from copper.seed import SeededArtist, register, upload_artwork
 from copper.settings import ServiceSettings
 from copper.worker import ChangeFeed, Worker
@@ -84,10 +84,10 @@ class LocalStack:
             visibility_timeout=visibility_timeout,
             max_receive_count=max_receive_count,
         )
-        from copper.bootstrap import search_index
+        from copper.bootstrap import build_adapters
 
         self.index = Switchable(
-            search_index(self.settings),
+            build_adapters(self.settings).search,
             lambda: SearchUnavailable("the search index is down (simulated outage)"),
         )
         self.services: Services = build_services(self.settings, search=self.index)  # type: ignore[arg-type]

@@ -18,8 +18,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from copper.api import create_app
-from copper.bootstrap import build_services, local_routes
+from copper.bootstrap import build_services
+from copper.http.app import create_app
 from copper.settings import ServiceSettings
 from messaging.local_events import LocalObjectEvents
 from messaging.sqlite import SqliteQueue
@@ -76,8 +76,7 @@ def stack(tmp_path: Path) -> Stack:
         base_url="",
         on_change=LocalObjectEvents(queue, settings.uploads_bucket),
     )
-    routes = local_routes(settings, store, services.media)
-    app = create_app(replace(services, blobs=store, queue=queue, local_routes=routes))
+    app = create_app(replace(services, blobs=store, queue=queue))
     return Stack(app.test_client(), store, queue, queue_path)
 
 

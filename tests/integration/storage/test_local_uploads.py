@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from copper.http.uploads import upload_blueprint
 from storage.blobstore import UploadPolicy, UploadRefused
 from storage.local import FORMS_DIR, LocalBlobStore, StoredUpload
-from storage.local_api import upload_blueprint
 from storage.signing import decode_policy, encode_policy, sign
 from storage.used_forms import FORM_USED_MESSAGE
 from tests.support.multipart import CONTENT_TYPE, Part, file_part, multipart_body, text_parts

@@ -8,15 +8,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
-from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from content.api import authenticated, principal
 from content.model import Status
 from content.repository import ContentRepository, NotFound, StoreUnavailable
-from copper.http import ApiError, json_body
+from copper.http.auth import admin_only
+from copper.http.context import services
+from copper.http.errors import ApiError
+from copper.http.params import json_body
 from ingest.maintenance import (
     DeadLetterFilter,
     DeadLetterView,
@@ -36,22 +37,9 @@ MAX_PACED_SECONDS = 25.0
 T = TypeVar("T")
 
 
-def admin_only(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Require an admin's token."""
-
-    @wraps(view)
-    @authenticated
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not principal().is_admin:
-            raise ApiError(403, "forbidden", "Only administrators can do this.")
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 def maintenance() -> Maintenance:
     """Return the maintenance tools of this app's services."""
-    return current_app.extensions["copper"].maintenance()
+    return services().maintenance()
 
 
 def _optional(body: dict[str, Any], name: str, kind: type) -> Any:
@@ -70,7 +58,7 @@ def _optional(body: dict[str, Any], name: str, kind: type) -> Any:
 
 def _repository() -> ContentRepository:
     """Return the content repository of this app's services."""
-    return current_app.extensions["copper"].repository
+    return services().repository
 
 
 class _Names:
@@ -153,7 +141,7 @@ def _rate(body: dict[str, Any]) -> float | None:
 
 def _queue() -> MessageQueue:
     """Return the upload-event queue of this app's services."""
-    return current_app.extensions["copper"].queue
+    return services().queue
 
 
 def _move_status(handle: str) -> MoveTask:
@@ -267,7 +255,7 @@ def reprocess() -> dict[str, Any]:
 @admin_only
 def reindex() -> tuple[dict[str, Any], int]:
     """Start rebuilding the search index in the background; answer the task to poll."""
-    return {"task": current_app.extensions["copper"].start_reindex().to_dict()}, 202
+    return {"task": services().start_reindex().to_dict()}, 202
 
 
 @blueprint.get("/tasks/<task_id>")
@@ -275,7 +263,7 @@ def reindex() -> tuple[dict[str, Any], int]:
 def task(task_id: str) -> dict[str, Any]:
     """Return a background task's progress."""
     try:
-        found = current_app.extensions["copper"].tasks.get(task_id)
+        found = services().tasks.get(task_id)
     except TaskNotFound as error:
         raise ApiError(404, "not_found", "No such task.") from error
     return {"task": found.to_dict()}
@@ -285,11 +273,11 @@ def task(task_id: str) -> dict[str, Any]:
 @admin_only
 def audit() -> dict[str, Any]:
     """Report where every original stands and what differs from the content store."""
-    return current_app.extensions["copper"].auditor().audit().to_dict()
+    return services().auditor().audit().to_dict()
 
 
 @blueprint.post("/audit/repair")
 @admin_only
 def repair() -> dict[str, Any]:
     """Audit, converge what can be repaired, and report the rest."""
-    return current_app.extensions["copper"].auditor().audit(repair=True).to_dict()
+    return services().auditor().audit(repair=True).to_dict()

@@ -6,14 +6,16 @@ import re
 import uuid
 from typing import Any
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 
-from content.api import blueprint as content_blueprint
 from copper.bootstrap import Services, build_services
-from copper.http import install_error_handlers
+from copper.http import context
+from copper.http.admin import blueprint as admin_blueprint
+from copper.http.content import blueprint as content_blueprint
+from copper.http.errors import install_error_handlers
+from copper.http.search import blueprint as search_blueprint
+from copper.http.uploads import self_served
 from copper.logs import configure_logging
-from ingest.api import blueprint as admin_blueprint
-from search.api import blueprint as search_blueprint
 
 MAX_BODY_BYTES = 1024 * 1024
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -34,10 +36,11 @@ def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json.sort_keys = False
-    app.extensions["copper"] = services or build_services()
+    found = services or build_services()
+    context.attach(app, found)
     if "content" in parts:
         app.register_blueprint(content_blueprint)
-        for blueprint in app.extensions["copper"].local_routes:
+        for blueprint in self_served(found):
             app.register_blueprint(blueprint)
     if "search" in parts:
         app.register_blueprint(search_blueprint)
@@ -50,7 +53,7 @@ def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS)
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
         """Answer that the API is up, and whether uploads are being processed (200 either way)."""
-        return current_app.extensions["copper"].health()
+        return context.services().health()
 
     return app
 
@@ -70,7 +73,7 @@ def add_response_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = response.headers.get("Cache-Control", "no-store")
     origin = request.headers.get("Origin")
-    if origin and origin in current_app.extensions["copper"].settings.cors_origins:
+    if origin and origin in context.services().settings.cors_origins:
         response.headers["Access-Control-Allow-Origin"] = origin
         response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
         response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS

@@ -1,4 +1,4 @@
-"""HTTP plumbing shared by the service blueprints: JSON errors, bodies and paging arguments."""
+"""Errors as JSON: `ApiError`, and the mapping of the project's exceptions to HTTP statuses."""
 
 from __future__ import annotations
 
@@ -10,14 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from content.accounts import AccountError, InvalidCredentials
 from content.artworks import InvalidArtwork, NotAllowed
-from content.repository import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    Conflict,
-    NotFound,
-    StoreUnavailable,
-    VersionConflict,
-)
+from content.repository import Conflict, NotFound, StoreUnavailable, VersionConflict
 from messaging.queue import QueueUnavailable
 from search.errors import InvalidQuery, SearchUnavailable
 from storage.blobstore import StorageUnavailable, UploadRefused
@@ -36,25 +29,6 @@ class ApiError(Exception):
 def error_response(status: int, code: str, message: str) -> tuple[dict[str, Any], int]:
     """Return the JSON error body and status."""
     return {"error": {"code": code, "message": message}}, status
-
-
-def json_body(*required: str) -> dict[str, Any]:
-    """Return the request's JSON object, requiring the named fields."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiError(400, "bad_request", "The request body must be a JSON object.")
-    missing = [name for name in required if name not in body]
-    if missing:
-        raise ApiError(422, "missing_field", f"'{missing[0]}' is required.")
-    return body
-
-
-def page_args() -> tuple[str | None, int]:
-    """Return the cursor and page size from the query string."""
-    raw_limit = request.args.get("limit", str(DEFAULT_PAGE_SIZE))
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= MAX_PAGE_SIZE:
-        raise ApiError(400, "bad_request", f"'limit' must be 1 to {MAX_PAGE_SIZE}.")
-    return request.args.get("cursor") or None, int(raw_limit)
 
 
 DOMAIN_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (

@@ -1,50 +1,24 @@
-"""The Content Management Service's HTTP API, as a Flask blueprint."""
+"""The Content Management Service's routes: accounts, artists' own works, public listings."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, g
 
-from content.accounts import InvalidToken, Principal
 from content.model import Visibility
 from content.profile import ProfileService
 from content.repository import Page
 from content.views import own_artist, own_artwork, public_artist, public_artwork
-from copper.http import ApiError, json_body, page_args
+from copper.http.auth import authenticated, principal
+from copper.http.context import services
+from copper.http.errors import ApiError
+from copper.http.params import json_body, page_args
 
 blueprint = Blueprint("content", __name__)
 log = logging.getLogger("copper.api")
-
-
-def services() -> Any:
-    """Return the services built for this app."""
-    return current_app.extensions["copper"]
-
-
-def authenticated(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Require a valid bearer token; the caller is then `g.principal`."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise ApiError(401, "unauthenticated", "Log in to do this.")
-        try:
-            g.principal = services().accounts.tokens.verify(token.strip())
-        except InvalidToken as error:
-            raise ApiError(401, "unauthenticated", str(error)) from error
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def principal() -> Principal:
-    """Return the authenticated caller."""
-    return g.principal
 
 
 def paged(page: Page[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:

@@ -1,13 +1,15 @@
-"""The Search Service's HTTP API, as a Flask blueprint: search and more-like-this."""
+"""The Search Service's routes: search and more-like-this."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
+from copper.http.context import services
 from search.document import SearchDocument
 from search.errors import InvalidQuery
+from search.index import SearchIndex
 from search.query import SearchHit, SearchQuery, SearchResult, colour_from_hex
 
 blueprint = Blueprint("search", __name__)
@@ -16,9 +18,9 @@ MAX_QUERY_LENGTH = 200
 SIMILAR_LIMIT = 12
 
 
-def index() -> Any:
-    """Return the search index built for this app."""
-    return current_app.extensions["copper"].search
+def index() -> SearchIndex:
+    """Return the search index of this app's services."""
+    return services().search
 
 
 def optional_int(name: str) -> int | None:
@@ -114,6 +116,6 @@ def search() -> dict[str, Any]:
 @blueprint.get("/artworks/<artwork_id>/similar")
 def similar(artwork_id: str) -> dict[str, Any]:
     """Return published works like this one (palette, perceptual hash, tags)."""
-    current_app.extensions["copper"].artworks.public_artwork(artwork_id)
+    services().artworks.public_artwork(artwork_id)
     hits = index().more_like_this(artwork_id, limit=SIMILAR_LIMIT)
     return {"items": [hit_view(hit) for hit in hits]}

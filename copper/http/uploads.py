@@ -1,20 +1,25 @@
-"""The local stand-in for S3's POST endpoint: `POST /uploads` checks the signed form, stores.
+"""The embedded stores' own routes: S3's POST endpoint and CloudFront, stood in for locally.
 
-Answers 204 with no body when the file is stored and its event queued (like S3's default),
-else `{"error": {"code", "message"}}`: 400 malformed or too small, 403 for a policy that
-does not allow this upload or a form used already, 413 too large, 503 (with Retry-After)
-when the store or its event queue is busy, in which case nothing was stored and the same
-form may be posted again. The body is capped, then decoded as it streams in (fields, then
-the file last); see `storage.multipart` for the shapes it refuses.
+`POST /uploads` checks the signed form and stores the file; `GET /media/<key>` sends a
+rendition. An app serves them when its stores are local ones (on AWS, S3 and CloudFront do).
+
+The upload answers 204 with no body when the file is stored and its event queued (like
+S3's default), else `{"error": {"code", "message"}}`: 400 malformed or too small, 403 for
+a policy that does not allow this upload or a form used already, 413 too large, 503 (with
+Retry-After) when the store or its event queue is busy, in which case nothing was stored
+and the same form may be posted again. The body is capped, then decoded as it streams in
+(fields, then the file last); see `storage.multipart` for the shapes it refuses.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from flask import Blueprint, Response, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from copper.bootstrap import Services
 from storage.blobstore import (
     BlobNotFound,
     InvalidKey,
@@ -37,6 +42,23 @@ STATUS: dict[RefusalCode, int] = {
 }
 BUSY_MESSAGE = "Storage is busy and the file was not stored; post the same form again shortly."
 RETRY_AFTER_SECONDS = 2
+log = logging.getLogger("copper.api")
+
+
+def self_served(found: Services) -> list[Blueprint]:
+    """Return the routes of those of the stores that serve themselves (the local ones)."""
+    blueprints = []
+    uploads, media = found.blobs, found.media
+    if isinstance(uploads, LocalBlobStore):
+        blueprints.append(upload_blueprint(lambda: uploads, log_stored))
+    if isinstance(media, LocalBlobStore):
+        blueprints.append(media_blueprint(lambda: media))
+    return blueprints
+
+
+def log_stored(key: str, size: int) -> None:
+    """Log an original stored through the local upload endpoint."""
+    log.info("original stored: %s (%d bytes)", key, size)
 
 
 def upload_blueprint(

@@ -1,0 +1,92 @@
+"""The AWS adapter family: DynamoDB, S3, SQS, OpenSearch, Lambda and Secrets Manager.
+
+Each adapter makes its boto3 client when the family is built (a Lambda cold start); the
+adapters of one service share one client. Nothing here calls AWS until it is used: the
+token secret is read from Secrets Manager the first time it is needed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import boto3
+from opensearchpy import AWSV4SignerAuth, OpenSearch, RequestsHttpConnection
+
+from content.dynamodb import DynamoContentRepository
+from copper.adapters import Adapters
+from copper.adapters.lambda_invoke import LambdaTaskRunner
+from copper.adapters.secrets import FixedSecret, SecretSource
+from copper.adapters.secretsmanager import SecretsManagerSecret
+from copper.adapters.threads import ThreadTaskRunner
+from copper.settings import ServiceSettings
+from messaging.dynamodb import DynamoFailureLog, DynamoHeartbeats, DynamoTaskStore
+from messaging.sqs import SqsQueue
+from messaging.tasks import TaskRunner
+from search.opensearch import OpenSearchIndex
+from storage.s3 import S3BlobStore, regional_client
+
+SEARCH_TIMEOUT_SECONDS = 10
+
+
+def aws_adapters(settings: ServiceSettings, environ: Mapping[str, str] | None = None) -> Adapters:
+    """Return the AWS adapters; `environ` (default: the process's) tells the running function."""
+    if not settings.opensearch_url:
+        raise RuntimeError("COPPER_OPENSEARCH_URL must be set on the aws backend")
+    if not settings.queue_url or not settings.dead_letter_queue_url:
+        raise RuntimeError("COPPER_QUEUE_URL and COPPER_DEAD_LETTER_QUEUE_URL must be set")
+    table = settings.dynamodb_table
+    dynamodb = boto3.client("dynamodb")
+    s3 = regional_client()
+    return Adapters(
+        settings=settings,
+        repository=DynamoContentRepository(table, client=dynamodb),
+        search=OpenSearchIndex(opensearch_client(settings), alias=settings.search_alias),
+        blobs=S3BlobStore(settings.uploads_bucket, client=s3),
+        media=S3BlobStore(settings.media_bucket, client=s3),
+        queue=SqsQueue(
+            settings.queue_url,
+            settings.dead_letter_queue_url,
+            max_receive_count=settings.max_receive_count,
+        ),
+        failures=DynamoFailureLog(table, client=dynamodb),
+        tasks=DynamoTaskStore(table, client=dynamodb),
+        heartbeats=DynamoHeartbeats(table, client=dynamodb),
+        runner=task_runner(os.environ if environ is None else environ),
+        secret=aws_secret(settings),
+    )
+
+
+def task_runner(environ: Mapping[str, str]) -> TaskRunner:
+    """Return the runner of background tasks: the running Lambda function, else a thread."""
+    function = environ.get("AWS_LAMBDA_FUNCTION_NAME")
+    return LambdaTaskRunner(function) if function else ThreadTaskRunner()
+
+
+def aws_secret(settings: ServiceSettings) -> SecretSource:
+    """Return the token secret: set, or in Secrets Manager; a function given neither has none.
+
+    Such a function (the processor, the search API) issues and accepts no token.
+    """
+    if settings.token_secret or not settings.token_secret_arn:
+        return FixedSecret(settings.token_secret)
+    return SecretsManagerSecret(settings.token_secret_arn)
+
+
+def opensearch_client(
+    settings: ServiceSettings, session: boto3.Session | None = None
+) -> OpenSearch:
+    """Return an OpenSearch client; unless turned off, requests are signed (SigV4, "es").
+
+    The signature uses the credentials of `session` (default: the function's role).
+    """
+    if not settings.opensearch_signing:
+        return OpenSearch(hosts=[settings.opensearch_url], timeout=SEARCH_TIMEOUT_SECONDS)
+    session = session or boto3.Session()
+    auth = AWSV4SignerAuth(session.get_credentials(), session.region_name, "es")
+    return OpenSearch(
+        hosts=[settings.opensearch_url],
+        http_auth=auth,
+        connection_class=RequestsHttpConnection,
+        timeout=SEARCH_TIMEOUT_SECONDS,
+    )
