@@ -40,6 +40,10 @@ class StoreUnavailable(ContentError):
     """The store could not be reached or throttled us: transient, retry later."""
 
 
+class InvalidPage(ContentError, ValueError):
+    """A listing cannot serve this page: a malformed cursor, or a limit below one."""
+
+
 def email_key(email: str) -> str:
     """Return the form of an e-mail address that uniqueness and look-ups use."""
     return email.lower()

@@ -10,10 +10,10 @@ from werkzeug.exceptions import HTTPException
 
 from content.accounts import AccountError, InvalidCredentials
 from content.artworks import InvalidArtwork, NotAllowed
-from content.repository import Conflict, NotFound, StoreUnavailable, VersionConflict
+from content.repository import Conflict, InvalidPage, NotFound, StoreUnavailable, VersionConflict
 from messaging.queue import QueueUnavailable
 from search.errors import InvalidQuery, SearchUnavailable
-from storage.blobstore import StorageUnavailable, UploadRefused
+from storage.blobstore import InvalidKey, StorageUnavailable, UploadRefused
 
 log = logging.getLogger("copper.api")
 
@@ -41,13 +41,18 @@ DOMAIN_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (NotAllowed, 409, "not_allowed"),
     (StoreUnavailable, 503, "unavailable"),
     (InvalidQuery, 400, "invalid_query"),
+    (InvalidPage, 400, "bad_request"),
+    (InvalidKey, 400, "bad_request"),
     (UploadRefused, 422, "upload_refused"),
     (StorageUnavailable, 503, "unavailable"),
     (SearchUnavailable, 503, "unavailable"),
     (QueueUnavailable, 503, "unavailable"),
 )
+INVALID_PARAMETER = "A parameter is not valid."
 MESSAGES = {
     NotFound: "Not found.",
+    InvalidPage: INVALID_PARAMETER,
+    InvalidKey: INVALID_PARAMETER,
     VersionConflict: "The record changed; reload and retry.",
     StoreUnavailable: "The service is busy; please retry shortly.",
     SearchUnavailable: "Search is busy; please retry shortly.",
@@ -65,10 +70,6 @@ def install_error_handlers(app: Flask) -> None:
 
     for exception, status, code in DOMAIN_ERRORS:
         app.register_error_handler(exception, domain_handler(exception, status, code))
-
-    @app.errorhandler(ValueError)
-    def bad_value(error: ValueError) -> tuple[dict[str, Any], int]:
-        return error_response(400, "bad_request", "A parameter is not valid.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[dict[str, Any], int]:

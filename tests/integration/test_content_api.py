@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -195,6 +196,23 @@ def test_a_failing_store_is_503_and_a_bug_is_500_without_a_trace(
     assert (response.status_code, error_code(response)) == (500, "internal")
     assert "Traceback" not in response.get_data(as_text=True)
     assert "/secret/path" not in response.get_data(as_text=True)
+
+
+def test_an_unexpected_value_error_is_a_logged_500_not_a_client_error(
+    client: FlaskClient,
+    services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def buggy(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("a bug, not the caller's input")
+
+    monkeypatch.setattr(services.repository, "list_artists", buggy)
+    with caplog.at_level(logging.ERROR, logger="copper.api"):
+        response = client.get("/artists")
+    assert (response.status_code, error_code(response)) == (500, "internal")
+    [record] = [r for r in caplog.records if r.name == "copper.api"]
+    assert record.exc_info is not None and record.exc_info[0] is ValueError
 
 
 def test_cors_allows_only_the_configured_origins(client: FlaskClient) -> None:
