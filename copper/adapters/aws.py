@@ -1,8 +1,8 @@
 """The AWS adapter family: DynamoDB, S3, SQS, OpenSearch, Lambda and Secrets Manager.
 
-Each adapter makes its boto3 client when the family is built (a Lambda cold start); the
-adapters of one service share one client. Nothing here calls AWS until it is used: the
-token secret is read from Secrets Manager the first time it is needed.
+The DynamoDB, S3 and SQS clients are made when the family is built (a Lambda cold start),
+one per service and shared by its adapters; the Lambda and Secrets Manager ones when first
+used. Building calls no AWS API: the token secret is read the first time it is needed.
 """
 
 from __future__ import annotations
