@@ -6,8 +6,8 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 import requests
@@ -23,6 +23,7 @@ Params = Iterable[tuple[str, Any]] | dict[str, Any] | None
 RETRIED_STATUSES = (502, 503, 504)
 ARTISTS_PAGE = 100
 ARTIST_DIRECTORY_PAGES = 50
+EXTENSION = "gallery_api"
 
 
 class ApiError(Exception):
@@ -91,12 +92,30 @@ class TtlCache:
             self.entries.clear()
 
 
-class GalleryApi:
-    """What the gallery asks of the API; subclasses provide `get_json`."""
+class Transport(Protocol):
+    """How the gallery reaches the API: GET a path, return its JSON (HTTP, or a fake in tests)."""
 
     def get_json(self, path: str, params: Params = None) -> Any:
         """Return the JSON answer to GET `path`."""
-        raise NotImplementedError
+
+
+class GalleryClient:
+    """What the gallery asks of the API, as a Flask extension: `init_app` attaches it."""
+
+    def __init__(self, transport: Transport | None = None) -> None:
+        self.transport = transport
+
+    def init_app(self, app: Flask) -> None:
+        """Reach the API over HTTP (unless given a transport) and attach to `app`."""
+        if self.transport is None:
+            self.transport = HttpTransport.from_config(app.config)
+        app.extensions[EXTENSION] = self
+
+    def get_json(self, path: str, params: Params = None) -> Any:
+        """Return the JSON answer to GET `path` through the transport."""
+        if self.transport is None:
+            raise RuntimeError("the gallery's API client is not attached to an app")
+        return self.transport.get_json(path, params)
 
     def artworks(self, cursor: str | None = None, limit: int = 24) -> dict[str, Any]:
         """Return a page of published works, newest first."""
@@ -158,43 +177,48 @@ class GalleryApi:
         return self.artist_directory().get(artwork.get("artist_id", ""))
 
 
-class ApiClient(GalleryApi):
-    """The HTTP client of the backend API, attached to an app with `init_app`."""
+class HttpTransport:
+    """The backend API over HTTP: a pooled session, GET-only retries and a short cache."""
 
-    def __init__(self, app: Flask | None = None) -> None:
-        self.base_url = ""
-        self.timeout = (2.0, 4.0)
+    def __init__(
+        self,
+        base_url: str,
+        timeout: tuple[float, float] = (2.0, 4.0),
+        retries: int = 2,
+        cache: TtlCache | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self.session = requests.Session()
-        self.cache = TtlCache(0, 0, 1)
-        if app is not None:
-            self.init_app(app)
-
-    def init_app(self, app: Flask) -> None:
-        """Configure the client from the app's settings and attach it as `extensions['api']`."""
-        config = app.config
-        self.base_url = str(config["API_URL"]).rstrip("/")
-        self.timeout = (float(config["API_CONNECT_TIMEOUT"]), float(config["API_READ_TIMEOUT"]))
-        self.session = requests.Session()
-        retries = Retry(
-            total=int(config["API_RETRIES"]),
-            connect=int(config["API_RETRIES"]),
+        retry = Retry(
+            total=retries,
+            connect=retries,
             read=0,  # a slow answer does not get faster by asking again
-            status=int(config["API_RETRIES"]),
+            status=retries,
             other=0,
             allowed_methods=frozenset({"GET", "HEAD"}),
             status_forcelist=RETRIED_STATUSES,
             backoff_factor=0.1,
             raise_on_status=False,
         )
-        adapter = HTTPAdapter(max_retries=retries, pool_connections=4, pool_maxsize=16)
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=16)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.cache = TtlCache(
-            float(config["API_CACHE_SECONDS"]),
-            float(config["API_STALE_SECONDS"]),
-            int(config["API_CACHE_ENTRIES"]),
+        self.cache = cache or TtlCache(0, 0, 1)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> HttpTransport:
+        """Return the transport the app's settings describe."""
+        return cls(
+            str(config["API_URL"]),
+            timeout=(float(config["API_CONNECT_TIMEOUT"]), float(config["API_READ_TIMEOUT"])),
+            retries=int(config["API_RETRIES"]),
+            cache=TtlCache(
+                float(config["API_CACHE_SECONDS"]),
+                float(config["API_STALE_SECONDS"]),
+                int(config["API_CACHE_ENTRIES"]),
+            ),
         )
-        app.extensions["api"] = self
 
     def get_json(self, path: str, params: Params = None) -> Any:
         """Return the JSON answer to GET `path`: cached when fresh, stale while the API is down."""
@@ -259,6 +283,7 @@ def answer(response: requests.Response) -> Any:
     raise ApiUnavailable(status, code, message)
 
 
-def api() -> GalleryApi:
+def api() -> GalleryClient:
     """Return the app's API client."""
-    return current_app.extensions["api"]
+    client: GalleryClient = current_app.extensions[EXTENSION]
+    return client
