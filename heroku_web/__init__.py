@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heroku_web import artists, artworks, errors, gallery, home, search, seo
-from heroku_web.api import GalleryClient
+from heroku_web.client import GalleryClient
 from heroku_web.config import DEFAULTS
 from heroku_web.media import install_media
 from heroku_web.observability import install_request_ids

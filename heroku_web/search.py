@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from heroku_web.api import ApiRejected, api
+from heroku_web.api import ApiRejected
+from heroku_web.client import api
 from heroku_web.pages import page, public_url
 
 blueprint = Blueprint("search", __name__)

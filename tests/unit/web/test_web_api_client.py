@@ -11,7 +11,8 @@ import requests
 from flask import Flask, g
 from requests.adapters import BaseAdapter
 
-from heroku_web.api import ApiNotFound, ApiRejected, ApiUnavailable, GalleryClient, HttpTransport
+from heroku_web.api import ApiNotFound, ApiRejected, ApiUnavailable, HttpTransport
+from heroku_web.client import GalleryClient
 
 
 class RecordingAdapter(BaseAdapter):

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from heroku_web import create_app
-from heroku_web.api import GalleryClient
+from heroku_web.client import GalleryClient
 from tests.unit.web.fakes import FakeApi
 
 
