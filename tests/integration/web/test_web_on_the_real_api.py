@@ -113,7 +113,7 @@ def test_the_request_id_follows_the_visitor_into_the_api(
     client: FlaskClient, stack: LocalStack, app: Any
 ) -> None:
     echoed: list[str] = []
-    session = app.extensions["api"].session
+    session = app.extensions["gallery_api"].transport.session
     session.hooks["response"].append(lambda r, *a, **k: echoed.append(r.headers["X-Request-Id"]))
     visitor_id = "visitor-req-0001"
     response = client.get("/artists/ada-verdigris", headers={"X-Request-Id": visitor_id})
