@@ -37,8 +37,9 @@ from ingest.plan import (
     renditions_prefix,
     settings_for,
 )
-from pipeline import PipelineSettings, RejectedInput, process
+from pipeline import PipelineSettings, RejectedInput
 from pipeline.model import ProcessResult
+from pipeline.process import process
 from search.errors import SearchError
 from search.indexer import Indexer
 from storage.blobstore import BlobNotFound, BlobStore
