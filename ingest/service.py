@@ -30,13 +30,11 @@ from ingest.plan import (
     RenderedSet,
     created_verdict,
     duplicate_of,
-    manifest_key,
     removed_verdict,
-    rendition_key,
     rendition_stamp,
-    renditions_prefix,
     settings_for,
 )
+from kernel.keys import manifest_key, rendition_key, renditions_prefix
 from pipeline import PipelineSettings, RejectedInput
 from pipeline.model import ProcessResult
 from pipeline.process import process

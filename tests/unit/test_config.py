@@ -109,7 +109,7 @@ def test_settings_and_errors_load_no_image_library() -> None:
     # GIVEN a fresh interpreter WHEN it imports the settings THEN neither pyvips nor numpy loads
     code = (
         "import sys, copper.settings, copper.config, pipeline.settings, pipeline.errors, "
-        "pipeline.model, pipeline.sniff, kernel.settings; "
+        "pipeline.model, pipeline.sniff, kernel.settings, kernel.keys; "
         "print(','.join(sorted({'pyvips', 'numpy'} & set(sys.modules))))"
     )
     result = subprocess.run(
