@@ -13,8 +13,9 @@ from ulid import ULID
 
 from content import lifecycle
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
-from content.model import Artwork, Status, Visibility, now, original_key
+from content.model import Artwork, Status, Visibility, now
 from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
+from kernel.keys import original_key
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000

@@ -38,11 +38,6 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def original_key(artist_id: str, artwork_id: str, upload_id: str) -> str:
-    """Return the key one upload form of an artwork stores its original under."""
-    return f"originals/{artist_id}/{artwork_id}/{upload_id}"
-
-
 @dataclass(frozen=True)
 class WatermarkPreference:
     """How an artist wants public renditions marked."""

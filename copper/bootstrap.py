@@ -22,6 +22,7 @@ from content.changes import ChangeLog
 from content.model import Artwork
 from content.repository import ContentRepository
 from content.uploads import UploadService
+from copper.config import from_env
 from copper.health import Bounds, health
 from copper.settings import ServiceSettings
 from ingest.audit import Auditor
@@ -34,7 +35,6 @@ from ingest.tasks import REINDEX, new_task, run_reindex
 from messaging.heartbeat import Heartbeats
 from messaging.queue import FailureLog, MessageQueue
 from messaging.tasks import Task, TaskStore
-from pipeline.envconfig import from_env
 from pipeline.settings import PipelineSettings
 from search.index import SearchIndex
 from search.indexer import Indexer

@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
+from copper.config import SettingsError, declared, from_env
 from copper.process_command import ProcessOptions, run_process
-from pipeline.envconfig import SettingsError, declared, from_env
 from pipeline.settings import POSITIONS, PipelineSettings, Watermark
 
 

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import PipelineError, PipelineSettings, RejectedInput, process
+from pipeline import PipelineError, PipelineSettings, RejectedInput
 from pipeline.model import ProcessResult
+from pipeline.process import process
 from pipeline.settings import Watermark
 
 EXIT_OK = 0

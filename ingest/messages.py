@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import unquote_plus
 
-ORIGINAL_KEY = re.compile(r"^originals/(?P<artist>[^/]+)/(?P<artwork>[^/]+)/(?P<upload>[^/]+)$")
+from kernel.keys import parse_original_key
+
 REPROCESS = "reprocess"
 SEQUENCER_WIDTH = 16
 
@@ -52,8 +53,8 @@ class OriginalRef:
     @classmethod
     def of(cls, key: str) -> OriginalRef | None:
         """Return the reference in `originals/{artist}/{artwork}/{upload}`, else None."""
-        match = ORIGINAL_KEY.match(key)
-        return cls(match["artist"], match["artwork"], match["upload"]) if match else None
+        parsed = parse_original_key(key)
+        return cls(*parsed) if parsed else None
 
 
 @dataclass(frozen=True)

@@ -30,15 +30,14 @@ from ingest.plan import (
     RenderedSet,
     created_verdict,
     duplicate_of,
-    manifest_key,
     removed_verdict,
-    rendition_key,
     rendition_stamp,
-    renditions_prefix,
     settings_for,
 )
-from pipeline import PipelineSettings, RejectedInput, process
+from kernel.keys import manifest_key, rendition_key, renditions_prefix
+from pipeline import PipelineSettings, RejectedInput
 from pipeline.model import ProcessResult
+from pipeline.process import process
 from search.errors import SearchError
 from search.indexer import Indexer
 from storage.blobstore import BlobNotFound, BlobStore

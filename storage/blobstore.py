@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
+from kernel.settings import ORIGINAL_MAX_BYTES
+from pipeline.sniff import MIME_TYPES
+
 MAX_EXPIRES_IN = 900
-DEFAULT_MAX_BYTES = 250 * 1024 * 1024
+DEFAULT_MAX_BYTES = ORIGINAL_MAX_BYTES
 MAX_KEY_LENGTH = 1024
-IMAGE_TYPES = (
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "image/tiff",
-    "image/gif",
-    "image/heic",
-    "image/heif",
-    "image/avif",
-)
+IMAGE_TYPES = tuple(chain.from_iterable(MIME_TYPES.values()))  # what the pipeline accepts
 
 RefusalCode = Literal[
     "expired",

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 import pyvips
 
-from pipeline import colour, process
+from pipeline import colour
 from pipeline.model import ProcessResult
+from pipeline.process import process
 from tests.support import icc, images
 from tests.support.similarity import delta_e2000, srgb_to_lab
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import blurhash
 import pyvips
 
-from pipeline import process
 from pipeline.phash import hamming_distance
+from pipeline.process import process
 from tests.support import images
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pyvips
 
-from pipeline import RejectedInput, process
+from pipeline import RejectedInput
+from pipeline.process import process
 from tests.support import icc, images
 from tests.support.similarity import delta_e2000, srgb_to_lab
 

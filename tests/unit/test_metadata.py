@@ -7,8 +7,9 @@ from dataclasses import replace
 import pytest
 import pyvips
 
-from pipeline import PipelineSettings, process
+from pipeline import PipelineSettings
 from pipeline.model import ProcessResult
+from pipeline.process import process
 from tests.support import icc, images
 
 PRIVATE_FIELDS = ("exif-data", "iptc-data", "icc-profile-data", "orientation")

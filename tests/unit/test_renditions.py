@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import pyvips
 
-from pipeline import PipelineSettings, process
+from pipeline import PipelineSettings
 from pipeline.model import ProcessResult, Rendition
+from pipeline.process import process
 from tests.support import images
 from tests.support.similarity import ssim, to_array
 

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 import pyvips
 
-from pipeline import PipelineSettings, RejectedInput, process
+from pipeline import PipelineSettings, RejectedInput
 from pipeline.model import ProcessResult
+from pipeline.process import process
 from pipeline.settings import Watermark
 from tests.support import images
 
