@@ -66,7 +66,7 @@ class AvifEncoder:
     """AVIF encoder settings (libheif + AOM through libvips)."""
 
     quality: int = setting(55, "AVIF quality, 1-100.")
-    effort: int = setting(0, "AVIF effort, 0 fastest to 9 slowest (see README: measured).")
+    effort: int = setting(0, "AVIF effort, 0 fastest to 9 slowest (measured: docs/benchmarks.md).")
 
     def __post_init__(self) -> None:
         check(1 <= self.quality <= 100, "AVIF quality must be 1-100")
