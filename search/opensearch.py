@@ -370,7 +370,7 @@ class OpenSearchIndex:
         with _translated():
             source = self._get(artwork_id)
             query = _similar_query(source) if source is not None else None
-            if query is None:
+            if source is None or query is None:
                 return ()
             try:
                 candidates = [_document(hit["_source"]) for hit in self._scan(query, self._alias)]
