@@ -6,9 +6,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 
+from search.colour import colour_from_hex
 from search.document import SearchDocument
 from search.errors import InvalidQuery
-from search.query import SearchHit, SearchQuery, SearchResult, colour_from_hex
+from search.query import SearchHit, SearchQuery, SearchResult
 
 blueprint = Blueprint("search", __name__)
 
