@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -46,7 +47,7 @@ def parse_focal_point(
 @click.option("--copyright", "copyright_line", help="Copyright line written into renditions.")
 @click.option("--credit", help="Artist credit (creator) written into renditions.")
 @click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True)
-def process(file: Path, out_dir: Path, **options: object) -> None:
+def process(file: Path, out_dir: Path, **options: Any) -> None:
     """Process FILE into web renditions in --out DIR and print the manifest as JSON."""
     field_names = {field.name for field in dataclasses.fields(ProcessOptions)}
     chosen = {name: value for name, value in options.items() if name in field_names}
