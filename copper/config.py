@@ -144,15 +144,8 @@ def settings_in_force(environ: Mapping[str, str]) -> list[SettingRow]:
 
 
 def render_settings(rows: Iterable[SettingRow]) -> str:
-    """Return the rows as aligned text columns under a header line."""
-    table = [("VARIABLE", "VALUE", "DEFAULT", "DESCRIPTION")]
-    table += [(row.variable, row.value, row.default, row.description) for row in rows]
-    widths = [max(len(line[column]) for line in table) for column in range(3)]
-    lines = []
-    for *cells, description in table:
-        padded = (cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
-        lines.append("  ".join([*padded, description]))
-    return "\n".join(lines) + "\n"
+    """Return one `VARIABLE=value  # description` line per row, as a shell would set it."""
+    return "".join(f"{row.variable}={row.value}  # {row.description}\n" for row in rows)
 
 
 def format_value(value: object) -> str:

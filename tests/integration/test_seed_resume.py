@@ -15,7 +15,7 @@ import pytest
 from content.model import Status, Visibility
 from content.repository import NotFound
 from copper.bootstrap import build_services
-from copper.dev import seed_when_empty
+from copper.demo import seed_when_empty
 from copper.seed import (
     ARTISTS,
     SeedError,

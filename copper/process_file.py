@@ -1,4 +1,4 @@
-"""`copper process`: run the pipeline on one file and publish its renditions atomically."""
+"""Run the pipeline on one file and publish its renditions into a directory atomically."""
 
 from __future__ import annotations
 
