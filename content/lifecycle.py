@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from content.model import Artwork, OriginalObject, Status, Visibility
+from kernel.errors import Conflicting
 
 TERMINAL = frozenset({Status.READY, Status.REJECTED, Status.FAILED, Status.DELETED})
 ACTIONABLE = frozenset({Status.REJECTED, Status.FAILED})
@@ -41,7 +42,7 @@ DEAD_LETTERED = (
 KEPT_IMAGE = "The work keeps its current image; the new attempt was refused: "
 
 
-class NotAllowed(Exception):
+class NotAllowed(Conflicting):
     """The artwork is not in a state that allows this action."""
 
 
