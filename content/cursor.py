@@ -11,16 +11,16 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from content.model import Artist, Artwork
-from content.repository import MAX_PAGE_SIZE, Page
+from content.repository import MAX_PAGE_SIZE, InvalidPage, Page
 from storage.cursor import pack, unpack
 
 T = TypeVar("T")
 
 
 def page_limit(limit: int) -> int:
-    """Return `limit` capped at MAX_PAGE_SIZE; ValueError unless it is a positive integer."""
+    """Return `limit` capped at MAX_PAGE_SIZE; InvalidPage unless it is a positive integer."""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ValueError(f"limit must be a positive integer, not {limit!r}")
+        raise InvalidPage(f"limit must be a positive integer, not {limit!r}")
     return min(limit, MAX_PAGE_SIZE)
 
 
@@ -30,17 +30,20 @@ def encode_cursor(kind: str, position: Sequence[str]) -> str:
 
 
 def decode_cursor(cursor: str, kind: str, size: int) -> tuple[str, ...]:
-    """Return the position in a cursor of a `kind` listing; ValueError if it is malformed."""
-    document = unpack(cursor)
+    """Return the position in a cursor of a `kind` listing; InvalidPage if it is malformed."""
+    try:
+        document = unpack(cursor)
+    except ValueError as e:
+        raise InvalidPage("malformed cursor") from e
     if document.get("k") != kind:
-        raise ValueError("malformed cursor")
+        raise InvalidPage("malformed cursor")
     position = document.get("p")
     if (
         not isinstance(position, list)
         or len(position) != size
         or not all(isinstance(part, str) and part for part in position)
     ):
-        raise ValueError("malformed cursor")
+        raise InvalidPage("malformed cursor")
     return tuple(position)
 
 
@@ -66,7 +69,7 @@ def published_key(artwork: Artwork) -> str | None:
 
 
 def artists_after(cursor: str) -> tuple[str, str]:
-    """Return the (slug, id) of the last artist of the previous page; ValueError if bad."""
+    """Return the (slug, id) of the last artist of the previous page; InvalidPage if bad."""
     slug, artist_id = decode_cursor(cursor, "artists", 2)
     return slug, artist_id
 
@@ -77,10 +80,10 @@ def artists_page(artists: Sequence[Artist], size: int) -> Page[Artist]:
 
 
 def by_artist_after(cursor: str, artist_id: str) -> str:
-    """Return the id of the last work of the artist's previous page; ValueError if bad."""
+    """Return the id of the last work of the artist's previous page; InvalidPage if bad."""
     cursor_artist, after = decode_cursor(cursor, "by_artist", 2)
     if cursor_artist != artist_id:
-        raise ValueError("malformed cursor")
+        raise InvalidPage("malformed cursor")
     return after
 
 
@@ -90,7 +93,7 @@ def by_artist_page(works: Sequence[Artwork], size: int) -> Page[Artwork]:
 
 
 def published_after(cursor: str) -> tuple[str, str]:
-    """Return the (published key, id) of the last work of the previous page; ValueError if bad."""
+    """Return the (published key, id) of the last work of the previous page; InvalidPage if bad."""
     sort_key, artwork_id = decode_cursor(cursor, "published", 2)
     return sort_key, artwork_id
 

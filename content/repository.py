@@ -8,6 +8,7 @@ from typing import Generic, Protocol, TypeVar
 
 from content.model import Artist, Artwork
 from content.sequencer import is_newer
+from kernel.errors import Conflicting, CopperError, Invalid, Missing, Transient
 
 T = TypeVar("T")
 
@@ -16,28 +17,32 @@ MAX_PAGE_SIZE = 100
 WRITE_ATTEMPTS = 5  # read-change-save rounds before a busy record's VersionConflict is raised
 
 
-class ContentError(Exception):
+class ContentError(CopperError):
     """Base class of content store errors."""
 
 
-class NotFound(ContentError):
+class NotFound(ContentError, Missing):
     """No such record, or not one this caller may see (wrong owner looks the same)."""
 
 
-class Conflict(ContentError):
+class Conflict(ContentError, Conflicting):
     """A uniqueness rule was broken (email or slug taken, id exists)."""
 
 
-class VersionConflict(ContentError):
+class VersionConflict(ContentError, Conflicting):
     """The record changed since it was read (optimistic locking)."""
 
 
-class StaleEvent(ContentError):
+class StaleEvent(ContentError, Conflicting):
     """An S3 event older than (or equal to) the last one applied for this object."""
 
 
-class StoreUnavailable(ContentError):
+class StoreUnavailable(ContentError, Transient):
     """The store could not be reached or throttled us: transient, retry later."""
+
+
+class InvalidPage(ContentError, Invalid, ValueError):
+    """A listing cannot serve this page: a malformed cursor, or a limit below one."""
 
 
 def email_key(email: str) -> str:

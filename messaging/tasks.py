@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
+from kernel.errors import Missing
+
 
 @dataclass(frozen=True)
 class Task:
@@ -29,7 +31,7 @@ class Task:
         return cls(**data)
 
 
-class TaskNotFound(LookupError):
+class TaskNotFound(Missing, LookupError):
     """No task with that id."""
 
 

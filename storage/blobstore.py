@@ -13,6 +13,7 @@ from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
+from kernel.errors import CopperError, Invalid, Missing, Transient
 from kernel.settings import ORIGINAL_MAX_BYTES
 from pipeline.sniff import MIME_TYPES
 
@@ -33,23 +34,23 @@ RefusalCode = Literal[
 ]
 
 
-class StorageError(Exception):
+class StorageError(CopperError):
     """Base class of blob store errors."""
 
 
-class BlobNotFound(StorageError):
+class BlobNotFound(StorageError, Missing):
     """No object under that key."""
 
 
-class StorageUnavailable(StorageError):
+class StorageUnavailable(StorageError, Transient):
     """The store could not be reached or throttled us: transient, retry later."""
 
 
-class InvalidKey(StorageError, ValueError):
+class InvalidKey(StorageError, Invalid, ValueError):
     """The key is not a safe relative object key."""
 
 
-class UploadRefused(StorageError):
+class UploadRefused(StorageError, Invalid):
     """An upload (or a request for an upload form) broke the upload policy."""
 
     def __init__(self, code: RefusalCode, message: str) -> None:
