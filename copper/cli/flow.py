@@ -15,7 +15,7 @@ from content.model import Status
 from content.repository import NotFound
 from copper.cli.context import CliContext, pass_cli
 from ingest.maintenance import DeadLetterFilter, DeadLetterView, ReprocessFilter
-from messaging.queue import MoveTask
+from messaging.queue import MoveTask, NoSuchMoveTask
 
 if TYPE_CHECKING:
     from copper.bootstrap import Services
@@ -154,7 +154,7 @@ def move_task(action: Callable[[str], MoveTask], handle: str) -> MoveTask:
     """Run a move-task action; an unknown handle is a clear error, not a traceback."""
     try:
         return action(handle)
-    except KeyError as error:
+    except NoSuchMoveTask as error:
         raise click.ClickException(f"no move task {handle!r}") from error
 
 
