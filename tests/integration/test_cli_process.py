@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import pyvips
 
-from tests.support.cli import COPPER
+from testkit.cli import COPPER
 
 MANIFEST_KEYS = {"name", "format", "width", "height", "bytes", "path", "quality"}
 FACT_KEYS = {"width", "height", "orientation", "palette", "phash", "blurhash", "print", "fidelity"}

@@ -20,7 +20,7 @@ from ingest.maintenance import DeadLetterFilter
 from kernel.keys import original_key
 from messaging.local_events import s3_notification
 from messaging.sqlite import SqliteQueue
-from tests.support.cli import COPPER
+from testkit.cli import COPPER
 
 SECRET = "cli-test-secret-" + "x" * 32
 

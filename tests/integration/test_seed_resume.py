@@ -34,7 +34,7 @@ from copper.seed_state import (
     gallery_state,
 )
 from copper.settings import ServiceSettings
-from tests.support.stack import LocalStack
+from testkit.stack import LocalStack
 
 PER_ARTIST = 2
 LONG_EDGE = 400

@@ -14,7 +14,7 @@ from content.model import Status
 from copper.api import create_app
 from copper.bootstrap import Services, build_services
 from copper.settings import ServiceSettings
-from tests.support import images
+from testkit import images
 
 PASSWORD = "correct horse battery"
 

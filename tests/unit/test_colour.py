@@ -9,8 +9,8 @@ import pyvips
 from pipeline import colour
 from pipeline.model import ProcessResult
 from pipeline.process import process
-from tests.support import icc, images
-from tests.support.similarity import delta_e2000, srgb_to_lab
+from testkit import icc, images
+from testkit.similarity import delta_e2000, srgb_to_lab
 
 MAX_DELTA_E = 2.0
 

@@ -7,7 +7,7 @@ import pyvips
 
 from pipeline.phash import hamming_distance
 from pipeline.process import process
-from tests.support import images
+from testkit import images
 
 
 def test_facts_of_a_portrait_photo() -> None:

@@ -11,7 +11,7 @@ import pytest
 from pipeline import PipelineSettings, RejectedInput
 from pipeline.process import process
 from pipeline.settings import Limits
-from tests.support import images
+from testkit import images
 
 
 def rejection(data: bytes, settings: PipelineSettings | None = None) -> RejectedInput:

@@ -10,7 +10,7 @@ import pyvips
 from pipeline import PipelineSettings
 from pipeline.model import ProcessResult
 from pipeline.process import process
-from tests.support import icc, images
+from testkit import icc, images
 
 PRIVATE_FIELDS = ("exif-data", "iptc-data", "icc-profile-data", "orientation")
 

@@ -13,8 +13,8 @@ import pyvips
 from pipeline import PipelineSettings
 from pipeline.model import ProcessResult, Rendition
 from pipeline.process import process
-from tests.support import images
-from tests.support.similarity import ssim, to_array
+from testkit import images
+from testkit.similarity import ssim, to_array
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
 GOLDEN_EDGE = 160

@@ -9,7 +9,7 @@ import requests
 from flask.testing import FlaskClient
 
 from copper.seed import ARTISTS
-from tests.support.stack import LocalStack
+from testkit.stack import LocalStack
 
 
 def test_every_seeded_work_is_in_the_grid_with_its_artist(
