@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from pipeline.settings import Position
+
 
 class Role(StrEnum):
     """What an account may do."""
@@ -44,7 +46,7 @@ class WatermarkPreference:
 
     enabled: bool = False
     text: str | None = None
-    position: str = "bottom-right"
+    position: Position = "bottom-right"
     opacity: float = 0.4
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from content.model import Artist, Artwork
+from content.model import Artist, Artwork, OriginalObject
 from content.sequencer import is_newer
 from kernel.errors import Conflicting, CopperError, Invalid, Missing, Transient
 
@@ -63,10 +63,11 @@ def check_version(stored: Artwork, expected_version: int) -> None:
         raise VersionConflict(f"artwork {stored.id} is at version {stored.version}")
 
 
-def check_event_record(artwork: Artwork, sequencer: str) -> None:
-    """Refuse an event change whose record does not carry the event's sequencer."""
+def check_event_record(artwork: Artwork, sequencer: str) -> OriginalObject:
+    """Return the original an event change records; refuse one without the event's sequencer."""
     if artwork.original is None or artwork.original.sequencer != sequencer:
         raise ValueError("the artwork's original.sequencer must equal the event's sequencer")
+    return artwork.original
 
 
 def check_event_applies(stored: Artwork, expected_version: int, sequencer: str, key: str) -> None:

@@ -49,7 +49,7 @@ def from_env(cls: type, environ: Mapping[str, str], prefix: str = PREFIX) -> Any
     for field in settable_fields(cls):
         variable = f"{prefix}{field.name.upper()}"
         kind = hints[field.name]
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             overrides[field.name] = from_env(kind, environ, f"{variable}_")
         elif variable in environ:
             overrides[field.name] = parse(environ[variable], kind, variable)

@@ -123,9 +123,10 @@ def reprocess_body(artist_id: str, artwork_id: str, request_id: str) -> str:
 def _reprocess(data: dict[str, Any]) -> ReprocessRequest:
     """Return a reprocess request, or raise MalformedMessage."""
     values = [data.get(name) for name in ("artist_id", "artwork_id", "request_id")]
-    if not all(isinstance(value, str) and value for value in values):
+    named = [value for value in values if isinstance(value, str) and value]
+    if len(named) != len(values):
         raise MalformedMessage("a reprocess request names artist_id, artwork_id and request_id")
-    return ReprocessRequest(*values)
+    return ReprocessRequest(*named)
 
 
 def _time_sequencer(event_time: Any) -> str:
