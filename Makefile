@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_DIR := $(or $(COPPER_DATA_DIR),var)
 
-.PHONY: setup browser run reset lint format test bench bench-search bench-flow bench-web bench-convergence clean
+.PHONY: setup browser run reset lint format docs test test-fast bench bench-search bench-flow bench-web bench-convergence clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -47,8 +47,16 @@ format: setup ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+docs: setup ## regenerate docs/configuration.md from the settings declarations
+	$(PYTHON) -m copper.config > docs/configuration.md.tmp
+	mv docs/configuration.md.tmp docs/configuration.md
+
 test: lint browser deploy-check ## lint, the deployment checks, then every test tier (browser tests included)
 	$(VENV)/bin/pytest
+
+# The quick loop: no browser, no Node, no deployment checks (tests/e2e and tests/deploy are left out).
+test-fast: lint ## lint, then the unit and integration tiers
+	$(VENV)/bin/pytest tests/unit tests/integration
 
 # The AWS deployment, checked offline (no AWS account): the Lambda artefact, the CloudFormation
 # template from `osls package` (dummy credentials: packaging calls no AWS API), cfn-lint on it

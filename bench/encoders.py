@@ -8,8 +8,8 @@ import time
 
 import pyvips
 
-from tests.support.images import photo
-from tests.support.similarity import ssim
+from testkit.images import photo
+from testkit.similarity import ssim
 
 CANDIDATES: tuple[tuple[str, str, dict[str, object]], ...] = (
     ("jpeg", ".jpg", {"Q": 75, "optimize_coding": True, "interlace": True}),

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyvips
 
-from tests.support import images
-from tests.support.icc import ADOBE_RGB
+from testkit import images
+from testkit.icc import ADOBE_RGB
 
 QUICK_DIVISOR = 5  # --quick scales each side by 1/5, i.e. ~1/25 of the pixels
 WARMUP_SIZE = (1200, 800)

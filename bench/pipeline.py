@@ -21,6 +21,7 @@ import pyvips
 
 import pipeline
 from bench import floor, inputs
+from pipeline.process import process as run_pipeline
 from pipeline.settings import PipelineSettings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,7 +41,7 @@ Row = Sequence[str]
 
 def process(path: Path, settings: PipelineSettings) -> pipeline.ProcessResult:
     """Run the real pipeline on one file."""
-    return pipeline.process(path, settings)
+    return run_pipeline(path, settings)
 
 
 def web_settings(settings: PipelineSettings) -> PipelineSettings:

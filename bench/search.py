@@ -44,8 +44,9 @@ from copper.http.app import create_app
 from copper.settings import ServiceSettings
 from pipeline.geometry import orientation_class
 from pipeline.palette import colour_family, srgb_to_lab
+from search.colour import colour_from_hex
 from search.document import SearchDocument, document_for
-from search.query import ColourQuery, SearchQuery, colour_from_hex
+from search.query import ColourQuery, SearchQuery
 from search.sqlite import SqliteSearchIndex
 
 DEFAULT_OUT = Path("var/bench")

@@ -33,9 +33,9 @@ from copper.demo_art import artwork_jpeg
 from heroku_web import create_app
 from pipeline.settings import PipelineSettings
 from search.document import document_for
-from tests.integration.web.gallery_stack import served
-from tests.support import images
-from tests.support.stack import LocalStack
+from testkit import images
+from testkit.gallery_stack import served
+from testkit.stack import LocalStack
 
 DEFAULT_OUT = Path("var/bench")
 DEFAULT_COUNT, QUICK_COUNT = 10_000, 300

@@ -13,8 +13,9 @@ from ulid import ULID
 
 from content import lifecycle
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
-from content.model import Artwork, Status, Visibility, now, original_key
+from content.model import Artwork, Visibility, now
 from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
+from kernel.keys import original_key
 
 MAX_TITLE = 200
 MAX_DESCRIPTION = 5000
@@ -161,14 +162,12 @@ class ArtworkService:
         focal = clean_focal_point(point)
         request_id = secrets.token_hex(8)
         deadline = deadline_after(self.processing_seconds)
-
-        def apply(artwork: Artwork) -> Artwork:
-            moved = replace(artwork, focal_point=focal)
-            if artwork.status is Status.READY and artwork.focal_point != focal:
-                return lifecycle.request_reprocess(moved, request_id, deadline)
-            return moved
-
-        saved = self._change(artist_id, artwork_id, version, apply)
+        saved = self._change(
+            artist_id,
+            artwork_id,
+            version,
+            lambda a: lifecycle.move_focal_point(a, focal, request_id, deadline),
+        )
         if saved.reprocess_request == request_id:
             self.on_reprocess(saved)
         return saved
@@ -177,14 +176,9 @@ class ArtworkService:
         self, artist_id: str, artwork_id: str, visibility: Visibility, version: int | None = None
     ) -> Artwork:
         """Publish or unpublish; a published work shows once it is ready."""
-
-        def apply(artwork: Artwork) -> Artwork:
-            published_at = artwork.published_at
-            if visibility is Visibility.PUBLISHED and published_at is None:
-                published_at = now()
-            return replace(artwork, visibility=visibility, published_at=published_at)
-
-        return self._change(artist_id, artwork_id, version, apply)
+        return self._change(
+            artist_id, artwork_id, version, lambda a: lifecycle.set_visibility(a, visibility, now())
+        )
 
     def delete(self, artist_id: str, artwork_id: str, version: int | None = None) -> Artwork:
         """Mark the work deleted, then remove its original (whose event cleans up renditions).

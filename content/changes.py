@@ -37,7 +37,7 @@ class Backlog:
 
 def retry_delay(attempts: int) -> float:
     """Return how long a change that failed `attempts` times waits: doubling, capped at 30 s."""
-    return min(MAX_RETRY_DELAY, 0.5 * 2 ** max(0, attempts - 1))
+    return min(MAX_RETRY_DELAY, 0.5 * 2.0 ** max(0, attempts - 1))
 
 
 class ChangeLog(Protocol):

@@ -100,4 +100,12 @@ def published_after(cursor: str) -> tuple[str, str]:
 
 def published_page(works: Sequence[Artwork], size: int) -> Page[Artwork]:
     """Return a page of published works (newest first) and its next cursor."""
-    return page_of(works, size, lambda w: encode_cursor("published", (published_key(w), w.id)))
+    return page_of(works, size, lambda w: encode_cursor("published", (listed_key(w), w.id)))
+
+
+def listed_key(artwork: Artwork) -> str:
+    """Return the sort key of a work in the published listing (only public works are there)."""
+    key = published_key(artwork)
+    if key is None:
+        raise ValueError(f"artwork {artwork.id} is not public, so not in the published listing")
+    return key

@@ -241,13 +241,11 @@ class DynamoContentRepository:
 
     def apply_event(self, artwork: Artwork, expected_version: int, sequencer: str) -> Artwork:
         """Save a change caused by an S3 event unless `sequencer` is not newer than the stored."""
-        check_event_record(artwork, sequencer)
+        original = check_event_record(artwork, sequencer)
         # S3 orders sequencers after right-padding the shorter with zeros, which a
         # ConditionExpression cannot express. So: read, compare in Python, then write on
         # condition that the version (and so the stored sequencer) has not moved since.
-        check_event_applies(
-            self.get_artwork(artwork.id), expected_version, sequencer, artwork.original.key
-        )
+        check_event_applies(self.get_artwork(artwork.id), expected_version, sequencer, original.key)
         saved = replace(artwork, version=expected_version + 1, updated_at=now())
         try:
             self._call(
@@ -257,7 +255,7 @@ class DynamoContentRepository:
             if error_code(e) != "ConditionalCheckFailedException":
                 raise
             check_event_applies(
-                self.get_artwork(artwork.id), expected_version, sequencer, artwork.original.key
+                self.get_artwork(artwork.id), expected_version, sequencer, original.key
             )
             raise VersionConflict(f"artwork {artwork.id} changed since it was read") from e
         return saved
@@ -338,7 +336,8 @@ class DynamoContentRepository:
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
         """Call the client; throttling, server and connection errors become StoreUnavailable."""
         try:
-            return getattr(self._client, operation)(**kwargs)
+            answer: dict[str, Any] = getattr(self._client, operation)(**kwargs)
+            return answer
         except ClientError as e:
             if error_code(e) in _UNAVAILABLE_CODES:
                 raise StoreUnavailable(f"content store unavailable: {error_code(e)}") from e

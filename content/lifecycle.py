@@ -7,6 +7,11 @@ awaiting_upload ──file arrives──▶ processing ──▶ ready | rejecte
 any state ──delete──▶ deleted (terminal)
 ```
 
+Every change of a work's state is one of the functions below (`issue_upload`,
+`receive_file`, `request_reprocess`, `move_focal_point`, `finish_ready`, `reject`, `fail`,
+`fail_dead_lettered`, `expire`, `expire_overdue`, `set_visibility`, `delete`,
+`remove_original`); the services only read, apply one, and save.
+
 A state that waits on the system carries a deadline: `awaiting_upload` once a form is
 issued (the form's lifetime plus a grace period), `processing` (the processing deadline), and
 a ready work's pending reprocess request. The sweeper applies `expire` to works past their
@@ -21,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from content.model import Artwork, OriginalObject, Status, Visibility
+from kernel.errors import Conflicting
 
 TERMINAL = frozenset({Status.READY, Status.REJECTED, Status.FAILED, Status.DELETED})
 ACTIONABLE = frozenset({Status.REJECTED, Status.FAILED})
@@ -41,7 +47,7 @@ DEAD_LETTERED = (
 KEPT_IMAGE = "The work keeps its current image; the new attempt was refused: "
 
 
-class NotAllowed(Exception):
+class NotAllowed(Conflicting):
     """The artwork is not in a state that allows this action."""
 
 
@@ -86,6 +92,17 @@ def start_processing(artwork: Artwork, deadline: str) -> Artwork:
     )
 
 
+def receive_file(artwork: Artwork, original: OriginalObject, deadline: str) -> Artwork:
+    """Return the work processing a file that arrived through its form.
+
+    A ready work keeps its current original (and stays public) until the new file is processed.
+    """
+    started = start_processing(artwork, deadline)
+    if artwork.status is Status.READY:
+        return started
+    return replace(started, original=original)
+
+
 def request_reprocess(artwork: Artwork, request_id: str, deadline: str) -> Artwork:
     """Return the work with a pending render; a ready work stays ready (and public) meanwhile."""
     if artwork.status not in REPROCESSABLE or artwork.original is None:
@@ -103,6 +120,24 @@ def request_reprocess(artwork: Artwork, request_id: str, deadline: str) -> Artwo
         reprocess_request=request_id,
         deadline=deadline,
     )
+
+
+def move_focal_point(
+    artwork: Artwork, focal_point: tuple[float, float] | None, request_id: str, deadline: str
+) -> Artwork:
+    """Return the work with its focal point set; a ready work whose point moved renders again."""
+    moved = replace(artwork, focal_point=focal_point)
+    if artwork.status is Status.READY and artwork.focal_point != focal_point:
+        return request_reprocess(moved, request_id, deadline)
+    return moved
+
+
+def set_visibility(artwork: Artwork, visibility: Visibility, at: str) -> Artwork:
+    """Return the work published or unpublished; its first publication is dated `at`."""
+    published_at = artwork.published_at
+    if visibility is Visibility.PUBLISHED and published_at is None:
+        published_at = at
+    return replace(artwork, visibility=visibility, published_at=published_at)
 
 
 def finish_ready(
@@ -176,6 +211,20 @@ def fail(artwork: Artwork, reason: str, error_class: str) -> Artwork:
     )
 
 
+def fail_dead_lettered(
+    artwork: Artwork, error_class: str, arrived: OriginalObject | None = None
+) -> Artwork:
+    """Return the work failed because its message died, as `fail` does.
+
+    A file that `arrived` through the work's pending form becomes its original, so that Retry
+    can process it.
+    """
+    failed = fail(artwork, DEAD_LETTERED, error_class)
+    if failed.status is Status.FAILED and arrived is not None:
+        return replace(failed, original=arrived)
+    return failed
+
+
 def expire(artwork: Artwork) -> Artwork:
     """Return the work after its deadline passed: failed with a reason naming what was late."""
     if artwork.status is Status.AWAITING_UPLOAD:
@@ -183,6 +232,11 @@ def expire(artwork: Artwork) -> Artwork:
             fail(artwork, UPLOAD_LOST, "UploadNotReceived"), upload_id=None, deadline=None
         )
     return fail(artwork, PROCESSING_OVERDUE, "ProcessingOverdue")
+
+
+def expire_overdue(artwork: Artwork, at: str) -> Artwork:
+    """Return the work expired if it is (still) past its deadline at `at`, else unchanged."""
+    return expire(artwork) if is_overdue(artwork, at) else artwork
 
 
 def delete(artwork: Artwork) -> Artwork:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from pipeline.settings import Position
+
 
 class Role(StrEnum):
     """What an account may do."""
@@ -38,18 +40,13 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def original_key(artist_id: str, artwork_id: str, upload_id: str) -> str:
-    """Return the key one upload form of an artwork stores its original under."""
-    return f"originals/{artist_id}/{artwork_id}/{upload_id}"
-
-
 @dataclass(frozen=True)
 class WatermarkPreference:
     """How an artist wants public renditions marked."""
 
     enabled: bool = False
     text: str | None = None
-    position: str = "bottom-right"
+    position: Position = "bottom-right"
     opacity: float = 0.4
 
 

@@ -6,8 +6,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from content.model import Artist, Artwork
+from content.model import Artist, Artwork, OriginalObject
 from content.sequencer import is_newer
+from kernel.errors import Conflicting, CopperError, Invalid, Missing, Transient
 
 T = TypeVar("T")
 
@@ -16,31 +17,31 @@ MAX_PAGE_SIZE = 100
 WRITE_ATTEMPTS = 5  # read-change-save rounds before a busy record's VersionConflict is raised
 
 
-class ContentError(Exception):
+class ContentError(CopperError):
     """Base class of content store errors."""
 
 
-class NotFound(ContentError):
+class NotFound(ContentError, Missing):
     """No such record, or not one this caller may see (wrong owner looks the same)."""
 
 
-class Conflict(ContentError):
+class Conflict(ContentError, Conflicting):
     """A uniqueness rule was broken (email or slug taken, id exists)."""
 
 
-class VersionConflict(ContentError):
+class VersionConflict(ContentError, Conflicting):
     """The record changed since it was read (optimistic locking)."""
 
 
-class StaleEvent(ContentError):
+class StaleEvent(ContentError, Conflicting):
     """An S3 event older than (or equal to) the last one applied for this object."""
 
 
-class StoreUnavailable(ContentError):
+class StoreUnavailable(ContentError, Transient):
     """The store could not be reached or throttled us: transient, retry later."""
 
 
-class InvalidPage(ContentError, ValueError):
+class InvalidPage(ContentError, Invalid, ValueError):
     """A listing cannot serve this page: a malformed cursor, or a limit below one."""
 
 
@@ -62,10 +63,11 @@ def check_version(stored: Artwork, expected_version: int) -> None:
         raise VersionConflict(f"artwork {stored.id} is at version {stored.version}")
 
 
-def check_event_record(artwork: Artwork, sequencer: str) -> None:
-    """Refuse an event change whose record does not carry the event's sequencer."""
+def check_event_record(artwork: Artwork, sequencer: str) -> OriginalObject:
+    """Return the original an event change records; refuse one without the event's sequencer."""
     if artwork.original is None or artwork.original.sequencer != sequencer:
         raise ValueError("the artwork's original.sequencer must equal the event's sequencer")
+    return artwork.original
 
 
 def check_event_applies(stored: Artwork, expected_version: int, sequencer: str, key: str) -> None:

@@ -96,9 +96,7 @@ class SqliteContentRepository:
         busy_timeout: float = 5.0,
     ) -> None:
         """Remember where the database lives; connect (and create the schema) on first use."""
-        self._database = Database(
-            path, lambda db: db.executescript(SCHEMA), connect=connect, busy_timeout=busy_timeout
-        )
+        self._database = Database(path, create_schema, connect=connect, busy_timeout=busy_timeout)
 
     @property
     def database(self) -> Database:
@@ -195,11 +193,11 @@ class SqliteContentRepository:
 
     def apply_event(self, artwork: Artwork, expected_version: int, sequencer: str) -> Artwork:
         """Save a change caused by an S3 event unless `sequencer` is not newer than the stored."""
-        check_event_record(artwork, sequencer)
+        original = check_event_record(artwork, sequencer)
         saved = replace(artwork, version=expected_version + 1, updated_at=now())
         with self._write() as db:
             stored = _stored_artwork(db, artwork.id, None)
-            check_event_applies(stored, expected_version, sequencer, artwork.original.key)
+            check_event_applies(stored, expected_version, sequencer, original.key)
             _replace_artwork(db, saved)
         return saved
 
@@ -278,6 +276,11 @@ class SqliteContentRepository:
         """Run the body in a `BEGIN IMMEDIATE` transaction; commit on success."""
         with _translated(), self._database.write() as db:
             yield db
+
+
+def create_schema(db: sqlite3.Connection) -> None:
+    """Create the content store's tables where they do not exist."""
+    db.executescript(SCHEMA)
 
 
 @contextmanager

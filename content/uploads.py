@@ -8,7 +8,8 @@ from ulid import ULID
 
 from content import lifecycle
 from content.artworks import ArtworkService
-from content.model import Artwork, original_key
+from content.model import Artwork
+from kernel.keys import original_key
 from storage.blobstore import BlobStore, UploadForm, UploadPolicy
 
 UPLOAD_SECONDS = 900

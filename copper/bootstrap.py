@@ -19,6 +19,7 @@ from content.model import Artwork
 from content.repository import ContentRepository
 from content.uploads import UploadService
 from copper.adapters import Adapters, adapters_for
+from copper.config import from_env
 from copper.health import Bounds, health
 from copper.settings import ServiceSettings
 from ingest import tasks as background
@@ -30,7 +31,6 @@ from ingest.service import Processor
 from ingest.sweeper import Sweeper
 from messaging.queue import MessageQueue
 from messaging.tasks import Task
-from pipeline.envconfig import from_env
 from pipeline.settings import PipelineSettings
 from search.index import SearchIndex
 from search.indexer import Indexer

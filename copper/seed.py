@@ -439,8 +439,8 @@ def seed(
         progress(f"{demo.name}: {'registered' if new else 'logged in'}")
         fill_profile(api, artist.token, demo)
         existing: dict[str, dict[str, Any]] = {}
-        for work in own_works(api, artist.token):
-            existing.setdefault(work["title"], work)
+        for listed in own_works(api, artist.token):
+            existing.setdefault(listed["title"], listed)
         for work in (w for w in plan if w.artist_index == number):
             seeded = seed_work(api, data_dir, artist, work, existing, long_edge, report)
             progress(f"{demo.name}: {work.fields['title']!r} {seeded['status']}")

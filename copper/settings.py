@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pipeline.settings import check, setting
+from kernel.settings import ORIGINAL_MAX_BYTES, check, setting
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class ServiceSettings:
         "http://127.0.0.1:8000", "Base URL where browsers reach this API (local upload forms)."
     )
     upload_max_bytes: int = setting(
-        250 * 1024 * 1024, "Largest original an artist may upload, in bytes."
+        ORIGINAL_MAX_BYTES, "Largest original an artist may upload, in bytes."
     )
     uploads_bucket: str = setting("copper-uploads", "S3 bucket of the originals (aws).")
     dynamodb_table: str = setting("copper-content", "DynamoDB table of the content store (aws).")

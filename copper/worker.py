@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from content.changes import Change, ChangeLog
-from content.repository import StoreUnavailable
 from content.stream import sequence_number, stream_event
 from copper.periodic import PeriodicTask, Schedule
-from messaging.queue import MAX_BATCH, Message, MessageQueue, QueueUnavailable
+from kernel.errors import Transient
+from messaging.queue import MAX_BATCH, Message, MessageQueue
 
 log = logging.getLogger("copper.worker")
 
@@ -217,6 +217,6 @@ class Worker:
             schedule.run_due()
             try:
                 self.run_once(self.wait_seconds)
-            except (QueueUnavailable, StoreUnavailable):
+            except Transient:
                 log.warning("queue or change log unavailable; retrying shortly", exc_info=True)
                 stop.wait(1.0)

@@ -28,7 +28,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SERVERLESS_YML = ROOT / "serverless.yml"
 # The backend's own packages (the Heroku apps are deployed on their own).
-PACKAGES = ("copper", "pipeline", "content", "search", "handlers", "storage", "ingest", "messaging")
+PACKAGES = (
+    "copper",
+    "pipeline",
+    "content",
+    "search",
+    "handlers",
+    "storage",
+    "ingest",
+    "messaging",
+    "kernel",
+)
 # Runtime dependencies only the Heroku apps use.
 EXCLUDED = frozenset({"gunicorn", "flask-wtf"})
 # The Lambda runtime interface client: the image's entry point (python -m awslambdaric).

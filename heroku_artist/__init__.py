@@ -9,7 +9,8 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from heroku_artist import admin, api, auth, errors, profile, security, upload, works
+from heroku_artist import admin, auth, errors, profile, security, upload, works
+from heroku_artist.client import StudioClient
 from heroku_artist.config import DEFAULTS, check
 from heroku_artist.present import install_template_helpers
 
@@ -33,7 +34,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     configure_logging(app)
     security.init_app(app)
     csrf.init_app(app)
-    api.init_app(app, app.config.get("API_CLIENT"))
+    client: StudioClient = app.config.get("API_CLIENT") or StudioClient()
+    client.init_app(app)
     install_template_helpers(app)
     for blueprint in (
         auth.blueprint,

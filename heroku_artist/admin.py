@@ -22,8 +22,9 @@ from flask import (
     url_for,
 )
 
-from heroku_artist.api import ApiError, ApiUnavailable, api, path
+from heroku_artist.api import ApiError, ApiUnavailable
 from heroku_artist.auth import login_required, token, wants_json
+from heroku_artist.client import Audit, api
 from heroku_artist.present import plural
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -76,12 +77,6 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def call(method: str, api_path: str, body: dict[str, Any] | None = None) -> Any:
-    """Call the admin API as the signed-in admin (long operations get the admin timeout)."""
-    timeout = float(current_app.config["ADMIN_API_TIMEOUT"])
-    return api().call(method, api_path, token=token(), json=body, timeout=timeout)
-
-
 def replay_body(form: Any) -> dict[str, Any]:
     """Return the replay request the form describes: the ticked ids, or the filters."""
     ids = [i for i in form.getlist("ids") if i]
@@ -114,7 +109,7 @@ def reprocess_body(form: Any) -> dict[str, Any]:
 def health() -> dict[str, Any]:
     """Return the API's health (`/healthz`), or an "unknown" status when it cannot be read."""
     try:
-        answer = api().call("GET", "/healthz", timeout=float(current_app.config["API_TIMEOUT"]))
+        answer = api().health()
     except (ApiError, ApiUnavailable) as error:
         return {"status": "unknown", "reason": str(error), "checks": {}}
     if not isinstance(answer, dict) or answer.get("status") not in ("ok", "degraded"):
@@ -122,7 +117,7 @@ def health() -> dict[str, Any]:
     return answer
 
 
-def audit_page(audit: dict[str, Any], repaired: bool) -> str:
+def audit_page(audit: Audit, repaired: bool) -> str:
     """Render the audit with the API's health (and, after a repair, what was repaired)."""
     return render_template(
         "admin/index.html",
@@ -138,14 +133,14 @@ def audit_page(audit: dict[str, Any], repaired: bool) -> str:
 @admin_required
 def index() -> str:
     """Show the audit: counts, uploads in flight, findings; and the API's health."""
-    return audit_page(call("GET", "/admin/audit"), repaired=False)
+    return audit_page(api().audit(token()), repaired=False)
 
 
 @blueprint.post("/audit/repair")
 @admin_required
 def repair() -> str:
     """Repair what the audit can repair; show what was repaired and what is left."""
-    answer = call("POST", "/admin/audit/repair")
+    answer = api().repair(token())
     done, left = len(answer.get("repaired") or []), len(answer.get("unaccounted") or [])
     flash(f"Repaired {plural(done, 'finding')}; {left} left.", "success")
     return audit_page(answer, repaired=True)
@@ -155,7 +150,7 @@ def repair() -> str:
 @admin_required
 def dead_letters() -> str:
     """List dead-lettered messages: error class, artist, age; filter and tick to replay."""
-    items = call("GET", "/admin/dlq")["items"]
+    items = api().dead_letters(token())
     error_class = request.args.get("error_class", "").strip()
     artist = request.args.get("artist", "").strip()
     shown = [
@@ -179,7 +174,7 @@ def dead_letters() -> str:
 @admin_required
 def message(message_id: str) -> str:
     """Show one dead-lettered message with its body."""
-    item = call("GET", path("/admin/dlq/{}", message_id))
+    item = api().dead_letter(token(), message_id)
     return render_template("admin/message.html", item=item)
 
 
@@ -189,7 +184,7 @@ def replay() -> Any:
     """Preview a replay (dry run), then replay once the admin confirms."""
     body = replay_body(request.form)
     confirmed = request.form.get("confirm") == "yes"
-    answer = call("POST", "/admin/dlq/replay", {**body, "dry_run": not confirmed})
+    answer = api().replay(token(), body, dry_run=not confirmed)
     if not confirmed:
         return render_template("admin/replay.html", body=body, answer=answer)
     flash(f"Replayed {plural(answer['count'], 'message')} onto the queue.", "success")
@@ -202,7 +197,7 @@ def replay() -> Any:
 @admin_required
 def move(handle: str) -> Any:
     """Show how far a whole-queue replay got (JSON for the page's script)."""
-    task = call("GET", path("/admin/dlq/moves/{}", handle))["task"]
+    task = api().move(token(), handle)
     if wants_json():
         return jsonify(task=task)
     return render_template("admin/move.html", task=task)
@@ -212,7 +207,7 @@ def move(handle: str) -> Any:
 @admin_required
 def cancel_move(handle: str) -> Any:
     """Cancel a running whole-queue replay."""
-    task = call("POST", path("/admin/dlq/moves/{}/cancel", handle))["task"]
+    task = api().cancel_move(token(), handle)
     if task["status"] in ("CANCELLING", "CANCELLED"):
         flash("The replay is being cancelled; messages already moved stay on the queue.", "info")
     else:
@@ -225,10 +220,10 @@ def cancel_move(handle: str) -> Any:
 def purge() -> Any:
     """Ask for confirmation, then delete every dead-lettered message."""
     if request.method == "GET" or request.form.get("confirm") != "yes":
-        count = len(call("GET", "/admin/dlq")["items"])
+        count = len(api().dead_letters(token()))
         return render_template("admin/purge.html", count=count)
-    answer = call("POST", "/admin/dlq/purge", {"confirm": True})
-    flash(f"Purged {plural(answer['purged'], 'message')}.", "success")
+    purged = api().purge(token())
+    flash(f"Purged {plural(purged, 'message')}.", "success")
     return redirect(url_for("admin.dead_letters"))
 
 
@@ -240,7 +235,7 @@ def reprocess() -> Any:
         return render_template("admin/reprocess.html", body={}, answer=None, statuses=STATUSES)
     body = reprocess_body(request.form)
     confirmed = request.form.get("confirm") == "yes"
-    answer = call("POST", "/admin/reprocess", {**body, "dry_run": not confirmed})
+    answer = api().reprocess_works(token(), body, dry_run=not confirmed)
     if not confirmed:
         return render_template("admin/reprocess.html", body=body, answer=answer, statuses=STATUSES)
     flash(f"Sent {plural(answer['count'], 'work')} for processing again.", "success")
@@ -253,7 +248,7 @@ def reindex() -> Any:
     """Start rebuilding the search index in the background (the page polls its progress)."""
     if request.method == "GET":
         return render_template("admin/reindex.html")
-    task = call("POST", "/admin/reindex")["task"]
+    task = api().reindex(token())
     if wants_json():
         return jsonify(task=task, poll=url_for("admin.task", task_id=task["id"]))
     flash("The search index is being rebuilt; search keeps working meanwhile.", "success")
@@ -264,7 +259,7 @@ def reindex() -> Any:
 @admin_required
 def task(task_id: str) -> Any:
     """Return a background task's progress, for the reindex page's script."""
-    return jsonify(task=call("GET", path("/admin/tasks/{}", task_id))["task"])
+    return jsonify(task=api().task(token(), task_id))
 
 
 @blueprint.app_template_global()

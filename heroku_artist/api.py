@@ -1,14 +1,14 @@
-"""The studio's HTTP client of the backend API: timeouts, GET-only retries, one request id."""
+"""The studio's wire to the API: its errors; HTTP with timeouts, GET-only retries, request ids."""
 
 from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Protocol
-from urllib.parse import quote
+from collections.abc import Mapping
+from typing import Any
 
 import requests
-from flask import Flask, current_app, g, has_app_context
+from flask import g, has_app_context
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -29,23 +29,7 @@ class ApiUnavailable(Exception):
     """The API could not be reached, timed out or said it is busy (502/503/504)."""
 
 
-class Api(Protocol):
-    """What the studio asks of the backend API (the HTTP client, or a fake in tests)."""
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        token: str | None = None,
-        json: dict[str, Any] | None = None,
-        params: dict[str, Any] | None = None,
-        timeout: float | None = None,
-    ) -> Any:
-        """Send one request and return its decoded JSON body (None when empty)."""
-
-
-class HttpApi:
+class HttpTransport:
     """The backend API over HTTP with a pooled session."""
 
     def __init__(
@@ -71,6 +55,15 @@ class HttpApi:
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> HttpTransport:
+        """Return the transport the app's settings describe."""
+        return cls(
+            str(config["API_URL"]),
+            timeout=float(config["API_TIMEOUT"]),
+            retries=int(config["API_RETRIES"]),
+        )
 
     def call(
         self,
@@ -139,22 +132,3 @@ def decode(response: requests.Response) -> Any:
 def request_id() -> str:
     """Return the id of the request being served (or a fixed marker outside one)."""
     return g.get("request_id", "studio") if has_app_context() else "studio"
-
-
-def path(template: str, *parts: str) -> str:
-    """Return an API path with each part URL-quoted (ids never escape their segment)."""
-    return template.format(*(quote(part, safe="") for part in parts))
-
-
-def init_app(app: Flask, client: Api | None = None) -> None:
-    """Attach the API client to `app` (the configured HTTP client unless one is given)."""
-    app.extensions["studio_api"] = client or HttpApi(
-        app.config["API_URL"],
-        timeout=float(app.config["API_TIMEOUT"]),
-        retries=int(app.config["API_RETRIES"]),
-    )
-
-
-def api() -> Api:
-    """Return the API client of the current app."""
-    return current_app.extensions["studio_api"]

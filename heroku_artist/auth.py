@@ -20,7 +20,8 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
-from heroku_artist.api import ApiError, api
+from heroku_artist.api import ApiError
+from heroku_artist.client import SignedIn, api
 from heroku_artist.throttle import LoginThrottle
 
 blueprint = Blueprint("auth", __name__)
@@ -68,7 +69,7 @@ def safe_next(target: str | None) -> str:
     return url_for("works.index")
 
 
-def sign_in(answer: dict[str, Any]) -> None:
+def sign_in(answer: SignedIn) -> None:
     """Start a fresh session for the artist and token the API returned."""
     artist = answer["artist"]
     session.clear()
@@ -101,7 +102,7 @@ def register() -> Any:
         error = "The two passwords do not match."
     else:
         try:
-            answer = api().call("POST", "/auth/register", json={**form, "password": password})
+            answer = api().register(form["email"], form["display_name"], password)
         except ApiError as failure:
             if failure.status not in (400, 409, 422):
                 raise
@@ -133,7 +134,7 @@ def login() -> Any:
         return page, 429, {"Retry-After": str(wait)}
     password = request.form.get("password", "")
     try:
-        answer = api().call("POST", "/auth/login", json={"email": email, "password": password})
+        answer = api().login(email, password)
     except ApiError as failure:
         if failure.status not in (400, 401, 422):
             raise

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 
-from heroku_artist.api import ApiError, api
+from heroku_artist.api import ApiError
 from heroku_artist.auth import login_required, token
+from heroku_artist.client import api
 
 blueprint = Blueprint("profile", __name__)
 
@@ -50,14 +51,14 @@ def submitted() -> dict[str, Any]:
 @login_required
 def edit() -> Any:
     """Show the profile form, or save it (optimistically, from the version shown)."""
-    account = api().call("GET", "/me", token=token())
+    account = api().profile(token())
     if request.method == "GET":
         return render_template("profile/edit.html", account=account, positions=POSITIONS)
     changes = submitted()
     raw_version = request.form.get("version", "")
-    body = {**changes, "version": int(raw_version) if raw_version.isdigit() else None}
+    version = int(raw_version) if raw_version.isdigit() else None
     try:
-        saved = api().call("PATCH", "/me", token=token(), json=body)
+        saved = api().update_profile(token(), changes, version)
     except ApiError as error:
         if error.status not in (409, 422):
             raise

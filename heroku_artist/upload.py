@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
-from heroku_artist.api import ApiError, api, path
+from heroku_artist.api import ApiError
 from heroku_artist.auth import login_required, token
+from heroku_artist.client import UploadForm, Work, api
 from heroku_artist.present import card, megabytes
 
 blueprint = Blueprint("upload", __name__)
@@ -72,16 +72,11 @@ def max_bytes() -> int:
     return int(learned or current_app.config["UPLOAD_MAX_BYTES"])
 
 
-def issue(artwork_id: str, content_type: str) -> dict[str, Any]:
+def issue(artwork_id: str, content_type: str) -> UploadForm:
     """Ask the API for a signed upload form for one work and remember its size limit."""
-    form = api().call(
-        "POST",
-        path("/me/artworks/{}/upload", artwork_id),
-        token=token(),
-        json={"content_type": content_type},
-    )
+    form = api().upload_form(token(), artwork_id, content_type)
     current_app.extensions["studio_max_bytes"] = int(form["max_bytes"])
-    return dict(form)
+    return form
 
 
 @blueprint.get("/upload")
@@ -113,14 +108,14 @@ def create() -> tuple[Response, int]:
     limit = max_bytes()
     if isinstance(size, int) and size > limit:
         return json_error(413, "too_large", too_large(limit))
-    work = api().call("POST", "/me/artworks", token=token(), json={"title": title_from(name)})
+    work = api().create_artwork(token(), title_from(name))
     try:
         form = issue(work["id"], content_type)
     except ApiError:
-        api().call("DELETE", path("/me/artworks/{}", work["id"]), token=token())
+        api().delete(token(), work["id"])
         raise
     if isinstance(size, int) and size > form["max_bytes"]:
-        api().call("DELETE", path("/me/artworks/{}", work["id"]), token=token())
+        api().delete(token(), work["id"])
         return json_error(413, "too_large", too_large(int(form["max_bytes"])))
     return jsonify(work=card(work), upload=form, content_type=content_type), 201
 
@@ -140,7 +135,7 @@ def reissue(artwork_id: str) -> Response | tuple[Response, int]:
     if content_type is None:
         return json_error(415, "unsupported_type", "This file type cannot be uploaded.")
     form = issue(artwork_id, content_type)
-    work = api().call("GET", path("/me/artworks/{}", artwork_id), token=token())
+    work = api().artwork(token(), artwork_id)
     return jsonify(upload=form, content_type=content_type, work=card(work))
 
 
@@ -148,7 +143,7 @@ def reissue(artwork_id: str) -> Response | tuple[Response, int]:
 @login_required
 def reprocess(artwork_id: str) -> Response:
     """Send a failed work through the pipeline again."""
-    work = api().call("POST", path("/me/artworks/{}/reprocess", artwork_id), token=token())
+    work = api().reprocess(token(), artwork_id)
     return jsonify(work=card(work))
 
 
@@ -157,16 +152,16 @@ def reprocess(artwork_id: str) -> Response:
 def status() -> Response:
     """Return the live status of the works the upload page shows."""
     wanted = [i for i in request.args.get("ids", "").split(",") if i][:MAX_POLLED]
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, Work] = {}
     if wanted:
-        page = api().call("GET", "/me/artworks", token=token(), params={"limit": 100})
+        page = api().my_artworks(token(), limit=100)
         found = {w["id"]: w for w in page["items"] if w["id"] in wanted}
     cards = []
     for artwork_id in wanted:
         work = found.get(artwork_id)
         if work is None:
             try:
-                work = api().call("GET", path("/me/artworks/{}", artwork_id), token=token())
+                work = api().artwork(token(), artwork_id)
             except ApiError as error:
                 if error.status != 404:
                     raise

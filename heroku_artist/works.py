@@ -17,8 +17,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from heroku_artist.api import ApiError, api, path
+from heroku_artist.api import ApiError
 from heroku_artist.auth import login_required, token, wants_json
+from heroku_artist.client import api
 from heroku_artist.present import STATUS_LABELS, pending
 from heroku_artist.upload import EXTENSIONS, IMAGE_TYPES, max_bytes
 
@@ -39,7 +40,7 @@ NOTHING_KEPT = ("UploadNotReceived",)
 def fetch(artwork_id: str) -> dict[str, Any]:
     """Return one of the artist's works (the studio's 404 for anyone else's)."""
     try:
-        return dict(api().call("GET", path("/me/artworks/{}", artwork_id), token=token()))
+        return dict(api().artwork(token(), artwork_id))
     except ApiError as error:
         if error.status == 404:
             abort(404)
@@ -76,10 +77,7 @@ def collect(status: str, visibility: str, cursor: str | None) -> tuple[list[Any]
     """Return up to a page of matching works, reading API pages until it is full."""
     found: list[Any] = []
     for _ in range(MAX_API_PAGES):
-        params: dict[str, Any] = {"limit": API_PAGE}
-        if cursor:
-            params["cursor"] = cursor
-        page = api().call("GET", "/me/artworks", token=token(), params=params)
+        page = api().my_artworks(token(), cursor, limit=API_PAGE)
         found.extend(w for w in page["items"] if matches(w, status, visibility))
         cursor = page.get("next_cursor")
         if cursor is None or len(found) >= PAGE_SIZE:
@@ -137,7 +135,7 @@ def detail(artwork_id: str) -> str:
 def other_work(artwork_id: str) -> dict[str, Any]:
     """Return the work a duplicate flag names (just its id if it is gone)."""
     try:
-        return dict(api().call("GET", path("/me/artworks/{}", artwork_id), token=token()))
+        return dict(api().artwork(token(), artwork_id))
     except ApiError:
         return {"id": artwork_id, "title": artwork_id}
 
@@ -148,12 +146,7 @@ def edit(artwork_id: str) -> Any:
     """Save the work's title, description, tags, medium, year and size."""
     fields = form_fields()
     try:
-        api().call(
-            "PATCH",
-            path("/me/artworks/{}", artwork_id),
-            token=token(),
-            json={**fields, "version": version_field()},
-        )
+        api().update(token(), artwork_id, fields, version_field())
     except ApiError as error:
         if error.status == 404:
             abort(404)
@@ -187,12 +180,7 @@ def focal_point(artwork_id: str) -> Any:
         except (KeyError, TypeError, ValueError):
             return answer_error(artwork_id, 422, "Choose a point on the image.")
     try:
-        work = api().call(
-            "PUT",
-            path("/me/artworks/{}/focal-point", artwork_id),
-            token=token(),
-            json={"focal_point": point},
-        )
+        work = api().set_focal_point(token(), artwork_id, point)
     except ApiError as error:
         if error.status == 404:
             abort(404)
@@ -218,7 +206,8 @@ def answer_error(artwork_id: str, status: int, message: str) -> Any:
 def visibility(artwork_id: str, action: str) -> Response:
     """Publish or unpublish the work."""
     try:
-        api().call("POST", path("/me/artworks/{}/" + action, artwork_id), token=token())
+        change = api().publish if action == "publish" else api().unpublish
+        change(token(), artwork_id)
     except ApiError as error:
         if error.status == 404:
             abort(404)
@@ -236,7 +225,7 @@ def visibility(artwork_id: str, action: str) -> Response:
 def reprocess(artwork_id: str) -> Response:
     """Send the work through the pipeline again."""
     try:
-        api().call("POST", path("/me/artworks/{}/reprocess", artwork_id), token=token())
+        api().reprocess(token(), artwork_id)
     except ApiError as error:
         if error.status == 404:
             abort(404)
@@ -276,7 +265,7 @@ def delete(artwork_id: str) -> Any:
     if request.method == "GET" or request.form.get("confirm") != "yes":
         return render_template("works/delete.html", work=work)
     try:
-        api().call("DELETE", path("/me/artworks/{}", artwork_id), token=token())
+        api().delete(token(), artwork_id)
     except ApiError as error:
         if error.status == 404:
             abort(404)

@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heroku_web import artists, artworks, errors, gallery, home, search, seo
-from heroku_web.api import ApiClient
+from heroku_web.client import GalleryClient
 from heroku_web.config import DEFAULTS
 from heroku_web.media import install_media
 from heroku_web.observability import install_request_ids
@@ -24,11 +24,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1)
+    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+        app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1
+    )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     install_request_ids(app)
-    client = app.config.get("API_CLIENT") or ApiClient()
+    client: GalleryClient = app.config.get("API_CLIENT") or GalleryClient()
     client.init_app(app)
     install_media(app)
     install_static_versions(app)

@@ -1,4 +1,4 @@
-"""The backend API client: timeouts, retries of idempotent GETs, a short cache, request ids."""
+"""The gallery's wire to the API: its errors; HTTP with timeouts, GET retries, a short cache."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import requests
-from flask import Flask, current_app, g, has_request_context
+from flask import g, has_request_context
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -21,8 +21,6 @@ log = logging.getLogger("heroku_web.api")
 
 Params = Iterable[tuple[str, Any]] | dict[str, Any] | None
 RETRIED_STATUSES = (502, 503, 504)
-ARTISTS_PAGE = 100
-ARTIST_DIRECTORY_PAGES = 50
 
 
 class ApiError(Exception):
@@ -91,110 +89,48 @@ class TtlCache:
             self.entries.clear()
 
 
-class GalleryApi:
-    """What the gallery asks of the API; subclasses provide `get_json`."""
+class HttpTransport:
+    """The backend API over HTTP: a pooled session, GET-only retries and a short cache."""
 
-    def get_json(self, path: str, params: Params = None) -> Any:
-        """Return the JSON answer to GET `path`."""
-        raise NotImplementedError
-
-    def artworks(self, cursor: str | None = None, limit: int = 24) -> dict[str, Any]:
-        """Return a page of published works, newest first."""
-        return self.get_json("/artworks", {"limit": limit, "cursor": cursor})
-
-    def artwork(self, artwork_id: str) -> dict[str, Any]:
-        """Return one published work."""
-        return self.get_json(f"/artworks/{quote(artwork_id, safe='')}")
-
-    def similar(self, artwork_id: str) -> list[dict[str, Any]]:
-        """Return search cards of works like this one."""
-        return self.get_json(f"/artworks/{quote(artwork_id, safe='')}/similar")["items"]
-
-    def artists(self, cursor: str | None = None, limit: int = ARTISTS_PAGE) -> dict[str, Any]:
-        """Return a page of artists, by slug."""
-        return self.get_json("/artists", {"limit": limit, "cursor": cursor})
-
-    def artist(self, slug: str) -> dict[str, Any]:
-        """Return an artist's public profile."""
-        return self.get_json(f"/artists/{quote(slug, safe='')}")
-
-    def artist_artworks(
-        self, slug: str, cursor: str | None = None, limit: int = 24
-    ) -> dict[str, Any]:
-        """Return a page of an artist's published works, newest first."""
-        path = f"/artists/{quote(slug, safe='')}/artworks"
-        return self.get_json(path, {"limit": limit, "cursor": cursor})
-
-    def search(self, params: Params) -> dict[str, Any]:
-        """Return a page of search results with facets."""
-        return self.get_json("/search", params)
-
-    def artist_directory(self) -> dict[str, dict[str, Any]]:
-        """Return every artist by id (the artwork JSON names its artist by id only)."""
-        if has_request_context() and "artist_directory" in g:
-            return g.artist_directory
-        directory = self.walk_artists()
-        if has_request_context():
-            g.artist_directory = directory
-        return directory
-
-    def walk_artists(self) -> dict[str, dict[str, Any]]:
-        """Return every artist by id, walking the pages of GET /artists."""
-        directory: dict[str, dict[str, Any]] = {}
-        cursor = None
-        for _ in range(ARTIST_DIRECTORY_PAGES):
-            page = self.artists(cursor)
-            directory.update({artist["id"]: artist for artist in page["items"]})
-            cursor = page.get("next_cursor")
-            if not cursor:
-                break
-        return directory
-
-    def artist_of(self, artwork: dict[str, Any]) -> dict[str, Any] | None:
-        """Return the artist of an artwork (embedded, or from the directory)."""
-        embedded = artwork.get("artist")
-        if isinstance(embedded, dict) and embedded.get("slug"):
-            return embedded
-        return self.artist_directory().get(artwork.get("artist_id", ""))
-
-
-class ApiClient(GalleryApi):
-    """The HTTP client of the backend API, attached to an app with `init_app`."""
-
-    def __init__(self, app: Flask | None = None) -> None:
-        self.base_url = ""
-        self.timeout = (2.0, 4.0)
+    def __init__(
+        self,
+        base_url: str,
+        timeout: tuple[float, float] = (2.0, 4.0),
+        retries: int = 2,
+        cache: TtlCache | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
         self.session = requests.Session()
-        self.cache = TtlCache(0, 0, 1)
-        if app is not None:
-            self.init_app(app)
-
-    def init_app(self, app: Flask) -> None:
-        """Configure the client from the app's settings and attach it as `extensions['api']`."""
-        config = app.config
-        self.base_url = str(config["API_URL"]).rstrip("/")
-        self.timeout = (float(config["API_CONNECT_TIMEOUT"]), float(config["API_READ_TIMEOUT"]))
-        self.session = requests.Session()
-        retries = Retry(
-            total=int(config["API_RETRIES"]),
-            connect=int(config["API_RETRIES"]),
+        retry = Retry(
+            total=retries,
+            connect=retries,
             read=0,  # a slow answer does not get faster by asking again
-            status=int(config["API_RETRIES"]),
+            status=retries,
             other=0,
             allowed_methods=frozenset({"GET", "HEAD"}),
             status_forcelist=RETRIED_STATUSES,
             backoff_factor=0.1,
             raise_on_status=False,
         )
-        adapter = HTTPAdapter(max_retries=retries, pool_connections=4, pool_maxsize=16)
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=16)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self.cache = TtlCache(
-            float(config["API_CACHE_SECONDS"]),
-            float(config["API_STALE_SECONDS"]),
-            int(config["API_CACHE_ENTRIES"]),
+        self.cache = cache or TtlCache(0, 0, 1)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> HttpTransport:
+        """Return the transport the app's settings describe."""
+        return cls(
+            str(config["API_URL"]),
+            timeout=(float(config["API_CONNECT_TIMEOUT"]), float(config["API_READ_TIMEOUT"])),
+            retries=int(config["API_RETRIES"]),
+            cache=TtlCache(
+                float(config["API_CACHE_SECONDS"]),
+                float(config["API_STALE_SECONDS"]),
+                int(config["API_CACHE_ENTRIES"]),
+            ),
         )
-        app.extensions["api"] = self
 
     def get_json(self, path: str, params: Params = None) -> Any:
         """Return the JSON answer to GET `path`: cached when fresh, stale while the API is down."""
@@ -257,8 +193,3 @@ def answer(response: requests.Response) -> Any:
     if status in (400, 422):
         raise ApiRejected(status, code, message)
     raise ApiUnavailable(status, code, message)
-
-
-def api() -> GalleryApi:
-    """Return the app's API client."""
-    return current_app.extensions["api"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from heroku_web.api import api
+from heroku_web.client import api
 from heroku_web.pages import canonical, page, work_card
 
 blueprint = Blueprint("artists", __name__)

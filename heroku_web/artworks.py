@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Blueprint, Response, url_for
 
-from heroku_web.api import ApiError, api
+from heroku_web.api import ApiError
+from heroku_web.client import api
 from heroku_web.media import alt_text, aspect, palette, picture, rendition
 from heroku_web.pages import canonical, page
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app
 
-from heroku_web.api import ApiError, ApiNotFound, api
+from heroku_web.api import ApiError, ApiNotFound
+from heroku_web.client import api
 from heroku_web.media import alt_text, picture, rendition
 from heroku_web.pages import canonical, page, work_cards
 

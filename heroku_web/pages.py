@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response, current_app, make_response, render_template, request, url_for
 
-from heroku_web.api import api
+from heroku_web.client import api
 from heroku_web.media import aspect, dominant, picture
 
 GRID_MAX_WIDTH = 1024  # grid cells never need a larger rendition

@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from heroku_web.api import ApiRejected, api
+from heroku_web.api import ApiRejected
+from heroku_web.client import api
 from heroku_web.pages import page, public_url
 
 blueprint = Blueprint("search", __name__)
@@ -84,7 +85,13 @@ def url_with(state: MultiDict[str, str], **changes: Any) -> str:
             new.poplist(name)
         else:
             new.setlist(name, [str(change)])
-    return url_for("search.results", **new.to_dict(flat=False))
+    return results_url(new)
+
+
+def results_url(state: MultiDict[str, str]) -> str:
+    """Return the search page's URL for `state` (repeated names repeat in the query)."""
+    values: dict[str, Any] = state.to_dict(flat=False)
+    return url_for("search.results", **values)
 
 
 def highlighted(text: str) -> Markup:
@@ -104,7 +111,7 @@ def results() -> ResponseReturnValue:
     """Search the gallery from the URL's state: results, facets, colour and paging."""
     state = search_state(request.args)
     if list(state.items(multi=True)) != list(request.args.items(multi=True)):
-        return redirect(url_for("search.results", **state.to_dict(flat=False)), 302)
+        return redirect(results_url(state), 302)
     status, error = 200, None
     try:
         result = api().search(api_params(state))

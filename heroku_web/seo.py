@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 
-from heroku_web.api import api
+from heroku_web.client import api
 from heroku_web.pages import public_url
 
 blueprint = Blueprint("seo", __name__)

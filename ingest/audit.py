@@ -33,7 +33,8 @@ from content.model import Artwork, Status
 from content.repository import ContentError, ContentRepository
 from ingest.maintenance import DeadLetterView
 from ingest.messages import OriginalRef
-from ingest.plan import RENDITIONS_PREFIX, from_pending_form
+from ingest.plan import from_pending_form
+from kernel.keys import ORIGINALS_PREFIX, RENDITIONS_PREFIX, rendition_artwork
 from messaging.local_events import s3_notification
 from messaging.queue import MessageQueue, QueueError
 from search.document import DocumentStamp
@@ -44,7 +45,6 @@ from storage.blobstore import BlobStore, StorageError
 
 log = logging.getLogger("copper.audit")
 
-ORIGINALS_PREFIX = "originals/"
 DEFAULT_GRACE_SECONDS = 60.0
 LAGGING_SECONDS = 60.0  # a change older than this means nobody drains the change log
 SETTLED = ("ready", "rejected", "failed", "deleted")
@@ -156,10 +156,10 @@ class Auditor:
     def _snapshot(self) -> Snapshot:
         """Read every store once."""
         media: dict[str, set[str]] = defaultdict(set)
-        for key in self.media.list(f"{RENDITIONS_PREFIX}/"):
-            parts = key.split("/")
-            if len(parts) >= 4:
-                media[parts[2]].add(key)
+        for key in self.media.list(RENDITIONS_PREFIX):
+            artwork_id = rendition_artwork(key)
+            if artwork_id:
+                media[artwork_id].add(key)
         counts = self.queue.counts()
         return Snapshot(
             works={artwork.id: artwork for artwork in self.repository.iter_artworks()},

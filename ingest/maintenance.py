@@ -32,6 +32,7 @@ from ingest.messages import (
     reprocess_body,
 )
 from ingest.plan import is_older_version
+from kernel.errors import Invalid
 from messaging.queue import (
     WORKER_LOST,
     WORKER_LOST_TEXT,
@@ -99,7 +100,7 @@ class ReplayResult:
     task: MoveTask | None = None
 
 
-class ReplayTooSlow(Exception):
+class ReplayTooSlow(Invalid):
     """A paced replay of the chosen dead letters would outlast the time it may take."""
 
     def __init__(self, count: int, rate: float, max_seconds: float) -> None:

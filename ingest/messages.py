@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import unquote_plus
 
-ORIGINAL_KEY = re.compile(r"^originals/(?P<artist>[^/]+)/(?P<artwork>[^/]+)/(?P<upload>[^/]+)$")
+from kernel.keys import parse_original_key
+
 REPROCESS = "reprocess"
 SEQUENCER_WIDTH = 16
 
@@ -52,8 +53,8 @@ class OriginalRef:
     @classmethod
     def of(cls, key: str) -> OriginalRef | None:
         """Return the reference in `originals/{artist}/{artwork}/{upload}`, else None."""
-        match = ORIGINAL_KEY.match(key)
-        return cls(match["artist"], match["artwork"], match["upload"]) if match else None
+        parsed = parse_original_key(key)
+        return cls(*parsed) if parsed else None
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,10 @@ def reprocess_body(artist_id: str, artwork_id: str, request_id: str) -> str:
 def _reprocess(data: dict[str, Any]) -> ReprocessRequest:
     """Return a reprocess request, or raise MalformedMessage."""
     values = [data.get(name) for name in ("artist_id", "artwork_id", "request_id")]
-    if not all(isinstance(value, str) and value for value in values):
+    named = [value for value in values if isinstance(value, str) and value]
+    if len(named) != len(values):
         raise MalformedMessage("a reprocess request names artist_id, artwork_id and request_id")
-    return ReprocessRequest(*values)
+    return ReprocessRequest(*named)
 
 
 def _time_sequencer(event_time: Any) -> str:

@@ -15,8 +15,6 @@ from content.sequencer import is_newer
 from ingest.messages import ObjectEvent, OriginalRef
 from pipeline.settings import PipelineSettings, Watermark
 
-RENDITIONS_PREFIX = "renditions"
-MANIFEST = "manifest.json"
 CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 
 
@@ -132,21 +130,6 @@ def rendition_stamp(sequencer: str, pipeline_version: str, request_id: str = "")
     """Return the folder name of one rendition set: the same event always gets the same one."""
     digest = hashlib.sha256(f"{sequencer}|{pipeline_version}|{request_id}".encode())
     return digest.hexdigest()[:16]
-
-
-def renditions_prefix(artist_id: str, artwork_id: str) -> str:
-    """Return the media-store prefix of every rendition of one work (outside `originals/`)."""
-    return f"{RENDITIONS_PREFIX}/{artist_id}/{artwork_id}/"
-
-
-def rendition_key(artist_id: str, artwork_id: str, stamp: str, filename: str) -> str:
-    """Return the media-store key of one rendition."""
-    return f"{renditions_prefix(artist_id, artwork_id)}{stamp}/{filename}"
-
-
-def manifest_key(artist_id: str, artwork_id: str, stamp: str) -> str:
-    """Return the key of one rendition set's manifest, written after all its renditions."""
-    return f"{renditions_prefix(artist_id, artwork_id)}{stamp}/{MANIFEST}"
 
 
 @dataclass(frozen=True)

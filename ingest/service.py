@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from content import lifecycle
-from content.lifecycle import DEAD_LETTERED, DEFAULT_PROCESSING_SECONDS, deadline_after
+from content.lifecycle import DEFAULT_PROCESSING_SECONDS, deadline_after
 from content.model import Artwork, OriginalObject, Status
 from content.repository import ContentRepository, NotFound, StaleEvent, VersionConflict
 from ingest.messages import ObjectEvent, OriginalRef, ReprocessRequest, Request, TestEvent
@@ -30,15 +30,14 @@ from ingest.plan import (
     RenderedSet,
     created_verdict,
     duplicate_of,
-    manifest_key,
     removed_verdict,
-    rendition_key,
     rendition_stamp,
-    renditions_prefix,
     settings_for,
 )
-from pipeline import PipelineSettings, RejectedInput, process
+from kernel.keys import manifest_key, rendition_key, renditions_prefix
+from pipeline import PipelineSettings, RejectedInput
 from pipeline.model import ProcessResult
+from pipeline.process import process
 from search.errors import SearchError
 from search.indexer import Indexer
 from storage.blobstore import BlobNotFound, BlobStore
@@ -49,7 +48,16 @@ WRITE_ATTEMPTS = 5
 
 Pipeline = Callable[[Path, PipelineSettings], ProcessResult]
 Change = Callable[[Artwork], Artwork]
-Save = Callable[[Change], Artwork]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The pipeline refused the original, for a reason its artist reads (a permanent outcome)."""
+
+    reason: str
+
+
+Rendering = RenderedSet | Refused
 
 
 def run_pipeline(path: Path, settings: PipelineSettings) -> ProcessResult:
@@ -105,21 +113,22 @@ class Processor:
         def start(current: Artwork) -> Artwork:
             if created_verdict(current, event).outcome is not None:
                 raise StaleEvent(f"{current.id}: the event no longer applies")
-            started = lifecycle.start_processing(current, deadline)
-            if current.status is Status.READY:
-                return started  # a replacement: the work keeps its current original meanwhile
-            return replace(started, original=original)
+            return lifecycle.receive_file(current, original, deadline)
 
         previous = artwork.original.key if artwork.original else None
         try:
             artwork = self._save(artwork.id, start)
         except StaleEvent:
             return Outcome.STALE
-        stamp = rendition_stamp(event.sequencer, self.settings.version)
         applied = replace(original, sequencer=event.sequencer)
-        outcome = self._render(
-            artwork, applied, stamp, lambda change: self._apply(artwork.id, change, event.sequencer)
-        )
+        stamp = rendition_stamp(event.sequencer, self.settings.version)
+        result = self._render(artwork, applied, stamp)
+        change = self._transition(applied, result)
+        try:
+            saved: Artwork | None = self._apply(artwork.id, change, event.sequencer)
+        except StaleEvent:
+            saved = None
+        outcome = self._settle(artwork.id, applied, result, saved)
         if outcome in (Outcome.PROCESSED, Outcome.REJECTED) and previous not in (None, event.key):
             self._drop_replaced(artwork.id, previous)
         return outcome
@@ -133,21 +142,21 @@ class Processor:
             return Outcome.IGNORED
         if artwork.reprocess_request != request.request_id:
             return Outcome.DUPLICATE
-        stamp = rendition_stamp(
-            artwork.original.sequencer or "", self.settings.version, request.request_id
-        )
+        original = artwork.original
+        stamp = rendition_stamp(original.sequencer or "", self.settings.version, request.request_id)
+        result = self._render(artwork, original, stamp)
+        change = self._transition(original, result)  # clears the pending request
 
-        def save(change: Change) -> Artwork:
-            def still_pending(current: Artwork) -> Artwork:
-                if current.reprocess_request != request.request_id:
-                    raise StaleEvent(
-                        f"{current.id}: reprocess request {request.request_id} is over"
-                    )
-                return replace(change(current), reprocess_request=None)
+        def still_pending(current: Artwork) -> Artwork:
+            if current.reprocess_request != request.request_id:
+                raise StaleEvent(f"{current.id}: reprocess request {request.request_id} is over")
+            return change(current)
 
-            return self._save(artwork.id, still_pending)
-
-        return self._render(artwork, artwork.original, stamp, save)
+        try:
+            saved: Artwork | None = self._save(artwork.id, still_pending)
+        except StaleEvent:
+            saved = None
+        return self._settle(artwork.id, original, result, saved)
 
     # ObjectRemoved
 
@@ -185,55 +194,63 @@ class Processor:
             if artwork is None or artwork.status is not Status.PROCESSING:
                 return
             error_class = type(error).__name__
-            self._save(artwork.id, lambda a: lifecycle.fail(a, DEAD_LETTERED, error_class))
+            self._save(artwork.id, lambda a: lifecycle.fail_dead_lettered(a, error_class))
         except Exception:  # the message goes to the DLQ either way; the sweeper retries this
             log.warning("could not mark %s failed after %r", ref.artwork_id, error, exc_info=True)
 
-    def _render(
-        self, artwork: Artwork, original: OriginalObject, stamp: str, save: Save
-    ) -> Outcome:
-        """Run the pipeline (or reuse this stamp's stored renditions), then save the outcome."""
+    def _render(self, artwork: Artwork, original: OriginalObject, stamp: str) -> Rendering:
+        """Return the renditions of this stamp (stored, or rendered now), or the refusal."""
         artist = self.repository.get_artist(artwork.artist_id)
         rendered = self._stored_set(artwork, stamp)
-        if rendered is None:
-            try:
-                result = self._run(original.key, settings_for(self.settings, artist, artwork))
-            except RejectedInput as rejection:
-                return self._reject(original, rejection.message, save)
-            rendered = self._write_renditions(artwork, stamp, result)
+        if rendered is not None:
+            return rendered
+        try:
+            result = self._run(original.key, settings_for(self.settings, artist, artwork))
+        except RejectedInput as rejection:
+            return Refused(rejection.message)
+        return self._write_renditions(artwork, stamp, result)
+
+    def _transition(self, original: OriginalObject, result: Rendering) -> Change:
+        """Return the lifecycle transition that records a render's result on the work."""
+        if isinstance(result, Refused):
+            reason = result.reason
+            return lambda a: lifecycle.reject(a, original, reason)
+        rendered = result
         near = self._near_duplicates(str(rendered.facts.get("phash", "")))
         owners = self._owners(near)
-        saved = self._saved_or_none(
-            save,
-            lambda a: lifecycle.finish_ready(
-                a,
-                original,
-                rendered.renditions,
-                rendered.facts,
-                rendered.pipeline_version,
-                duplicate_of(a, near, owners),
-            ),
+        return lambda a: lifecycle.finish_ready(
+            a,
+            original,
+            rendered.renditions,
+            rendered.facts,
+            rendered.pipeline_version,
+            duplicate_of(a, near, owners),
         )
+
+    def _settle(
+        self, artwork_id: str, original: OriginalObject, result: Rendering, saved: Artwork | None
+    ) -> Outcome:
+        """Remove the files the saved record no longer names, and say what the request did.
+
+        `saved` is None when a newer event or a deletion got there first.
+        """
+        if isinstance(result, Refused):
+            if saved is None:
+                return Outcome.STALE
+            self._delete_renditions(saved, keep=_keys(saved))
+            if (
+                saved.original is None
+                or saved.original.key != original.key
+                or saved.status is Status.REJECTED
+            ):
+                self.uploads.delete(original.key, version_id=original.version_id)  # not kept
+            return Outcome.REJECTED
         if saved is None:
-            current = self.repository.get_artwork(artwork.id)
-            self._delete_keys({r["key"] for r in rendered.renditions} - _keys(current))
+            current = self.repository.get_artwork(artwork_id)
+            self._delete_keys({r["key"] for r in result.renditions} - _keys(current))
             return Outcome.STALE
         self._delete_renditions(saved, keep=_keys(saved))
         return Outcome.PROCESSED
-
-    def _reject(self, original: OriginalObject, reason: str, save: Save) -> Outcome:
-        """Record a refused file (a permanent outcome) and drop renditions no record names."""
-        saved = self._saved_or_none(save, lambda a: lifecycle.reject(a, original, reason))
-        if saved is None:
-            return Outcome.STALE
-        self._delete_renditions(saved, keep=_keys(saved))
-        if (
-            saved.original is None
-            or saved.original.key != original.key
-            or saved.status is Status.REJECTED
-        ):
-            self.uploads.delete(original.key, version_id=original.version_id)  # not kept
-        return Outcome.REJECTED
 
     def _near_duplicates(self, phash: str) -> list[str]:
         """Return near-duplicate works; the check is advisory, so an index outage skips it."""
@@ -334,14 +351,6 @@ class Processor:
             except VersionConflict:
                 continue
         raise VersionConflict(f"{artwork_id} kept changing; will retry")
-
-    @staticmethod
-    def _saved_or_none(save: Save, change: Change) -> Artwork | None:
-        """Save a change, or return None if a newer event or a deletion got there first."""
-        try:
-            return save(change)
-        except StaleEvent:
-            return None
 
 
 def _keys(artwork: Artwork) -> set[str]:

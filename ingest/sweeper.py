@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from content import lifecycle
-from content.lifecycle import DEAD_LETTERED
 from content.model import Artwork, OriginalObject, Status, now
 from content.repository import ContentRepository, NotFound, retry_on_conflict
 from ingest.maintenance import DeadLetterView
@@ -89,7 +88,7 @@ class Sweeper:
             if letter.artwork_id and self._fail_for(letter):
                 report.dead_lettered.append(letter.artwork_id)
         for artwork in self.repository.list_overdue(self.clock()):
-            if self._save(artwork.id, lambda a: lifecycle.expire(a) if self._late(a) else a):
+            if self._save(artwork.id, lambda a: lifecycle.expire_overdue(a, self.clock())):
                 report.expired.append(artwork.id)
         if report.dead_lettered or report.expired:
             log.info("sweep: %s", report.to_dict())
@@ -103,17 +102,10 @@ class Sweeper:
         def fail(artwork: Artwork) -> Artwork:
             if not waits_on(artwork, requests):
                 return artwork
-            failed = lifecycle.fail(artwork, DEAD_LETTERED, error_class)
             arrived = arrived_file(artwork, requests)
-            if failed.status is Status.FAILED and arrived is not None:
-                return replace(failed, original=arrived)  # so that Retry can process it
-            return failed
+            return lifecycle.fail_dead_lettered(artwork, error_class, arrived)
 
         return self._save(str(letter.artwork_id), fail)
-
-    def _late(self, artwork: Artwork) -> bool:
-        """Return whether the work is (still) past its deadline."""
-        return lifecycle.is_overdue(artwork, self.clock())
 
     def _save(self, artwork_id: str, change: Callable[[Artwork], Artwork]) -> bool:
         """Apply a change to the latest record; return whether it changed anything."""

@@ -8,9 +8,8 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from content.model import now
+from kernel.keys import ORIGINALS_PREFIX
 from messaging.sqlite import SqliteQueue
-
-ORIGINALS_PREFIX = "originals/"
 
 
 def s3_notification(

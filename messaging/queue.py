@@ -9,7 +9,8 @@ Both adapters behave identically (one contract suite runs against both):
   does); `release` makes a received message visible again at once.
 - Dead letters keep their message id and body. `redrive` moves chosen dead letters back
   (send, then delete: a crash between the two duplicates a message, never loses one);
-  `redrive_all` moves them all (SQS StartMessageMoveTask on AWS).
+  `redrive_all` moves them all (SQS StartMessageMoveTask on AWS); a handle the queue does
+  not know is NoSuchMoveTask.
 - The failure log records the last error of a message under its id, so the admin tools can
   show why a dead letter died (SQS itself keeps no such thing).
 """
@@ -20,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from kernel.errors import CopperError, Missing, Transient
+
 DEFAULT_VISIBILITY_TIMEOUT = 60
 DEFAULT_MAX_RECEIVE_COUNT = 5
 MAX_BATCH = 10
@@ -29,12 +32,16 @@ WORKER_LOST_TEXT = (
 )
 
 
-class QueueError(Exception):
+class QueueError(CopperError):
     """Base class of queue errors."""
 
 
-class QueueUnavailable(QueueError):
+class QueueUnavailable(QueueError, Transient):
     """The queue could not be reached or throttled us: transient, retry later."""
+
+
+class NoSuchMoveTask(QueueError, Missing, KeyError):
+    """The queue knows no move task by that handle (also a KeyError: a failed look-up)."""
 
 
 @dataclass(frozen=True)
@@ -124,11 +131,11 @@ class MessageQueue(Protocol):
         ...
 
     def move_status(self, handle: str) -> MoveTask:
-        """Return the state of a redrive started by `redrive_all`."""
+        """Return the state of a redrive started by `redrive_all`; NoSuchMoveTask if unknown."""
         ...
 
     def cancel_move(self, handle: str) -> MoveTask:
-        """Cancel a running redrive."""
+        """Cancel a running redrive; NoSuchMoveTask if the queue knows no such task."""
         ...
 
     def purge_dead_letters(self) -> int:

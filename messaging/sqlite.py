@@ -26,6 +26,7 @@ from messaging.queue import (
     Failure,
     Message,
     MoveTask,
+    NoSuchMoveTask,
     QueueUnavailable,
 )
 from messaging.tasks import Task, TaskNotFound
@@ -215,14 +216,14 @@ class SqliteQueue:
         return task
 
     def move_status(self, handle: str) -> MoveTask:
-        """Return the state of a redrive started by `redrive_all`."""
-        try:
-            return self._moves[handle]
-        except KeyError:
-            raise KeyError(f"no redrive task {handle}") from None
+        """Return the state of a redrive started by `redrive_all`; NoSuchMoveTask if unknown."""
+        task = self._moves.get(handle)
+        if task is None:
+            raise NoSuchMoveTask(f"no redrive task {handle}")
+        return task
 
     def cancel_move(self, handle: str) -> MoveTask:
-        """Cancel a redrive; a completed one stays completed (as on SQS)."""
+        """Cancel a redrive; a completed one stays completed (NoSuchMoveTask if unknown)."""
         return self.move_status(handle)
 
     def purge_dead_letters(self) -> int:

@@ -23,6 +23,7 @@ from messaging.queue import (
     DeadLetter,
     Message,
     MoveTask,
+    NoSuchMoveTask,
     QueueError,
 )
 from storage.aws import error_code
@@ -40,6 +41,7 @@ UNAVAILABLE_CODES = frozenset(
     }
 )
 STALE_RECEIPT_CODES = frozenset({"ReceiptHandleIsInvalid", "InvalidParameterValue"})
+NO_SUCH_TASK_CODE = "ResourceNotFoundException"  # what CancelMessageMoveTask answers
 
 
 def _translated() -> AbstractContextManager[None]:
@@ -150,7 +152,7 @@ class SqsQueue:
         return self.move_status(response["TaskHandle"])
 
     def move_status(self, handle: str) -> MoveTask:
-        """Return the state of a move task started by `redrive_all`."""
+        """Return the state of a move task started by `redrive_all`; NoSuchMoveTask if unknown."""
         with _translated():
             tasks = self._client.list_message_move_tasks(
                 SourceArn=self._arn(self._dead_url), MaxResults=10
@@ -165,12 +167,17 @@ class SqsQueue:
                     int(task.get("ApproximateNumberOfMessagesMoved", 0)),
                     task.get("ApproximateNumberOfMessagesToMove"),
                 )
-        raise KeyError(f"no move task {handle}")
+        raise NoSuchMoveTask(f"no move task {handle}")
 
     def cancel_move(self, handle: str) -> MoveTask:
-        """Cancel a running move task."""
+        """Cancel a running move task; NoSuchMoveTask if SQS knows no running task by it."""
         with _translated():
-            moved = self._client.cancel_message_move_task(TaskHandle=handle)
+            try:
+                moved = self._client.cancel_message_move_task(TaskHandle=handle)
+            except ClientError as e:
+                if error_code(e) == NO_SUCH_TASK_CODE:
+                    raise NoSuchMoveTask(f"no running move task {handle}") from e
+                raise
         return MoveTask(handle, "CANCELLING", int(moved.get("ApproximateNumberOfMessagesMoved", 0)))
 
     def purge_dead_letters(self) -> int:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol
 
+from kernel.errors import Missing
+
 
 @dataclass(frozen=True)
 class Task:
@@ -30,7 +32,7 @@ class Task:
         return cls(**data)
 
 
-class TaskNotFound(LookupError):
+class TaskNotFound(Missing, LookupError):
     """No task with that id."""
 
 

@@ -1,8 +1,10 @@
-"""Copper's image pipeline: original bytes and settings in, web renditions and facts out."""
+"""Copper's image pipeline: original bytes and settings in, web renditions and facts out.
+
+Importing the package loads no image library: the entry point is `pipeline.process.process`.
+"""
 
 from pipeline.errors import PipelineError, RejectedInput, TransientFailure
 from pipeline.model import Facts, ProcessResult, Rendition
-from pipeline.process import process
 from pipeline.settings import PIPELINE_VERSION, PipelineSettings
 
 __all__ = [
@@ -14,5 +16,4 @@ __all__ = [
     "RejectedInput",
     "Rendition",
     "TransientFailure",
-    "process",
 ]

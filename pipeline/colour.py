@@ -61,7 +61,8 @@ def lab_to_linear_srgb(lab: np.ndarray) -> np.ndarray:
     fy = (lightness + 16) / 116
     f = np.stack([fy + a / 500, fy, fy - b / 200], axis=-1)
     xyz = np.where(f > EPSILON_F, f**3, 3 * EPSILON_F**2 * (f - 4 / 29)) * D50_WHITE
-    return xyz @ XYZ_D50_TO_LINEAR_SRGB.T
+    linear: np.ndarray = xyz @ XYZ_D50_TO_LINEAR_SRGB.T
+    return linear
 
 
 def linear_srgb_to_lab(linear: np.ndarray) -> np.ndarray:
@@ -77,7 +78,10 @@ def as_stored(linear: np.ndarray) -> np.ndarray:
     clipped = np.clip(linear, 0.0, 1.0)
     encoded = np.where(clipped <= 0.0031308, 12.92 * clipped, 1.055 * clipped ** (1 / 2.4) - 0.055)
     encoded = np.round(encoded * 255) / 255
-    return np.where(encoded <= 0.04045, encoded / 12.92, ((encoded + 0.055) / 1.055) ** 2.4)
+    stored: np.ndarray = np.where(
+        encoded <= 0.04045, encoded / 12.92, ((encoded + 0.055) / 1.055) ** 2.4
+    )
+    return stored
 
 
 def out_of_gamut_share(linear: np.ndarray) -> float:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kernel.errors import CopperError, Invalid, Transient
 
-class PipelineError(Exception):
+
+class PipelineError(CopperError):
     """Base class of every error the pipeline raises on purpose."""
 
     code = "internal"
@@ -19,13 +21,13 @@ class PipelineError(Exception):
         return {"error": {"code": self.code, "message": self.message}}
 
 
-class RejectedInput(PipelineError):
+class RejectedInput(PipelineError, Invalid):
     """The original can never be processed: unsupported, corrupt, too large or unsafe."""
 
     code = "rejected"
 
 
-class TransientFailure(PipelineError):
+class TransientFailure(PipelineError, Transient):
     """A failure that may pass on retry (memory, temporary storage); never the input's fault."""
 
     code = "transient"

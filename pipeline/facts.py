@@ -56,4 +56,7 @@ def rgb_array(image: pyvips.Image) -> np.ndarray:
 def grey_square(proxy: pyvips.Image) -> np.ndarray:
     """Return a PHASH_SIDE² greyscale array of the whole image (aspect ignored)."""
     grey = flatten(proxy).colourspace("b-w").extract_band(0)
-    return grey.resize(PHASH_SIDE / grey.width, vscale=PHASH_SIDE / grey.height).numpy()
+    square: np.ndarray = grey.resize(
+        PHASH_SIDE / grey.width, vscale=PHASH_SIDE / grey.height
+    ).numpy()
+    return square

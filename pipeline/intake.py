@@ -50,15 +50,22 @@ class Original:
         return cls(path=Path(source))
 
     @property
+    def file(self) -> Path:
+        """Return the path of an original held on disk."""
+        if self.path is None:
+            raise ValueError("this original is held in memory, not in a file")
+        return self.path
+
+    @property
     def size(self) -> int:
         """Return the size in bytes."""
-        return len(self.data) if self.data is not None else self.path.stat().st_size
+        return len(self.data) if self.data is not None else self.file.stat().st_size
 
     def head(self) -> bytes:
         """Return the first bytes, enough to sniff the type."""
         if self.data is not None:
             return self.data[:SNIFF_BYTES]
-        with self.path.open("rb") as handle:
+        with self.file.open("rb") as handle:
             return handle.read(SNIFF_BYTES)
 
     def open(self, **load_options: object) -> pyvips.Image:
@@ -66,14 +73,14 @@ class Original:
         options = {"access": "sequential", "fail_on": "truncated", **load_options}
         if self.data is not None:
             return pyvips.Image.new_from_buffer(self.data, "", **options)
-        return pyvips.Image.new_from_file(str(self.path), **options)
+        return pyvips.Image.new_from_file(str(self.file), **options)
 
     def thumbnail(self, long_edge: int) -> pyvips.Image:
         """Decode the first frame once, shrinking on load to fit `long_edge`, EXIF-rotated."""
         if self.data is not None:
             source = pyvips.Source.new_from_memory(self.data)
         else:
-            source = pyvips.Source.new_from_file(str(self.path))
+            source = pyvips.Source.new_from_file(str(self.file))
         # thumbnail's own fail_on does not reach the loader; the load option string does.
         return pyvips.Image.thumbnail_source(
             source, long_edge, height=long_edge, size="down", option_string="fail_on=truncated"

@@ -87,7 +87,8 @@ def _lab_to_srgb_bytes(lab: np.ndarray) -> np.ndarray:
     f = np.stack([fy + lab[..., 1] / 500.0, fy, fy - lab[..., 2] / 200.0], axis=-1)
     linear = np.clip((_lab_f_inverse(f) * _D65_WHITE) @ _XYZ_TO_SRGB.T, 0.0, 1.0)
     srgb = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1.0 / 2.4) - 0.055)
-    return np.clip(np.rint(srgb * 255.0), 0, 255).astype(np.uint8)
+    result: np.ndarray = np.clip(np.rint(srgb * 255.0), 0, 255).astype(np.uint8)
+    return result
 
 
 def lab_to_hex(lab: np.ndarray | tuple[float, float, float]) -> str:
@@ -137,13 +138,17 @@ def _unique_colours(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _squared_distances(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Return the exact (N, K) squared Euclidean distances between points and centres."""
     diff = points[:, None, :] - centres[None, :, :]
-    return (diff**2).sum(axis=2)
+    distances: np.ndarray = (diff**2).sum(axis=2)
+    return distances
 
 
 def _nearest_centre(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Return the index of the nearest centre for each point."""
     # |p|² is the same for every centre, so it can be left out of the comparison.
-    return np.argmin((centres**2).sum(axis=1)[None, :] - 2.0 * (points @ centres.T), axis=1)
+    nearest: np.ndarray = np.argmin(
+        (centres**2).sum(axis=1)[None, :] - 2.0 * (points @ centres.T), axis=1
+    )
+    return nearest
 
 
 def _init_centres(points: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:

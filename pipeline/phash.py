@@ -15,7 +15,7 @@ def _dct_matrix(size: int) -> np.ndarray:
     n = np.arange(size)[None, :]
     matrix = np.cos(np.pi * (2 * n + 1) * k / (2 * size)) * np.sqrt(2.0 / size)
     matrix[0] /= np.sqrt(2.0)
-    return matrix
+    return np.asarray(matrix, dtype=np.float64)
 
 
 # Only the lowest frequencies are needed, so keep just those rows.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Literal
+
+from kernel.settings import ORIGINAL_MAX_BYTES, check, setting
 
 PIPELINE_VERSION = "2026.12.1"
 
@@ -23,24 +25,11 @@ Position = Literal[
 POSITIONS: tuple[str, ...] = Position.__args__  # type: ignore[attr-defined]
 
 
-def check(condition: bool, message: str) -> None:
-    """Raise ValueError with `message` unless `condition` holds."""
-    if not condition:
-        raise ValueError(message)
-
-
-def setting(default: Any, doc: str, *, env: bool = True) -> Any:
-    """Declare a settings field with its default, a one-line description, and env exposure."""
-    if isinstance(default, list | dict | set):
-        raise TypeError("use an immutable default")
-    return field(default=default, metadata={"doc": doc, "env": env})
-
-
 @dataclass(frozen=True)
 class Limits:
     """What an original may be before any pixel is decoded."""
 
-    max_bytes: int = setting(250 * 1024 * 1024, "Largest original file accepted, in bytes.")
+    max_bytes: int = setting(ORIGINAL_MAX_BYTES, "Largest original file accepted, in bytes.")
     max_pixels: int = setting(150_000_000, "Most pixels in one frame (about a 150 MP print file).")
     max_dimension: int = setting(32_768, "Longest side accepted, in pixels.")
     max_frames: int = setting(1_000, "Most frames or pages in an animated or multi-page file.")
@@ -77,7 +66,7 @@ class AvifEncoder:
     """AVIF encoder settings (libheif + AOM through libvips)."""
 
     quality: int = setting(55, "AVIF quality, 1-100.")
-    effort: int = setting(0, "AVIF effort, 0 fastest to 9 slowest (see README: measured).")
+    effort: int = setting(0, "AVIF effort, 0 fastest to 9 slowest (measured: docs/benchmarks.md).")
 
     def __post_init__(self) -> None:
         check(1 <= self.quality <= 100, "AVIF quality must be 1-100")

@@ -12,11 +12,12 @@ AVIF_BRANDS = {b"avif", b"avis"}
 
 @dataclass(frozen=True)
 class Kind:
-    """A recognised file type: its short name, a human label and its libvips loader."""
+    """A recognised file type: its short name, a human label, libvips loader and MIME types."""
 
     name: str
     label: str
     loader: str | None = None
+    mime_types: tuple[str, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -24,13 +25,13 @@ class Kind:
         return self.loader is not None
 
 
-JPEG = Kind("jpeg", "JPEG", "jpegload")
-PNG = Kind("png", "PNG", "pngload")
-WEBP = Kind("webp", "WebP", "webpload")
-TIFF = Kind("tiff", "TIFF", "tiffload")
-GIF = Kind("gif", "GIF", "gifload")
-HEIF = Kind("heif", "HEIC/HEIF", "heifload")
-AVIF = Kind("avif", "AVIF", "heifload")
+JPEG = Kind("jpeg", "JPEG", "jpegload", ("image/jpeg",))
+PNG = Kind("png", "PNG", "pngload", ("image/png",))
+WEBP = Kind("webp", "WebP", "webpload", ("image/webp",))
+TIFF = Kind("tiff", "TIFF", "tiffload", ("image/tiff",))
+GIF = Kind("gif", "GIF", "gifload", ("image/gif",))
+HEIF = Kind("heif", "HEIC/HEIF", "heifload", ("image/heic", "image/heif"))
+AVIF = Kind("avif", "AVIF", "heifload", ("image/avif",))
 
 SVG = Kind("svg", "an SVG drawing")
 PDF = Kind("pdf", "a PDF document")
@@ -40,7 +41,9 @@ HTML = Kind("html", "an HTML page")
 TEXT = Kind("text", "a text file (such as CSV)")
 UNKNOWN = Kind("unknown", "not an image format we recognise")
 
-ALLOWED_LABELS = "JPEG, PNG, WebP, TIFF, GIF, HEIC/HEIF or AVIF"
+ALLOWED: tuple[Kind, ...] = (JPEG, PNG, WEBP, TIFF, GIF, HEIF, AVIF)
+ALLOWED_LABELS = f"{', '.join(kind.label for kind in ALLOWED[:-1])} or {ALLOWED[-1].label}"
+MIME_TYPES: dict[str, tuple[str, ...]] = {kind.name: kind.mime_types for kind in ALLOWED}
 
 
 def sniff(head: bytes) -> Kind:

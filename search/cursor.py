@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from search.errors import InvalidQuery
 from search.query import SearchQuery
@@ -55,7 +55,7 @@ def _decoded(cursor: Any) -> dict[str, Any]:
         raise InvalidQuery("malformed cursor") from e
 
 
-def _fits(key: Any, shape: Sequence[type]) -> bool:
+def _fits(key: Any, shape: Sequence[type]) -> TypeGuard[list[Any]]:
     """Return whether a decoded key has the shape's length and part types."""
     if not isinstance(key, list) or len(key) != len(shape):
         return False

@@ -115,5 +115,5 @@ def _thumbnail(renditions: tuple[dict[str, Any], ...]) -> dict[str, Any] | None:
     """Return the thumbnail rendition entry (the JPEG one when there are several formats)."""
     thumbs = [r for r in renditions if r.get("name") == THUMBNAIL_NAME]
     preferred = [r for r in thumbs if r.get("format") == PREFERRED_THUMBNAIL_FORMAT]
-    chosen = (preferred or thumbs or [None])[0]
-    return dict(chosen) if chosen is not None else None
+    chosen = preferred or thumbs
+    return dict(chosen[0]) if chosen else None

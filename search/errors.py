@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from kernel.errors import CopperError, Invalid, Transient
 
-class SearchError(Exception):
+
+class SearchError(CopperError):
     """Base class of search errors."""
 
 
-class SearchUnavailable(SearchError):
+class SearchUnavailable(SearchError, Transient):
     """The index could not be reached, was busy or throttled us: transient, retry later."""
 
 
@@ -15,5 +17,5 @@ class DocumentRefused(SearchError):
     """The index answered but refused to store a document (not a throttle): retry, then alert."""
 
 
-class InvalidQuery(SearchError, ValueError):
+class InvalidQuery(SearchError, Invalid, ValueError):
     """The query cannot be run as given (a malformed cursor, limit, sort or colour)."""

@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from content.changes import RecordKind
-from content.model import Artist, Artwork, Status, now
+from content.lifecycle import is_deleted
+from content.model import Artist, Artwork, now
 from content.repository import ContentRepository, NotFound, works_of
 from search.document import SearchDocument, document_for
 from search.errors import DocumentRefused
@@ -30,7 +31,7 @@ class Indexer:
 
     def sync(self, artwork: Artwork) -> None:
         """Index a changed work (or delete its document); a stale version is ignored."""
-        if artwork.status is Status.DELETED:
+        if is_deleted(artwork):
             self.index.delete(artwork.id, artwork.version)
             return
         artist = self.repository.get_artist(artwork.artist_id)
@@ -60,7 +61,7 @@ class Indexer:
         """Yield the document of every work that is not deleted."""
         artists: dict[str, Artist] = {}
         for artwork in self.repository.iter_artworks():
-            if artwork.status is Status.DELETED:
+            if is_deleted(artwork):
                 continue
             if artwork.artist_id not in artists:
                 artists[artwork.artist_id] = self.repository.get_artist(artwork.artist_id)

@@ -35,6 +35,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConflictError, NotFoundError, TransportError
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 
+from search.colour import MAX_COLOUR_CANDIDATES, colour_box, colour_distance, palette_colours
 from search.cursor import COLOUR_KEY, NEWEST_KEY, OFFSET_KEY, Key, decode_cursor, encode_cursor
 from search.document import DocumentStamp, PaletteEntry, SearchDocument, palette_entry
 from search.errors import SearchError, SearchUnavailable
@@ -42,19 +43,17 @@ from search.index import Progress
 from search.query import (
     FACET_SIZE,
     FACETS,
-    MAX_COLOUR_CANDIDATES,
-    NEAR_DUPLICATE_BITS,
-    NEAR_DUPLICATE_CANDIDATES,
     BulkReport,
     ColourQuery,
     SearchHit,
     SearchQuery,
     SearchResult,
-    colour_box,
-    colour_distance,
+)
+from search.similarity import (
+    NEAR_DUPLICATE_BITS,
+    NEAR_DUPLICATE_CANDIDATES,
     most_alike,
     nearest_hashes,
-    palette_colours,
     phash_chunks,
     similar_limit,
 )
@@ -371,7 +370,7 @@ class OpenSearchIndex:
         with _translated():
             source = self._get(artwork_id)
             query = _similar_query(source) if source is not None else None
-            if query is None:
+            if source is None or query is None:
                 return ()
             try:
                 candidates = [_document(hit["_source"]) for hit in self._scan(query, self._alias)]

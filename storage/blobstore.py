@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
+from kernel.errors import CopperError, Invalid, Missing, Transient
+from kernel.settings import ORIGINAL_MAX_BYTES
+from pipeline.sniff import MIME_TYPES
+
 MAX_EXPIRES_IN = 900
-DEFAULT_MAX_BYTES = 250 * 1024 * 1024
+DEFAULT_MAX_BYTES = ORIGINAL_MAX_BYTES
 MAX_KEY_LENGTH = 1024
-IMAGE_TYPES = (
-    "image/jpeg",
-    "image/png",
-    "image/webp",
-    "image/tiff",
-    "image/gif",
-    "image/heic",
-    "image/heif",
-    "image/avif",
-)
+IMAGE_TYPES = tuple(chain.from_iterable(MIME_TYPES.values()))  # what the pipeline accepts
 
 RefusalCode = Literal[
     "expired",
@@ -38,23 +34,23 @@ RefusalCode = Literal[
 ]
 
 
-class StorageError(Exception):
+class StorageError(CopperError):
     """Base class of blob store errors."""
 
 
-class BlobNotFound(StorageError):
+class BlobNotFound(StorageError, Missing):
     """No object under that key."""
 
 
-class StorageUnavailable(StorageError):
+class StorageUnavailable(StorageError, Transient):
     """The store could not be reached or throttled us: transient, retry later."""
 
 
-class InvalidKey(StorageError, ValueError):
+class InvalidKey(StorageError, Invalid, ValueError):
     """The key is not a safe relative object key."""
 
 
-class UploadRefused(StorageError):
+class UploadRefused(StorageError, Invalid):
     """An upload (or a request for an upload form) broke the upload policy."""
 
     def __init__(self, code: RefusalCode, message: str) -> None:

@@ -8,36 +8,10 @@ Lambda, Secrets Manager). What is built from the adapters is the composition roo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from content.changes import ChangeLog
-from content.repository import ContentRepository
-from copper.adapters.secrets import SecretSource
+from copper.adapters.family import Adapters
 from copper.settings import ServiceSettings
-from messaging.heartbeat import Heartbeats
-from messaging.queue import FailureLog, MessageQueue
-from messaging.tasks import TaskRunner, TaskStore
-from search.index import SearchIndex
-from storage.blobstore import BlobStore
 
-
-@dataclass(frozen=True, kw_only=True)
-class Adapters:
-    """One adapter per port, of one backend family, built once per process."""
-
-    settings: ServiceSettings
-    repository: ContentRepository
-    search: SearchIndex
-    blobs: BlobStore  # the originals; locally the store also serves their upload forms
-    media: BlobStore  # the renditions, never watched by the pipeline
-    queue: MessageQueue
-    failures: FailureLog
-    tasks: TaskStore
-    heartbeats: Heartbeats
-    runner: TaskRunner
-    secret: SecretSource  # signs access tokens (and, locally, the upload and media forms)
-    changes: ChangeLog | None = None  # the embedded change stream (DynamoDB Streams on AWS)
-    workers_poll: bool = False  # consumers poll all the time (local workers), not on demand
+__all__ = ["Adapters", "adapters_for"]
 
 
 def adapters_for(settings: ServiceSettings) -> Adapters:

@@ -14,7 +14,7 @@ import boto3
 from opensearchpy import AWSV4SignerAuth, OpenSearch, RequestsHttpConnection
 
 from content.dynamodb import DynamoContentRepository
-from copper.adapters import Adapters
+from copper.adapters.family import Adapters
 from copper.adapters.lambda_invoke import LambdaTaskRunner
 from copper.adapters.secrets import FixedSecret, SecretSource
 from copper.adapters.secretsmanager import SecretsManagerSecret

@@ -7,7 +7,7 @@ import hmac
 from pathlib import Path
 
 from content.sqlite import SqliteChangeLog, SqliteContentRepository
-from copper.adapters import Adapters
+from copper.adapters.family import Adapters
 from copper.adapters.secrets import SECRET_FILE, FileSecret, FixedSecret, SecretSource
 from copper.adapters.threads import ThreadTaskRunner
 from copper.settings import ServiceSettings

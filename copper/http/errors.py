@@ -49,7 +49,7 @@ DOMAIN_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (QueueUnavailable, 503, "unavailable"),
 )
 INVALID_PARAMETER = "A parameter is not valid."
-MESSAGES = {
+MESSAGES: dict[type[Exception], str] = {
     NotFound: "Not found.",
     InvalidPage: INVALID_PARAMETER,
     InvalidKey: INVALID_PARAMETER,

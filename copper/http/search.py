@@ -7,10 +7,11 @@ from typing import Any
 from flask import Blueprint, request
 
 from copper.http.context import services
+from search.colour import colour_from_hex
 from search.document import SearchDocument
 from search.errors import InvalidQuery
 from search.index import SearchIndex
-from search.query import SearchHit, SearchQuery, SearchResult, colour_from_hex
+from search.query import SearchHit, SearchQuery, SearchResult
 
 blueprint = Blueprint("search", __name__)
 

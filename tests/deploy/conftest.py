@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.ci import missing
+from testkit.ci import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / ".serverless" / "cloudformation-template-update-stack.json"

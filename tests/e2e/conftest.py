@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.ci import missing
+from testkit.ci import missing
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from tests.support.cli import COPPER
+from testkit.cli import COPPER
 
 SEEDED = re.compile(r"seeded (\d+) new works, (\d+) already present")
 

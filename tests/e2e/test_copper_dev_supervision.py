@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 import requests
 
+from testkit.cli import COPPER
 from tests.e2e.test_copper_dev import free_ports
-from tests.support.cli import COPPER
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="finds processes through /proc"

@@ -27,7 +27,7 @@ from copper.demo_art import artwork_jpeg
 from copper.worker import Worker
 from handlers import index_changes, process_uploads
 from messaging.sqs import SqsQueue
-from tests.support.streams import DynamoStreamPoller
+from testkit.streams import DynamoStreamPoller
 
 REGION = "eu-west-1"
 UPLOADS, MEDIA, TABLE = "copper-uploads-e2e", "copper-media-e2e", "copper-content-e2e"

@@ -1,7 +1,7 @@
 """A file that kills its worker on every attempt ends `failed`, with the cause, and the artist
 can go on: real `copper dev`, real worker processes killed by a real SIGKILL.
 
-The workers run with a test hook on their path (tests/support/crash_hook) that makes the
+The workers run with a test hook on their path (testkit/crash_hook) that makes the
 pipeline SIGKILL its own process on a file carrying a marker, as an out-of-memory kill or a
 crash in a native decoder would. `copper dev` restarts each killed worker; the queue
 dead-letters the message after its receives; the workers' sweeper fails the work.
@@ -19,11 +19,11 @@ import requests
 
 from copper.demo_art import artwork_jpeg
 from copper.seed import register, upload_artwork, upload_original
+from testkit.cli import COPPER
 from tests.e2e.test_copper_dev_supervision import copper_dev, eventually
-from tests.support.cli import COPPER
 
 MARKER = "COPPER-POISON-7f3a"
-HOOK = Path(__file__).parents[1] / "support" / "crash_hook"
+HOOK = Path(__file__).parents[2] / "testkit" / "crash_hook"
 
 
 def poison_jpeg() -> bytes:

@@ -18,7 +18,7 @@ from content.accounts import (
 )
 from content.model import Role
 from content.sqlite import SqliteContentRepository
-from tests.support.racing import RacingRepository
+from testkit.racing import RacingRepository
 
 PASSWORD = "correct horse battery"
 

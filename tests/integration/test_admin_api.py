@@ -12,7 +12,7 @@ import requests
 
 from content.model import Role
 from copper.demo_art import artwork_jpeg
-from tests.support.stack import LocalStack
+from testkit.stack import LocalStack
 
 ADMIN_ROUTES = (
     ("GET", "/admin/dlq"),

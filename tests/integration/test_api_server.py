@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.cli import COPPER
+from testkit.cli import COPPER
 
 LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
 

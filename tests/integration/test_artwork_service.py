@@ -11,7 +11,7 @@ from content.artworks import ArtworkService, InvalidArtwork, NotAllowed
 from content.model import Artist, Artwork, OriginalObject, Status, Visibility
 from content.repository import WRITE_ATTEMPTS, NotFound, VersionConflict
 from content.sqlite import SqliteContentRepository
-from tests.support.racing import RacingRepository
+from testkit.racing import RacingRepository
 
 
 @pytest.fixture

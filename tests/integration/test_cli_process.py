@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import pyvips
 
-from tests.support.cli import COPPER
+from testkit.cli import COPPER
 
 MANIFEST_KEYS = {"name", "format", "width", "height", "bytes", "path", "quality"}
 FACT_KEYS = {"width", "height", "orientation", "palette", "phash", "blurhash", "print", "fidelity"}
@@ -117,7 +117,7 @@ def test_the_watchdog_reports_a_timeout_removes_partial_output_and_exits_1(
     (staging / "half.avif").write_bytes(b"partial")
     script = (
         "import sys, time; from pathlib import Path\n"
-        "from copper.process_command import start_watchdog\n"
+        "from copper.process_file import start_watchdog\n"
         "start_watchdog(0.2, Path(sys.argv[1]), Path(sys.argv[2]))\n"
         "time.sleep(60)\n"
     )

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from content.model import Status, original_key
+from content.model import Status
 from copper.bootstrap import Services, build_services
 from copper.demo_art import artwork_image, artwork_jpeg
 from copper.settings import ServiceSettings
 from ingest.maintenance import DeadLetterFilter
+from kernel.keys import original_key
 from messaging.local_events import s3_notification
 from messaging.sqlite import SqliteQueue
-from tests.support.cli import COPPER
+from testkit.cli import COPPER
 
 SECRET = "cli-test-secret-" + "x" * 32
 

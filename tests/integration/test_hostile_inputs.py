@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import images
-from tests.support.cli import COPPER
+from testkit import images
+from testkit.cli import COPPER
 
 MEMORY_BOUND_KB = 400 * 1024
 MEASURE = (

@@ -17,7 +17,7 @@ from handlers.index_changes import build_handler
 from search.errors import SearchUnavailable
 from search.indexer import Indexer
 from search.sqlite import SqliteSearchIndex
-from tests.support.outages import Switchable
+from testkit.outages import Switchable
 
 EVENT = json.loads(
     (Path(__file__).parents[1] / "events" / "dynamodb-stream-keys-only.json").read_text()

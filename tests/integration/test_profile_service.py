@@ -15,7 +15,7 @@ from content.sqlite import SqliteContentRepository
 from copper.bootstrap import build_services
 from copper.http.app import create_app
 from copper.settings import ServiceSettings
-from tests.support.racing import RacingRepository
+from testkit.racing import RacingRepository
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from copper.bootstrap import Services, build_services
 from copper.http.app import create_app
 from copper.settings import ServiceSettings
 from search.errors import SearchUnavailable
-from tests.support.cli import COPPER
-from tests.support.streams import drain_changes
+from testkit.cli import COPPER
+from testkit.streams import drain_changes
 
 PASSWORD = "correct horse battery"
 RED = {"lab": [53.2, 80.1, 67.2], "hex": "#ff0000", "family": "red", "weight": 0.9}

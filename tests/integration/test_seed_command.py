@@ -17,8 +17,8 @@ import requests
 
 from copper.demo_art import ASPECTS, SHAPES
 from copper.seed import ARTISTS, MEDIA, demo_fields, demo_titles, demo_works, physical_size
-from tests.support.cli import COPPER
-from tests.support.stack import LocalStack
+from testkit.cli import COPPER
+from testkit.stack import LocalStack
 
 PER_ARTIST = 2
 SIZE = re.compile(r"^(\d+) × (\d+) cm$")

@@ -15,7 +15,7 @@ import pytest
 from content.model import Status, Visibility
 from content.repository import NotFound
 from copper.bootstrap import build_services
-from copper.dev import seed_when_empty
+from copper.demo import seed_when_empty
 from copper.seed import (
     ARTISTS,
     SeedError,
@@ -34,7 +34,7 @@ from copper.seed_state import (
     gallery_state,
 )
 from copper.settings import ServiceSettings
-from tests.support.stack import LocalStack
+from testkit.stack import LocalStack
 
 PER_ARTIST = 2
 LONG_EDGE = 400

@@ -14,7 +14,7 @@ from content.model import Status
 from copper.bootstrap import Services, build_services
 from copper.http.app import create_app
 from copper.settings import ServiceSettings
-from tests.support import images
+from testkit import images
 
 PASSWORD = "correct horse battery"
 

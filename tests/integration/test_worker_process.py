@@ -7,7 +7,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from tests.support.cli import COPPER
+from testkit.cli import COPPER
 
 
 def start_worker(tmp_path: Path, *options: str) -> subprocess.Popen[str]:

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 import pyvips
 
-from pipeline import colour, process
+from pipeline import colour
 from pipeline.model import ProcessResult
-from tests.support import icc, images
-from tests.support.similarity import delta_e2000, srgb_to_lab
+from pipeline.process import process
+from testkit import icc, images
+from testkit.similarity import delta_e2000, srgb_to_lab
 
 MAX_DELTA_E = 2.0
 

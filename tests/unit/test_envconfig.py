@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from copper.config import SettingsError, declared, from_env
 from copper.settings import ServiceSettings
-from pipeline.envconfig import SettingsError, declared, from_env
 from pipeline.settings import PipelineSettings
 
 README = Path(__file__).parents[2] / "README.md"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import blurhash
 import pyvips
 
-from pipeline import process
 from pipeline.phash import hamming_distance
-from tests.support import images
+from pipeline.process import process
+from testkit import images
 
 
 def test_facts_of_a_portrait_photo() -> None:

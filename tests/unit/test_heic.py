@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pyvips
 
-from pipeline import RejectedInput, process
-from tests.support import icc, images
-from tests.support.similarity import delta_e2000, srgb_to_lab
+from pipeline import RejectedInput
+from pipeline.process import process
+from testkit import icc, images
+from testkit.similarity import delta_e2000, srgb_to_lab
 
 
 def largest_webp(data: bytes) -> pyvips.Image:

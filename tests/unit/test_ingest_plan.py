@@ -15,10 +15,10 @@ from ingest.plan import (
     duplicate_of,
     is_older_version,
     removed_verdict,
-    rendition_key,
     rendition_stamp,
     settings_for,
 )
+from kernel.keys import rendition_key
 from pipeline.settings import PipelineSettings
 
 ARTIST = Artist("a1", "ada", "Ada Verdigris", "ada@example.com", "hash", copyright_line="© Ada")

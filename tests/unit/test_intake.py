@@ -8,9 +8,10 @@ from io import BytesIO
 
 import pytest
 
-from pipeline import PipelineSettings, RejectedInput, process
+from pipeline import PipelineSettings, RejectedInput
+from pipeline.process import process
 from pipeline.settings import Limits
-from tests.support import images
+from testkit import images
 
 
 def rejection(data: bytes, settings: PipelineSettings | None = None) -> RejectedInput:

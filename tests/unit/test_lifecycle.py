@@ -140,3 +140,59 @@ def test_a_work_in_no_waiting_state_has_no_deadline_after_any_transition() -> No
         lifecycle.delete(in_state(Status.PROCESSING)),
     ):
         assert settled.status in lifecycle.TERMINAL and settled.deadline is None
+
+
+def test_a_file_that_arrives_becomes_the_original_of_a_new_work_but_not_of_a_ready_one() -> None:
+    arrived = OriginalObject("originals/a1/w1/u2", 10)
+    waiting = lifecycle.receive_file(replace(WORK, upload_id="u2"), arrived, SOON)
+    assert (waiting.status, waiting.original, waiting.deadline) == (
+        Status.PROCESSING,
+        arrived,
+        SOON,
+    )
+    ready = in_state(Status.READY, visibility=Visibility.PUBLISHED)
+    replacing = lifecycle.receive_file(ready, arrived, SOON)
+    assert replacing.original == ORIGINAL and replacing.is_public
+
+
+def test_moving_the_focal_point_of_a_ready_work_renders_it_again_and_nothing_else_does() -> None:
+    moved = lifecycle.move_focal_point(in_state(Status.READY), (0.2, 0.8), "r1", SOON)
+    assert (moved.focal_point, moved.status, moved.reprocess_request, moved.deadline) == (
+        (0.2, 0.8),
+        Status.READY,
+        "r1",
+        SOON,
+    )
+    same = in_state(Status.READY, focal_point=(0.2, 0.8))
+    assert lifecycle.move_focal_point(same, (0.2, 0.8), "r2", SOON) == same
+    waiting = lifecycle.move_focal_point(WORK, None, "r3", SOON)
+    assert (waiting.focal_point, waiting.reprocess_request) == (None, None)
+
+
+def test_publishing_dates_the_first_publication_only() -> None:
+    published = lifecycle.set_visibility(WORK, Visibility.PUBLISHED, SOON)
+    assert (published.visibility, published.published_at) == (Visibility.PUBLISHED, SOON)
+    hidden = lifecycle.set_visibility(published, Visibility.DRAFT, LATER)
+    again = lifecycle.set_visibility(hidden, Visibility.PUBLISHED, LATER)
+    assert (hidden.visibility, again.published_at) == (Visibility.DRAFT, SOON)
+
+
+def test_a_dead_lettered_work_fails_and_keeps_the_file_that_arrived_for_a_retry() -> None:
+    arrived = OriginalObject("originals/a1/w1/u1", 10)
+    failed = lifecycle.fail_dead_lettered(replace(WORK, upload_id="u1"), "WorkerLost", arrived)
+    assert (failed.status, failed.error_class, failed.original) == (
+        Status.FAILED,
+        "WorkerLost",
+        arrived,
+    )
+    assert failed.rejection_reason == lifecycle.DEAD_LETTERED
+    pending = in_state(Status.READY, reprocess_request="r1", deadline=SOON)
+    still_ready = lifecycle.fail_dead_lettered(pending, "WorkerLost", arrived)
+    assert (still_ready.status, still_ready.original) == (Status.READY, ORIGINAL)
+
+
+def test_only_a_work_still_past_its_deadline_expires() -> None:
+    waiting = in_state(Status.PROCESSING, deadline=LATER)
+    assert lifecycle.expire_overdue(waiting, SOON) == waiting
+    expired = lifecycle.expire_overdue(waiting, LATER)
+    assert (expired.status, expired.error_class) == (Status.FAILED, "ProcessingOverdue")

@@ -7,9 +7,10 @@ from dataclasses import replace
 import pytest
 import pyvips
 
-from pipeline import PipelineSettings, process
+from pipeline import PipelineSettings
 from pipeline.model import ProcessResult
-from tests.support import icc, images
+from pipeline.process import process
+from testkit import icc, images
 
 PRIVATE_FIELDS = ("exif-data", "iptc-data", "icc-profile-data", "orientation")
 

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 import pyvips
 
-from pipeline import PipelineSettings, process
+from pipeline import PipelineSettings
 from pipeline.model import ProcessResult, Rendition
-from tests.support import images
-from tests.support.similarity import ssim, to_array
+from pipeline.process import process
+from testkit import images
+from testkit.similarity import ssim, to_array
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
 GOLDEN_EDGE = 160

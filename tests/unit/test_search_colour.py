@@ -7,14 +7,9 @@ import math
 import numpy as np
 import pytest
 
+from search.colour import COVERAGE_PENALTY, colour_distance, colour_from_hex, delta_e_2000
 from search.errors import InvalidQuery
-from search.query import (
-    COVERAGE_PENALTY,
-    ColourQuery,
-    colour_distance,
-    colour_from_hex,
-    delta_e_2000,
-)
+from search.query import ColourQuery
 
 # Sharma, Wu and Dalal (2005), table 1: (Lab 1, Lab 2, ΔE00).
 SHARMA_PAIRS = [

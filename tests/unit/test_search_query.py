@@ -9,18 +9,12 @@ import pytest
 
 from content.model import Artist, Artwork, Status, Visibility
 from pipeline.phash import hamming_distance
+from search.colour import colour_distance, palette_colours
 from search.cursor import NEWEST_KEY, RELEVANCE_KEY, decode_cursor, encode_cursor
 from search.document import SearchDocument, document_for
 from search.errors import InvalidQuery
-from search.query import (
-    MAX_LIMIT,
-    SearchQuery,
-    colour_distance,
-    likeness,
-    most_alike,
-    palette_colours,
-    phash_chunks,
-)
+from search.query import MAX_LIMIT, SearchQuery
+from search.similarity import likeness, most_alike, phash_chunks
 from search.text import edit_budget, edit_distance, marked_html, query_terms
 
 

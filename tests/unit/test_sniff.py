@@ -51,3 +51,16 @@ def test_an_svg_behind_a_byte_order_mark_and_doctype_is_still_an_svg() -> None:
 
 def test_random_binary_is_unknown() -> None:
     assert sniff.sniff(bytes(range(256))[::-1]).name == "unknown"
+
+
+def test_every_allowlisted_format_has_a_mime_type_and_the_labels_name_them_all() -> None:
+    assert set(sniff.MIME_TYPES) == set(ALLOWED)
+    assert all(sniff.MIME_TYPES.values())
+    assert sniff.ALLOWED_LABELS == "JPEG, PNG, WebP, TIFF, GIF, HEIC/HEIF or AVIF"
+
+
+def test_an_upload_form_accepts_exactly_the_mime_types_of_the_allowlist() -> None:
+    from storage.blobstore import IMAGE_TYPES
+
+    assert set(IMAGE_TYPES) == {mime for mimes in sniff.MIME_TYPES.values() for mime in mimes}
+    assert "image/heic" in IMAGE_TYPES and "image/svg+xml" not in IMAGE_TYPES

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import pyvips
 
-from tests.support import icc, images, similarity
+from testkit import icc, images, similarity
 
 # ---------------------------------------------------------------------------------------------
 # Helpers

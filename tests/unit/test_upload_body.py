@@ -18,7 +18,7 @@ from storage.multipart import (
     check_file_size,
     declared_length,
 )
-from tests.support.multipart import BOUNDARY, Part, file_part, multipart_body, text_parts
+from testkit.multipart import BOUNDARY, Part, file_part, multipart_body, text_parts
 
 FIELDS = {"key": "originals/A1/W1", "Content-Type": "image/jpeg", "policy": "p", "signature": "s"}
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 60

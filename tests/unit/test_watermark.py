@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 import pyvips
 
-from pipeline import PipelineSettings, RejectedInput, process
+from pipeline import PipelineSettings, RejectedInput
 from pipeline.model import ProcessResult
+from pipeline.process import process
 from pipeline.settings import Watermark
-from tests.support import images
+from testkit import images
 
 ORIGINAL = images.jpeg(images.photo(2000, 1500, seed=4), quality=95)
 WEBP_ONLY = replace(PipelineSettings(), formats=("webp",))

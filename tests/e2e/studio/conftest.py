@@ -13,8 +13,8 @@ from werkzeug.serving import make_server
 
 from content.model import Role
 from heroku_artist import create_app
+from testkit.stack import LocalStack
 from tests.e2e.conftest import ConsoleWatch, OpenPage
-from tests.support.stack import LocalStack
 
 PASSWORD = "correct horse battery"
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 
 from copper.demo_art import artwork_jpeg
+from testkit.gallery_stack import gallery_app, served
+from testkit.images import truncated_jpeg
 from tests.e2e.conftest import ConsoleWatch, OpenPage
 from tests.e2e.studio.conftest import PASSWORD, Studio, make_admin
-from tests.integration.web.gallery_stack import gallery_app, served
-from tests.support.images import truncated_jpeg
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from testkit.gallery_stack import gallery_app, seeded_stack, served
 from tests.e2e.conftest import ConsoleWatch, OpenPage
-from tests.integration.web.gallery_stack import gallery_app, seeded_stack, served
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

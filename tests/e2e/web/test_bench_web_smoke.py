@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.web import main
-from tests.support.ci import missing
+from testkit.ci import missing
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.integration.web.gallery_stack import gallery_app, seeded_stack, served
-from tests.support.stack import LocalStack
+from testkit.gallery_stack import gallery_app, seeded_stack, served
+from testkit.stack import LocalStack
 
 pytestmark = pytest.mark.browser
 

@@ -20,6 +20,7 @@ from content.repository import (
     MAX_PAGE_SIZE,
     Conflict,
     ContentRepository,
+    InvalidPage,
     NotFound,
     StaleEvent,
     StoreUnavailable,
@@ -562,7 +563,7 @@ def test_a_page_holds_at_most_max_page_size_items(repository: ContentRepository)
 
 @pytest.mark.parametrize("limit", [0, -1])
 def test_a_limit_below_one_is_refused(repository: ContentRepository, limit: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidPage):
         repository.list_published(limit=limit)
 
 
@@ -579,21 +580,21 @@ def test_a_limit_below_one_is_refused(repository: ContentRepository, limit: int)
         pytest.param("A" * 5000, id="too-long"),
     ],
 )
-def test_a_malformed_cursor_is_a_value_error(repository: ContentRepository, cursor: str) -> None:
-    with pytest.raises(ValueError):
+def test_a_malformed_cursor_is_an_invalid_page(repository: ContentRepository, cursor: str) -> None:
+    with pytest.raises(InvalidPage):
         repository.list_published(cursor=cursor)
 
 
-def test_a_cursor_of_another_artists_listing_is_a_value_error(
+def test_a_cursor_of_another_artists_listing_is_an_invalid_page(
     repository: ContentRepository,
 ) -> None:
     add_works(repository, make_id(100), [1, 2])
     cursor = repository.list_by_artist(make_id(100), include_drafts=True, limit=1).next_cursor
     assert cursor is not None
 
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidPage):
         repository.list_by_artist(make_id(200), include_drafts=True, cursor=cursor)
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidPage):
         repository.list_artists(cursor=cursor)
 
 

@@ -41,9 +41,9 @@ from search.sqlite import SqliteSearchIndex
 from storage.blobstore import BlobStore, StorageUnavailable
 from storage.local import LocalBlobStore
 from storage.s3 import S3BlobStore
+from testkit.outages import Switchable
+from testkit.streams import DynamoStreamPoller
 from tests.integration.messaging.conftest import sqs_queues
-from tests.support.outages import Switchable
-from tests.support.streams import DynamoStreamPoller
 
 CORRUPT_JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000  # a JPEG header, then nothing decodable
 PIPELINE = PipelineSettings(ladder=(320,), formats=("webp", "jpeg"), thumbnail_size=120)

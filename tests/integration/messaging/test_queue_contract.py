@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
 from botocore.stub import Stubber
 
-from messaging.queue import Failure, FailureLog, MessageQueue, QueueUnavailable
+from kernel.errors import Missing
+from messaging.queue import Failure, FailureLog, MessageQueue, NoSuchMoveTask, QueueUnavailable
 from messaging.sqlite import SqliteQueue
 from messaging.sqs import SqsQueue
 from messaging.tasks import Task, TaskNotFound, TaskStore
@@ -144,6 +147,31 @@ def test_the_sqs_redrive_of_everything_starts_a_message_move_task(sqs_queue: Sqs
         )
         task = sqs_queue.redrive_all()
     assert (task.handle, task.status, task.moved, task.to_move) == ("task-1", "RUNNING", 3, 10)
+
+
+@contextmanager
+def no_move_task(queue: MessageQueue) -> Iterator[None]:
+    """Run with no move task on the queue (moto has none: stub the answers SQS gives)."""
+    if not isinstance(queue, SqsQueue):
+        yield
+        return
+    dlq_arn = "arn:aws:sqs:eu-west-1:123456789012:copper-dlq"
+    with Stubber(queue._client) as stub:
+        stub.add_response("get_queue_attributes", {"Attributes": {"QueueArn": dlq_arn}})
+        stub.add_response("list_message_move_tasks", {"Results": []})
+        stub.add_client_error(
+            "cancel_message_move_task", "ResourceNotFoundException", http_status_code=400
+        )
+        yield
+
+
+def test_a_move_task_the_queue_does_not_know_is_no_such_move_task(queue: MessageQueue) -> None:
+    with no_move_task(queue):
+        with pytest.raises(NoSuchMoveTask) as unknown:
+            queue.move_status("no-such-task")
+        with pytest.raises(NoSuchMoveTask):
+            queue.cancel_move("no-such-task")
+    assert isinstance(unknown.value, Missing)
 
 
 def test_sqs_throttling_is_queue_unavailable(sqs_queue: SqsQueue) -> None:

@@ -7,12 +7,13 @@ from dataclasses import replace
 import pytest
 
 import search.opensearch
-import search.sqlite
+import search.sqlite.index
+from search.colour import colour_from_hex
 from search.document import DocumentStamp, PaletteEntry, SearchDocument
 from search.errors import InvalidQuery, SearchUnavailable
 from search.index import SearchIndex
 from search.opensearch import OpenSearchIndex
-from search.query import ColourQuery, SearchQuery, SearchResult, colour_from_hex
+from search.query import ColourQuery, SearchQuery, SearchResult
 from search.sqlite import SqliteSearchIndex
 
 RED, BLUE, GREEN = "#d62828", "#1d4ed8", "#2a9d4a"
@@ -549,7 +550,7 @@ def test_an_empty_index_has_no_stamps(index: SearchIndex) -> None:
 def test_stamps_come_page_by_page_each_work_once_in_order(
     index: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search.sqlite, "STAMP_PAGE", 2)
+    monkeypatch.setattr(search.sqlite.index, "STAMP_PAGE", 2)
     monkeypatch.setattr(search.opensearch, "CANDIDATE_PAGE", 2)
     index.upsert([work(f"a{i}", f"Study {i}", version=i + 1) for i in (4, 0, 3, 1, 2)])
     walk = index.stamps()

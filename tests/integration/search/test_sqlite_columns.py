@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import search.sqlite
+import search.sqlite.changes
+import search.sqlite.ranking
 from search.query import SearchQuery
 from search.sqlite import SqliteSearchIndex
 from tests.integration.search.test_index_contract import (
@@ -64,7 +65,7 @@ def test_a_reader_behind_the_kept_change_log_reloads_everything(
     pair: tuple[SqliteSearchIndex, SqliteSearchIndex], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reader, writer = pair
-    monkeypatch.setattr(search.sqlite, "CHANGES_KEPT", 2)
+    monkeypatch.setattr(search.sqlite.changes, "CHANGES_KEPT", 2)
     writer.upsert(HARBOUR[:1])
     assert reader.search(SearchQuery()).total == 1
     for document in HARBOUR[1:4]:
@@ -138,9 +139,9 @@ def test_relevance_pages_from_the_best_scores_equal_scoring_every_match(
         for i in reversed(range(40))  # seqs in the opposite order of the ids
     )
     try:
-        monkeypatch.setattr(search.sqlite, "BEST_SCORED", 100_000)
+        monkeypatch.setattr(search.sqlite.ranking, "BEST_SCORED", 100_000)
         everything = every_page(index, query)
-        monkeypatch.setattr(search.sqlite, "BEST_SCORED", 1)
+        monkeypatch.setattr(search.sqlite.ranking, "BEST_SCORED", 1)
         assert every_page(index, query) == everything
         assert len(everything) == index.search(query).total
     finally:

@@ -16,7 +16,7 @@ from storage.blobstore import UploadPolicy, UploadRefused
 from storage.local import FORMS_DIR, LocalBlobStore, StoredUpload
 from storage.signing import decode_policy, encode_policy, sign
 from storage.used_forms import FORM_USED_MESSAGE
-from tests.support.multipart import CONTENT_TYPE, Part, file_part, multipart_body, text_parts
+from testkit.multipart import CONTENT_TYPE, Part, file_part, multipart_body, text_parts
 
 from .conftest import BASE_URL, SECRET, FakeClock
 

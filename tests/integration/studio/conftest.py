@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from content.model import Role
 from heroku_artist import create_app
-from tests.support.stack import LocalStack
+from testkit.stack import LocalStack
 
 STUDIO_ORIGIN = "http://studio.test"
 PASSWORD = "correct horse battery"

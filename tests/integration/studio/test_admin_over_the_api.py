@@ -6,8 +6,8 @@ import re
 import time
 
 from copper.demo_art import artwork_jpeg
+from testkit.stack import LocalStack
 from tests.integration.studio.conftest import Artist
-from tests.support.stack import LocalStack
 
 
 def wait_for_dead_letter(stack: LocalStack, artwork_id: str, timeout: float = 60) -> None:

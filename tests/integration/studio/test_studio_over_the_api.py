@@ -8,9 +8,9 @@ from flask import Flask
 from copper.demo_art import artwork_jpeg
 from copper.settings import ServiceSettings
 from heroku_artist import create_app
+from testkit.images import truncated_jpeg
+from testkit.stack import LocalStack
 from tests.integration.studio.conftest import PASSWORD, STUDIO_ORIGIN, XHR, Artist
-from tests.support.images import truncated_jpeg
-from tests.support.stack import LocalStack
 
 
 def test_three_dropped_files_become_two_ready_works_and_one_rejected(artist: Artist) -> None:

@@ -10,8 +10,8 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.integration.web.gallery_stack import gallery_app, seeded_stack
-from tests.support.stack import LocalStack
+from testkit.gallery_stack import gallery_app, seeded_stack
+from testkit.stack import LocalStack
 
 
 @pytest.fixture(scope="module")

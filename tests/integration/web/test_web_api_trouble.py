@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tests.integration.web.gallery_stack import gallery_app, served
+from testkit.gallery_stack import gallery_app, served
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]

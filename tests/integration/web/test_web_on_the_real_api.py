@@ -9,7 +9,7 @@ import requests
 from flask.testing import FlaskClient
 
 from copper.seed import ARTISTS
-from tests.support.stack import LocalStack
+from testkit.stack import LocalStack
 
 
 def test_every_seeded_work_is_in_the_grid_with_its_artist(
@@ -113,7 +113,7 @@ def test_the_request_id_follows_the_visitor_into_the_api(
     client: FlaskClient, stack: LocalStack, app: Any
 ) -> None:
     echoed: list[str] = []
-    session = app.extensions["api"].session
+    session = app.extensions["gallery_api"].transport.session
     session.hooks["response"].append(lambda r, *a, **k: echoed.append(r.headers["X-Request-Id"]))
     visitor_id = "visitor-req-0001"
     response = client.get("/artists/ada-verdigris", headers={"X-Request-Id": visitor_id})

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from heroku_artist import create_app
+from heroku_artist.client import StudioClient
 from tests.unit.studio.fake_api import PASSWORD, FakeApi
 
 API_URL = "http://api.test"
@@ -21,7 +22,7 @@ def make_app(fake: FakeApi, **config: Any) -> Flask:
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "API_URL": API_URL,
-            "API_CLIENT": fake,
+            "API_CLIENT": StudioClient(fake),
             "WTF_CSRF_ENABLED": False,
             **config,
         }

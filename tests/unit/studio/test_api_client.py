@@ -9,7 +9,7 @@ import pytest
 import requests
 from flask import Flask, g
 
-from heroku_artist.api import ApiError, ApiUnavailable, HttpApi
+from heroku_artist.api import ApiError, ApiUnavailable, HttpTransport
 
 
 class RecordingSession(requests.Session):
@@ -40,7 +40,7 @@ def test_a_call_sends_the_token_the_request_id_and_a_timeout(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     session = RecordingSession(response(200, b'{"items": []}'))
-    client = HttpApi("http://api.test/", timeout=5, session=session)
+    client = HttpTransport("http://api.test/", timeout=5, session=session)
     caplog.set_level(logging.INFO, logger="heroku_artist.api")
     with Flask(__name__).test_request_context():
         g.request_id = "req-abcdef12"
@@ -56,7 +56,7 @@ def test_a_call_sends_the_token_the_request_id_and_a_timeout(
 
 
 def test_only_idempotent_gets_are_retried() -> None:
-    client = HttpApi("http://api.test", retries=2, session=RecordingSession())
+    client = HttpTransport("http://api.test", retries=2, session=RecordingSession())
     retry = client.session.get_adapter("http://api.test/").max_retries
     assert retry.allowed_methods == frozenset({"GET"})
     assert retry.total == 2
@@ -65,7 +65,7 @@ def test_only_idempotent_gets_are_retried() -> None:
 
 def test_an_api_error_keeps_its_status_code_and_message() -> None:
     body = b'{"error": {"code": "version_conflict", "message": "The record changed."}}'
-    client = HttpApi("http://api.test", session=RecordingSession(response(409, body)))
+    client = HttpTransport("http://api.test", session=RecordingSession(response(409, body)))
     with pytest.raises(ApiError) as refused:
         client.call("PATCH", "/me/artworks/w1", json={"title": "x"})
     assert (refused.value.status, refused.value.code) == (409, "version_conflict")
@@ -80,11 +80,11 @@ def test_an_api_error_keeps_its_status_code_and_message() -> None:
     ],
 )
 def test_an_unreachable_or_busy_api_is_unavailable(answer: Any) -> None:
-    client = HttpApi("http://api.test", session=RecordingSession(answer))
+    client = HttpTransport("http://api.test", session=RecordingSession(answer))
     with pytest.raises(ApiUnavailable):
         client.call("GET", "/me")
 
 
 def test_an_empty_success_is_none() -> None:
-    client = HttpApi("http://api.test", session=RecordingSession(response(204)))
+    client = HttpTransport("http://api.test", session=RecordingSession(response(204)))
     assert client.call("DELETE", "/me/artworks/w1") is None

@@ -130,7 +130,7 @@ def test_the_app_starts_with_only_the_api_url_and_secret_key(
     app = create_app()
     assert app.config["API_URL"] == "http://api.internal:9000"
     assert app.config["SESSION_COOKIE_SECURE"] is False
-    assert app.extensions["studio_api"].base_url == "http://api.internal:9000"
+    assert app.extensions["studio_api"].transport.base_url == "http://api.internal:9000"
     assert app.test_client().get("/login").status_code == 200
 
 

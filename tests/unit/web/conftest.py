@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from heroku_web import create_app
+from heroku_web.client import GalleryClient
 from tests.unit.web.fakes import FakeApi, gallery_routes
 
 
@@ -23,7 +24,7 @@ def app(fake_api: FakeApi) -> Flask:
     """Return the gallery app wired to the fake API."""
     config: dict[str, Any] = {
         "TESTING": True,
-        "API_CLIENT": fake_api,
+        "API_CLIENT": GalleryClient(fake_api),
         "PUBLIC_URL": "https://gallery.example.test",
         "MEDIA_BASE_URL": "https://cdn.example.test/media",
         "SECRET_KEY": "test",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from heroku_web.api import ApiNotFound, ApiRejected, ApiUnavailable, GalleryApi, Params, encoded
+from heroku_web.api import ApiNotFound, ApiRejected, ApiUnavailable, Params, encoded
 
 LADDER = (320, 640, 1024, 1600, 2400)
 FORMATS = ("avif", "webp", "jpeg")
@@ -108,7 +108,7 @@ def card(work: dict[str, Any], artist_record: dict[str, Any], **fields: Any) -> 
     } | fields
 
 
-class FakeApi(GalleryApi):
+class FakeApi:
     """Answer GETs from canned JSON keyed by path (or path?query); record every call."""
 
     def __init__(self, routes: dict[str, Any] | None = None) -> None:
@@ -116,10 +116,6 @@ class FakeApi(GalleryApi):
         self.calls: list[tuple[str, str]] = []
         self.request_ids: list[str] = []
         self.down = False
-
-    def init_app(self, app: Any) -> None:
-        """Attach to the app as the real client does."""
-        app.extensions["api"] = self
 
     def get_json(self, path: str, params: Params = None) -> Any:
         """Return the canned answer for `path` (exact query first), or raise as the API would."""

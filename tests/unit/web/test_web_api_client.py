@@ -11,7 +11,8 @@ import requests
 from flask import Flask, g
 from requests.adapters import BaseAdapter
 
-from heroku_web.api import ApiClient, ApiNotFound, ApiRejected, ApiUnavailable
+from heroku_web.api import ApiNotFound, ApiRejected, ApiUnavailable, HttpTransport
+from heroku_web.client import GalleryClient
 
 
 class RecordingAdapter(BaseAdapter):
@@ -43,7 +44,7 @@ class RecordingAdapter(BaseAdapter):
         """Nothing to close."""
 
 
-def client_with(answers: list[Any], **config: Any) -> tuple[Flask, ApiClient, RecordingAdapter]:
+def client_with(answers: list[Any], **config: Any) -> tuple[Flask, GalleryClient, RecordingAdapter]:
     """Return an app, its API client and the scripted transport under it."""
     app = Flask(__name__)
     app.config.update(
@@ -56,9 +57,11 @@ def client_with(answers: list[Any], **config: Any) -> tuple[Flask, ApiClient, Re
         API_CACHE_ENTRIES=10,
     )
     app.config.update(config)
-    client = ApiClient(app)
+    transport = HttpTransport.from_config(app.config)
+    client = GalleryClient(transport)
+    client.init_app(app)
     adapter = RecordingAdapter(answers)
-    client.session.mount("http://", adapter)
+    transport.session.mount("http://", adapter)
     return app, client, adapter
 
 
@@ -108,8 +111,10 @@ def test_a_stale_answer_stands_in_while_the_api_is_down() -> None:
 
 
 def test_only_idempotent_gets_are_retried_and_read_timeouts_are_not() -> None:
-    _, client, _ = client_with([(200, {})])
-    retry = client.session.get_adapter("https://api.test/").max_retries
+    app, _, _ = client_with([(200, {})])
+    retry = (
+        HttpTransport.from_config(app.config).session.get_adapter("https://api.test/").max_retries
+    )
     assert retry.allowed_methods == frozenset({"GET", "HEAD"})
     assert retry.read == 0 and retry.connect == 2
     assert set(retry.status_forcelist) == {502, 503, 504}

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from heroku_web import create_app
+from heroku_web.client import GalleryClient
 from tests.unit.web.fakes import FakeApi
 
 
@@ -169,13 +170,13 @@ def test_the_app_starts_from_flask_prefixed_environment_variables(
     assert app.config["SECRET_KEY"] == "s3cret"
     assert app.config["PAGE_SIZE"] == 12
     assert app.config["MEDIA_BASE_URL"] == "http://127.0.0.1:8000/media"
-    assert app.extensions["api"].base_url == "http://api.internal:9000"
+    assert app.extensions["gallery_api"].transport.base_url == "http://api.internal:9000"
 
 
 def test_the_heroku_router_forwarded_scheme_and_host_make_the_canonical_url(
     fake_api: FakeApi,
 ) -> None:
-    app = create_app({"TESTING": True, "API_CLIENT": fake_api})
+    app = create_app({"TESTING": True, "API_CLIENT": GalleryClient(fake_api)})
     html = (
         app.test_client()
         .get("/gallery", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "prints.test"})

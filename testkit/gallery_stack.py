@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from copper.seed import ARTISTS, copyright_line, demo_works, register
 from heroku_web import create_app
-from tests.support.stack import LocalStack
+from testkit.stack import LocalStack
 
 PER_ARTIST = 3
 

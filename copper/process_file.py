@@ -1,4 +1,4 @@
-"""`copper process`: run the pipeline on one file and publish its renditions atomically."""
+"""Run the pipeline on one file and publish its renditions into a directory atomically."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import PipelineError, PipelineSettings, RejectedInput, process
+from pipeline import PipelineError, PipelineSettings, RejectedInput
 from pipeline.model import ProcessResult
+from pipeline.process import process
 from pipeline.settings import Watermark
 
 EXIT_OK = 0

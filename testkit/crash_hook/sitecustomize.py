@@ -16,9 +16,9 @@ from typing import Any
 MARKER = os.environ.get("COPPER_TEST_CRASH_MARKER", "").encode()
 
 if MARKER:
-    import pipeline
+    import pipeline.process as stage
 
-    real_process = pipeline.process
+    real_process = stage.process
 
     def process(path: Path, settings: Any) -> Any:
         """Die like a killed worker on a poison file; otherwise run the real pipeline."""
@@ -26,4 +26,4 @@ if MARKER:
             os.kill(os.getpid(), signal.SIGKILL)
         return real_process(path, settings)
 
-    pipeline.process = process
+    stage.process = process

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyvips
 
-from tests.support.icc import profile_path
+from testkit.icc import profile_path
 
 # ---------------------------------------------------------------------------------------------
 # Photo-like content

@@ -40,7 +40,7 @@ from handlers.process_uploads import build_handler
 from pipeline.settings import PipelineSettings
 from search.errors import SearchUnavailable
 from storage.blobstore import StorageUnavailable
-from tests.support.outages import Switchable
+from testkit.outages import Switchable
 
 TEST_PIPELINE = PipelineSettings(ladder=(320, 640, 1024))
 FINAL = frozenset({"ready", "rejected", "failed", "deleted"})

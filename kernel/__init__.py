@@ -1,0 +1,1 @@
+"""The shared kernel: names every package may use (errors, storage keys, settings vocabulary)."""

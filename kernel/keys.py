@@ -1,0 +1,62 @@
+"""The storage key layout: where originals, renditions and their manifests live.
+
+- an original: `originals/{artist}/{artwork}/{upload}` in the uploads store (the upload id
+  names the one-shot form that stored it);
+- a rendition set: `renditions/{artist}/{artwork}/{stamp}/` in the media store, its files and
+  then its `manifest.json` (outside `originals/`, so a rendition never triggers the pipeline).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+ORIGINALS_PREFIX = "originals/"
+RENDITIONS_PREFIX = "renditions/"
+MANIFEST = "manifest.json"
+
+_ORIGINAL_KEY = re.compile(
+    rf"^{ORIGINALS_PREFIX}(?P<artist>[^/]+)/(?P<artwork>[^/]+)/(?P<upload>[^/]+)$"
+)
+
+
+class OriginalKey(NamedTuple):
+    """The artist, artwork and upload form an original's key names."""
+
+    artist_id: str
+    artwork_id: str
+    upload_id: str
+
+
+def original_key(artist_id: str, artwork_id: str, upload_id: str) -> str:
+    """Return the key one upload form of an artwork stores its original under."""
+    return f"{ORIGINALS_PREFIX}{artist_id}/{artwork_id}/{upload_id}"
+
+
+def parse_original_key(key: str) -> OriginalKey | None:
+    """Return what an original's key names, or None if `key` is not an original's."""
+    match = _ORIGINAL_KEY.match(key)
+    return OriginalKey(match["artist"], match["artwork"], match["upload"]) if match else None
+
+
+def renditions_prefix(artist_id: str, artwork_id: str) -> str:
+    """Return the media-store prefix of every rendition of one work."""
+    return f"{RENDITIONS_PREFIX}{artist_id}/{artwork_id}/"
+
+
+def rendition_key(artist_id: str, artwork_id: str, stamp: str, filename: str) -> str:
+    """Return the media-store key of one rendition."""
+    return f"{renditions_prefix(artist_id, artwork_id)}{stamp}/{filename}"
+
+
+def manifest_key(artist_id: str, artwork_id: str, stamp: str) -> str:
+    """Return the key of one rendition set's manifest, written after all its renditions."""
+    return f"{renditions_prefix(artist_id, artwork_id)}{stamp}/{MANIFEST}"
+
+
+def rendition_artwork(key: str) -> str | None:
+    """Return the artwork id a key inside a rendition set names, or None."""
+    parts = key.split("/")
+    if not key.startswith(RENDITIONS_PREFIX) or len(parts) < 4:
+        return None
+    return parts[2]

@@ -1,0 +1,125 @@
+"""Full-text matching in the SQLite search index: the FTS5 query, bm25 scores, highlights.
+
+Typo tolerance: a vocabulary table holds every distinct word of the documents (with how
+many documents use it); each query term also matches the vocabulary words within its edit
+budget (optimal string alignment).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from search.query import SearchHit
+from search.sqlite.tables import Tables
+from search.text import FIELD_BOOSTS, MARK_CLOSE, MARK_OPEN, edit_budget, edit_distance, marked_html
+
+MAX_EXPANSIONS = 50
+
+
+def match_expression(db: sqlite3.Connection, tables: Tables, terms: Sequence[str]) -> str | None:
+    """Return the FTS5 query: every term, or a word within its typo budget, must match."""
+    if not terms:
+        return None
+    groups = []
+    for term in terms:
+        variants = [term, *_similar_words(db, tables, term)]
+        groups.append("(" + " OR ".join(f'"{variant}"' for variant in variants) + ")")
+    return " AND ".join(groups)
+
+
+def _similar_words(db: sqlite3.Connection, tables: Tables, term: str) -> list[str]:
+    """Return vocabulary words within the term's edit budget (nearest first, at most 50)."""
+    budget = edit_budget(term)
+    if budget == 0:
+        return []
+    rows = db.execute(
+        f"SELECT word FROM {tables.vocab} WHERE length BETWEEN ? AND ?",
+        (len(term) - budget, len(term) + budget),
+    )
+    near = [(edit_distance(term, word, budget), word) for (word,) in rows if word != term]
+    return [word for distance, word in sorted(near) if distance <= budget][:MAX_EXPANSIONS]
+
+
+def text_matches(
+    db: sqlite3.Connection, tables: Tables, match: str, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the seqs and text scores of the full-text matches that pass the filters."""
+    weights = ", ".join(str(boost) for boost in FIELD_BOOSTS.values())
+    rows = db.execute(
+        f"""SELECT rowid, -bm25({tables.fts}, {weights}) FROM {tables.fts}
+            WHERE {tables.fts} MATCH ?""",
+        (match,),
+    ).fetchall()
+    found = np.array(rows, dtype=np.float64).reshape(-1, 2)
+    seqs = found[:, 0].astype(np.int64)
+    keep = in_mask(mask, seqs)
+    return seqs[keep], found[keep, 1]
+
+
+def text_seqs(db: sqlite3.Connection, tables: Tables, match: str, mask: np.ndarray) -> np.ndarray:
+    """Return the seqs of the full-text matches that pass the filters (no scores)."""
+    rows = db.execute(f"SELECT rowid FROM {tables.fts} WHERE {tables.fts} MATCH ?", (match,))
+    seqs = np.fromiter((seq for (seq,) in rows), dtype=np.int64)
+    return seqs[in_mask(mask, seqs)]
+
+
+def in_mask(mask: np.ndarray, seqs: np.ndarray) -> np.ndarray:
+    """Return, for each seq, whether the mask holds it (false beyond the mask)."""
+    within = seqs < len(mask)
+    keep = np.zeros(len(seqs), dtype=bool)
+    keep[within] = mask[seqs[within]]
+    return keep
+
+
+def scored(
+    db: sqlite3.Connection, tables: Tables, match: str, bounds: str, params: Sequence[Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (seqs, scores) of the full-text matches within `bounds` on `score`, best first."""
+    weights = ", ".join(str(boost) for boost in FIELD_BOOSTS.values())
+    rows = db.execute(
+        f"""SELECT * FROM (SELECT rowid AS seq, -bm25({tables.fts}, {weights}) AS score
+            FROM {tables.fts} WHERE {tables.fts} MATCH ?) {bounds}""",
+        (match, *params),
+    ).fetchall()
+    found = np.array(rows, dtype=np.float64).reshape(-1, 2)
+    return found[:, 0].astype(np.int64), found[:, 1]
+
+
+def highlighted(
+    db: sqlite3.Connection, tables: Tables, match: str, hits: list[SearchHit]
+) -> list[SearchHit]:
+    """Return the hits with their title and description highlights."""
+    if not hits:
+        return hits
+    ids = [hit.document.artwork_id for hit in hits]
+    seqs = dict(
+        db.execute(
+            f"""SELECT seq, artwork_id FROM {tables.docs}
+                WHERE artwork_id IN ({", ".join("?" * len(ids))})""",
+            ids,
+        ).fetchall()
+    )
+    columns = list(FIELD_BOOSTS)
+    rows = db.execute(
+        f"""SELECT rowid, highlight({tables.fts}, {columns.index("title")}, ?, ?),
+            highlight({tables.fts}, {columns.index("description")}, ?, ?)
+            FROM {tables.fts}
+            WHERE {tables.fts} MATCH ? AND rowid IN ({", ".join("?" * len(seqs))})""",
+        (MARK_OPEN, MARK_CLOSE, MARK_OPEN, MARK_CLOSE, match, *seqs),
+    )
+    marked = {seqs[seq]: (title, description) for seq, title, description in rows}
+    return [_with_highlights(hit, *marked.get(hit.document.artwork_id, ("", ""))) for hit in hits]
+
+
+def _with_highlights(hit: SearchHit, title: str, description: str) -> SearchHit:
+    """Return a hit with the highlighted fields that have a match."""
+    fields = {
+        "title": marked_html(title or "", hit.document.title),
+        "description": marked_html(description or "", hit.document.description),
+    }
+    highlights = {name: html for name, html in fields.items() if html is not None}
+    return SearchHit(hit.document, hit.score, highlights)

@@ -1,0 +1,1 @@
+"""The shared test kit of tests/ and bench/: images, profiles, similarity, stacks, outages."""
