@@ -23,7 +23,7 @@ from copper.http.app import create_app
 from copper.settings import ServiceSettings
 from ingest.tasks import REINDEX
 from storage.blobstore import StorageUnavailable
-from tests.support.outages import Switchable
+from testkit.outages import Switchable
 
 
 class UnreadableSecret:
