@@ -39,9 +39,10 @@ browser: ## Debian's Chromium for the browser tests (apt, as root or with sudo)
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
-lint: setup ## ruff lint and format check
+lint: setup ## ruff lint and format check, then mypy (strict for kernel, pipeline and content)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: setup ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .

@@ -19,15 +19,13 @@ from content.model import Artwork
 from content.repository import ContentRepository
 from content.uploads import UploadService
 from copper.adapters import Adapters, adapters_for
-from copper.config import from_env
+from copper.config import check_upload_limit, from_env
 from copper.health import Bounds, health
 from copper.settings import ServiceSettings
 from ingest import tasks as background
 from ingest.audit import Auditor
-from ingest.consumer import Consumer
 from ingest.maintenance import Maintenance
 from ingest.messages import reprocess_body
-from ingest.service import Processor
 from ingest.sweeper import Sweeper
 from messaging.queue import MessageQueue
 from messaging.tasks import Task
@@ -37,8 +35,12 @@ from search.indexer import Indexer
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
-    """Return the service settings from the environment."""
-    return from_env(ServiceSettings, os.environ if environ is None else environ)
+    """Return the service settings from the environment; refuse an upload limit the pipeline's
+    byte limit (from the same environment) would make unusable."""
+    environ = os.environ if environ is None else environ
+    settings: ServiceSettings = from_env(ServiceSettings, environ)
+    check_upload_limit(settings, from_env(PipelineSettings, environ))
+    return settings
 
 
 def build_adapters(settings: ServiceSettings | None = None) -> Adapters:
@@ -50,31 +52,6 @@ def build_indexer(adapters: Adapters | None = None) -> Indexer:
     """Build the search indexer (the indexer function's cold start)."""
     adapters = adapters or build_adapters()
     return Indexer(adapters.repository, adapters.search)
-
-
-def build_processor(
-    adapters: Adapters | None = None, pipeline: PipelineSettings | None = None
-) -> Processor:
-    """Build the image processor over the stores (pipeline settings from the environment)."""
-    adapters = adapters or build_adapters()
-    return Processor(
-        repository=adapters.repository,
-        uploads=adapters.blobs,
-        media=adapters.media,
-        indexer=build_indexer(adapters),
-        settings=pipeline or from_env(PipelineSettings, os.environ),
-        media_base_url=adapters.settings.media_base_url,
-        processing_seconds=adapters.settings.processing_deadline,
-    )
-
-
-def build_consumer(
-    adapters: Adapters | None = None, pipeline: PipelineSettings | None = None
-) -> Consumer:
-    """Build the queue consumer that drives the image processor (its function's cold start)."""
-    adapters = adapters or build_adapters()
-    processor = build_processor(adapters, pipeline)
-    return Consumer(processor, adapters.failures, adapters.queue.max_receive_count)
 
 
 def build_maintenance(adapters: Adapters | None = None) -> Maintenance:
@@ -149,14 +126,6 @@ class Services(Adapters):
     def run_task(self, task_id: str) -> Task:
         """Run a stored background task to its end."""
         return background.run_task(task_id, self.indexer, self.tasks)
-
-    def processor(self, pipeline: PipelineSettings | None = None) -> Processor:
-        """Return the image processor over these stores."""
-        return build_processor(self, pipeline)
-
-    def consumer(self, pipeline: PipelineSettings | None = None) -> Consumer:
-        """Return the queue consumer that drives the processor."""
-        return build_consumer(self, pipeline)
 
     def maintenance(self) -> Maintenance:
         """Return the dead-letter and reprocess tools."""

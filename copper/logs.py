@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextvars import ContextVar
 from typing import IO
 
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
-from flask import g, has_request_context
 
 ROOT = "copper"
+# The id of the request being served (set by the HTTP layer for the request's duration).
+REQUEST_ID: ContextVar[str | None] = ContextVar("copper_request_id", default=None)
 
 
 class RequestIdFilter(logging.Filter):
@@ -22,8 +24,9 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Attach `request_id` when in a request (never drop the record)."""
-        if has_request_context() and not hasattr(record, "request_id"):
-            record.request_id = g.get("request_id")
+        request_id = REQUEST_ID.get()
+        if request_id is not None and not hasattr(record, "request_id"):
+            record.request_id = request_id
         return True
 
 

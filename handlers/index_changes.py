@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
 )
@@ -59,7 +60,7 @@ def build_handler(get_indexer: Callable[[], Indexer]) -> Handler:
 
     @metrics.log_metrics
     @logger.inject_lambda_context
-    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
         """Index one batch of stream records and report the records that failed."""
         return process_partial_response(
             event=event, record_handler=record_handler, processor=batch, context=context

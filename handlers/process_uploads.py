@@ -21,11 +21,13 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from copper.adapters import Adapters
-from copper.bootstrap import build_adapters, build_consumer
+from copper.bootstrap import build_adapters
 from copper.logs import configure_logging
+from copper.processing import build_consumer
 from ingest.consumer import Consumer
 from ingest.messages import artwork_of
 from messaging.heartbeat import PacedHeartbeat, container_worker_name
@@ -93,7 +95,7 @@ def build_handler(
 
     @metrics.log_metrics
     @logger.inject_lambda_context
-    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
         """Process one SQS batch and report the records that failed."""
         if beat is not None:
             beat()

@@ -27,8 +27,7 @@ from typing import Protocol
 
 from search.document import DocumentStamp, SearchDocument
 from search.errors import InvalidQuery, SearchError, SearchUnavailable
-from search.query import BulkReport, SearchHit, SearchQuery, SearchResult
-from search.similarity import NEAR_DUPLICATE_BITS
+from search.query import NEAR_DUPLICATE_BITS, BulkReport, SearchHit, SearchQuery, SearchResult
 
 __all__ = ["InvalidQuery", "SearchError", "SearchIndex", "SearchUnavailable"]
 

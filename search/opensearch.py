@@ -43,6 +43,7 @@ from search.index import Progress
 from search.query import (
     FACET_SIZE,
     FACETS,
+    NEAR_DUPLICATE_BITS,
     BulkReport,
     ColourQuery,
     SearchHit,
@@ -50,7 +51,6 @@ from search.query import (
     SearchResult,
 )
 from search.similarity import (
-    NEAR_DUPLICATE_BITS,
     NEAR_DUPLICATE_CANDIDATES,
     most_alike,
     nearest_hashes,

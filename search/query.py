@@ -17,6 +17,8 @@ MAX_COLOURS = 5
 MAX_TAGS = 10
 FACETS: tuple[str, ...] = ("artist", "medium", "tags", "orientation", "year")
 FACET_SIZE = 50
+PHASH_CHUNKS = 4  # a hash within 3 bits shares at least one of its 4 chunks exactly
+NEAR_DUPLICATE_BITS = PHASH_CHUNKS - 1  # the largest distance the chunks are sure to find
 
 
 @dataclass(frozen=True)

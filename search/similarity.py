@@ -11,14 +11,12 @@ from pipeline.phash import hamming_distance
 from search.colour import colour_distances, palette_colours
 from search.document import SearchDocument
 from search.errors import InvalidQuery
-from search.query import MAX_LIMIT, SearchHit
+from search.query import MAX_LIMIT, PHASH_CHUNKS, SearchHit
 
 # more_like_this: weights of palette, perceptual hash and tag likeness (they sum to 1).
 LIKENESS_WEIGHTS = (0.45, 0.4, 0.15)
 LIKENESS_COLOUR_SCALE = 50.0  # colour distance at which palette likeness reaches 0
 LIKENESS_HASH_SCALE = 32  # Hamming distance at which hash likeness reaches 0 (random pairs)
-PHASH_CHUNKS = 4  # a hash within 3 bits shares at least one of its 4 chunks exactly
-NEAR_DUPLICATE_BITS = PHASH_CHUNKS - 1  # the largest distance the chunks are sure to find
 NEAR_DUPLICATE_CANDIDATES = 200
 
 

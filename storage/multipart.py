@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Collection, Iterator
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import (
@@ -78,7 +78,7 @@ def _text(value: bytes | bytearray) -> str:
 class UploadBody:
     """A multipart/form-data body decoded in order: `fields()` first, then `file` to the end."""
 
-    def __init__(self, stream: BinaryIO, boundary: bytes) -> None:
+    def __init__(self, stream: IO[bytes], boundary: bytes) -> None:
         """Decode `stream`, a multipart body whose parts are separated by `boundary`."""
         self._stream = stream
         self._decoder = MultipartDecoder(boundary, max_form_memory_size=2 * READ_SIZE)

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from flask import Flask, Response, g, request
+from flask.json.provider import DefaultJSONProvider
 
 from copper.bootstrap import Services, build_services
 from copper.http import context
@@ -15,7 +16,7 @@ from copper.http.content import blueprint as content_blueprint
 from copper.http.errors import install_error_handlers
 from copper.http.search import blueprint as search_blueprint
 from copper.http.uploads import self_served
-from copper.logs import configure_logging
+from copper.logs import REQUEST_ID, configure_logging
 
 MAX_BODY_BYTES = 1024 * 1024
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -27,6 +28,12 @@ CORS_HEADERS = "Authorization, Content-Type, X-Request-Id"
 PARTS = ("content", "search", "admin")
 
 
+class InOrderJson(DefaultJSONProvider):
+    """Flask's JSON, with an object's keys in the order the API builds them."""
+
+    sort_keys = False
+
+
 def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS) -> Flask:
     """Create an API app serving `parts` (one service on Lambda, both locally)."""
     unknown = set(parts) - set(PARTS)
@@ -35,7 +42,7 @@ def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS)
     configure_logging("copper-api")
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    app.json.sort_keys = False
+    app.json = InOrderJson(app)
     found = services or build_services()
     context.attach(app, found)
     if "content" in parts:
@@ -49,6 +56,7 @@ def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS)
     install_error_handlers(app)
     app.before_request(assign_request_id)
     app.after_request(add_response_headers)
+    app.teardown_request(forget_request_id)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -62,9 +70,17 @@ def assign_request_id() -> Response | None:
     """Adopt the caller's request id (from the web apps) or make one; answer CORS preflights."""
     offered = request.headers.get(REQUEST_ID_HEADER, "")
     g.request_id = offered if REQUEST_ID_PATTERN.match(offered) else uuid.uuid4().hex
+    g.request_id_token = REQUEST_ID.set(g.request_id)
     if request.method == "OPTIONS":
         return Response(status=204)
     return None
+
+
+def forget_request_id(_error: BaseException | None) -> None:
+    """Stop tagging log records with the request's id once it is answered."""
+    token = g.pop("request_id_token", None)
+    if token is not None:
+        REQUEST_ID.reset(token)
 
 
 def add_response_headers(response: Response) -> Response:

@@ -7,11 +7,10 @@ from typing import Any
 from flask import Blueprint, request
 
 from copper.http.context import services
-from search.colour import colour_from_hex
 from search.document import SearchDocument
 from search.errors import InvalidQuery
 from search.index import SearchIndex
-from search.query import SearchHit, SearchQuery, SearchResult
+from search.query import SORTS, SearchHit, SearchQuery, SearchResult, Sort
 
 blueprint = Blueprint("search", __name__)
 
@@ -34,10 +33,26 @@ def optional_int(name: str) -> int | None:
     return int(raw)
 
 
+def sort_param() -> Sort:
+    """Return the requested order; InvalidQuery names the ones there are."""
+    sort = request.args.get("sort", "relevance")
+    if sort == "newest":
+        return "newest"
+    if sort == "relevance":
+        return "relevance"
+    raise InvalidQuery(f"sort must be one of {', '.join(SORTS)}")
+
+
 def colour_params() -> tuple[Any, ...]:
     """Return the colour queries of `colour=HEX` or `colour=HEX:WEIGHT` parameters."""
+    raws = request.args.getlist("colour")
+    if not raws:
+        return ()
+    # The colour maths needs numpy: loaded by the first colour query, not at a cold start.
+    from search.colour import colour_from_hex
+
     colours = []
-    for raw in request.args.getlist("colour"):
+    for raw in raws:
         hex_code, _, weight = raw.partition(":")
         try:
             colours.append(colour_from_hex(hex_code, float(weight) if weight else 1.0))
@@ -64,7 +79,7 @@ def query_from_request() -> SearchQuery:
         year_from=optional_int("year_from"),
         year_to=optional_int("year_to"),
         colours=colour_params(),
-        sort=request.args.get("sort", "relevance"),
+        sort=sort_param(),
         cursor=request.args.get("cursor") or None,
         limit=limit,
     )

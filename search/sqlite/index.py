@@ -15,8 +15,8 @@ from pathlib import Path
 from search.document import DocumentStamp, SearchDocument
 from search.errors import SearchUnavailable
 from search.index import Progress
-from search.query import BulkReport, SearchHit, SearchQuery, SearchResult
-from search.similarity import NEAR_DUPLICATE_BITS, nearest_hashes, phash_chunks, similar_limit
+from search.query import NEAR_DUPLICATE_BITS, BulkReport, SearchHit, SearchQuery, SearchResult
+from search.similarity import nearest_hashes, phash_chunks, similar_limit
 from search.sqlite import ranking, records, similarity, writes
 from search.sqlite.changes import log_changes
 from search.sqlite.columns import Columns, current_columns

@@ -13,13 +13,13 @@ import pytest
 from copper.adapters import Adapters, adapters_for
 from copper.bootstrap import (
     build_auditor,
-    build_consumer,
     build_indexer,
     build_services,
     build_sweeper,
     services_over,
 )
 from copper.http.app import create_app
+from copper.processing import build_consumer
 from copper.settings import ServiceSettings
 from ingest.tasks import REINDEX
 from storage.blobstore import StorageUnavailable

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from copper.bootstrap import Services, build_services
+from copper.processing import build_consumer
 from copper.settings import ServiceSettings
 from copper.worker import LambdaContext, sqs_event
 from handlers.process_uploads import build_handler
@@ -39,7 +40,7 @@ def one_batch(tmp_path: Path) -> tuple[dict[str, Any], Services]:
 
 def test_each_batch_records_a_heartbeat_at_most_once_per_interval(tmp_path: Path) -> None:
     event, services = one_batch(tmp_path)
-    consumer = services.consumer()
+    consumer = build_consumer(services)
     beat = PacedHeartbeat(services.heartbeats, "processor:test", interval=3600)
     handler = build_handler(lambda: consumer, beat)
     before = time.time()
@@ -52,7 +53,7 @@ def test_each_batch_records_a_heartbeat_at_most_once_per_interval(tmp_path: Path
 
 def test_a_heartbeat_store_outage_never_fails_a_message(tmp_path: Path) -> None:
     event, services = one_batch(tmp_path)
-    consumer = services.consumer()
+    consumer = build_consumer(services)
     plain = build_handler(lambda: consumer)(event, LambdaContext())
     store = UnreachableHeartbeats()
     beat = PacedHeartbeat(store, "processor:test", interval=0.001)

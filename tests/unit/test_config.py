@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from copper.bootstrap import load_settings
 from copper.config import (
     SettingRow,
     SettingsError,
@@ -115,3 +116,10 @@ def test_settings_and_errors_load_no_image_library() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_start_up_refuses_an_upload_limit_above_the_pipeline_byte_limit() -> None:
+    environ = {"COPPER_UPLOAD_MAX_BYTES": "2000", "COPPER_LIMITS_MAX_BYTES": "1000"}
+    with pytest.raises(SettingsError, match="COPPER_UPLOAD_MAX_BYTES=2000"):
+        load_settings(environ)
+    assert load_settings({**environ, "COPPER_LIMITS_MAX_BYTES": "2000"}).upload_max_bytes == 2000

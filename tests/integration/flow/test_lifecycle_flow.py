@@ -12,6 +12,7 @@ from dataclasses import replace
 from content import lifecycle
 from content.model import Status
 from copper.demo_art import artwork_jpeg
+from copper.processing import build_processor
 from copper.worker import Worker
 from handlers.process_uploads import build_handler
 from ingest.consumer import Consumer
@@ -130,7 +131,7 @@ def test_a_retry_after_a_failed_save_reuses_the_renditions_it_stored(flow: Flow)
         runs.append(str(path))
         return processor_pipeline(path, settings)
 
-    processor = flow.services.processor(PIPELINE)
+    processor = build_processor(flow.services, PIPELINE)
     processor_pipeline = processor.pipeline
     processor = replace(processor, pipeline=counted, uploads=flow.services.blobs)
     consumer = Consumer(processor, flow.services.failures, flow.services.queue.max_receive_count)
