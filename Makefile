@@ -49,7 +49,7 @@ format: setup ## apply ruff fixes and formatting
 	$(VENV)/bin/ruff format .
 
 docs: setup ## regenerate docs/configuration.md from the settings declarations
-	$(PYTHON) -m copper.config > docs/configuration.md.tmp
+	$(PYTHON) -m service.config > docs/configuration.md.tmp
 	mv docs/configuration.md.tmp docs/configuration.md
 
 test: lint browser deploy-check ## lint, the deployment checks, then every test tier (browser tests included)

@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from copper.bootstrap import build_services
-from copper.settings import ServiceSettings
 from copper.worker import ChangeFeed, Worker
 from handlers.index_changes import build_handler
 from search.errors import SearchUnavailable
 from search.sqlite import SqliteSearchIndex
+from service.bootstrap import build_services
+from service.settings import ServiceSettings
 
 WATCH_INTERVAL = 0.02
 

@@ -33,10 +33,10 @@ from werkzeug.serving import make_server
 
 from bench.inputs import InputSpec, ensure
 from content.model import Status
-from copper.bootstrap import build_services
-from copper.http.app import create_app
 from copper.seed import register, upload_artwork
-from copper.settings import ServiceSettings
+from service.bootstrap import build_services
+from service.http.app import create_app
+from service.settings import ServiceSettings
 
 DEFAULT_INPUTS = Path("var/bench/inputs")
 DEFAULT_OUT = Path("var/bench")

@@ -39,15 +39,15 @@ from bench.pipeline import (
     verdict,
 )
 from content.model import Artist, Artwork, Status, Visibility
-from copper.bootstrap import Services, build_services
-from copper.http.app import create_app
-from copper.settings import ServiceSettings
 from pipeline.geometry import orientation_class
 from pipeline.palette import colour_family, srgb_to_lab
 from search.colour import colour_from_hex
 from search.document import SearchDocument, document_for
 from search.query import ColourQuery, SearchQuery
 from search.sqlite import SqliteSearchIndex
+from service.bootstrap import Services, build_services
+from service.http.app import create_app
+from service.settings import ServiceSettings
 
 DEFAULT_OUT = Path("var/bench")
 DEFAULT_COUNT = 100_000

@@ -13,9 +13,9 @@ import requests
 
 from content.model import Role
 from content.repository import NotFound
-from copper.bootstrap import Services
 from copper.seed import SeedError, seed
 from copper.seed_state import GalleryState, find_account, gallery_state, write_accounts
+from service.bootstrap import Services
 
 ADMIN_EMAIL = "admin@demo.copper.local"
 

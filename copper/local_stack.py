@@ -20,11 +20,11 @@ from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from copper.adapters.secrets import local_secret
-from copper.bootstrap import Services
 from copper.demo import Say, say_as_copper_dev, seed_when_empty
-from copper.http.app import create_app
 from copper.supervise import Supervisor
+from service.adapters.secrets import local_secret
+from service.bootstrap import Services
+from service.http.app import create_app
 
 WEB_APPS = (("heroku_web", "gallery"), ("heroku_artist", "studio"))
 

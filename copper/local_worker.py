@@ -5,11 +5,11 @@ from __future__ import annotations
 import signal
 import threading
 
-from copper.bootstrap import Services
 from copper.worker import ChangeFeed, Worker
 from handlers import index_changes
 from handlers.process_uploads import handler
 from messaging.heartbeat import local_worker_name
+from service.bootstrap import Services
 
 
 def local_worker(services: Services, *, batch_size: int, parent_pid: int | None) -> Worker:

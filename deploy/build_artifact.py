@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVERLESS_YML = ROOT / "serverless.yml"
 # The backend's own packages (the Heroku apps are deployed on their own).
 PACKAGES = (
-    "copper",
+    "service",
     "pipeline",
     "content",
     "search",

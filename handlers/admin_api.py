@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from copper.adapters.lambda_invoke import TASK_KEY
-from copper.http.context import services_of
 from handlers.wsgi import api_handler
+from service.adapters.lambda_invoke import TASK_KEY
+from service.http.context import services_of
 
 app, http_handler = api_handler(("admin",))
 

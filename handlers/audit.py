@@ -12,9 +12,9 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from copper.bootstrap import build_auditor
-from copper.logs import configure_logging
 from ingest.audit import Auditor
+from service.bootstrap import build_auditor
+from service.logs import configure_logging
 
 logger = Logger(service="copper-audit")
 configure_logging("copper-audit")

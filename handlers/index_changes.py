@@ -25,9 +25,9 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 
 from content.stream import record_of
-from copper.bootstrap import build_indexer
-from copper.logs import configure_logging
 from search.indexer import Indexer
+from service.bootstrap import build_indexer
+from service.logs import configure_logging
 
 logger = Logger(service="copper-indexer")
 configure_logging("copper-indexer")

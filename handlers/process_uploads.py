@@ -24,13 +24,13 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from copper.adapters import Adapters
-from copper.bootstrap import build_adapters
-from copper.logs import configure_logging
-from copper.processing import build_consumer
 from ingest.consumer import Consumer
 from ingest.messages import artwork_of
 from messaging.heartbeat import PacedHeartbeat, container_worker_name
+from service.adapters import Adapters
+from service.bootstrap import build_adapters
+from service.logs import configure_logging
+from service.processing import build_consumer
 
 logger = Logger(service="copper-processor")
 configure_logging("copper-processor")  # the services' own loggers, in the same JSON shape

@@ -8,9 +8,9 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from copper.bootstrap import build_sweeper
-from copper.logs import configure_logging
 from ingest.sweeper import Sweeper
+from service.bootstrap import build_sweeper
+from service.logs import configure_logging
 
 logger = Logger(service="copper-sweeper")
 configure_logging("copper-sweeper")

@@ -9,7 +9,7 @@ from typing import Any
 import serverless_wsgi
 from flask import Flask
 
-from copper.http.app import create_app
+from service.http.app import create_app
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 

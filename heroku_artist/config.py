@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ATTEMPTS": 5,
     "LOGIN_WINDOW_SECONDS": 300,
     # Largest upload in bytes, checked in the browser until an upload form from the API gives
-    # its own limit (keep it equal to the API's COPPER_UPLOAD_MAX_BYTES).
+    # its own limit (equal to the API's default COPPER_UPLOAD_MAX_BYTES; a test holds them equal).
     "UPLOAD_MAX_BYTES": 262_144_000,
     # Milliseconds between status polls of the upload page.
     "POLL_INTERVAL_MS": 1500,

@@ -40,8 +40,8 @@ class QueueUnavailable(QueueError, Transient):
     """The queue could not be reached or throttled us: transient, retry later."""
 
 
-class NoSuchMoveTask(QueueError, Missing, KeyError):
-    """The queue knows no move task by that handle (also a KeyError: a failed look-up)."""
+class NoSuchMoveTask(QueueError, Missing):
+    """The queue knows no move task by that handle."""
 
 
 @dataclass(frozen=True)

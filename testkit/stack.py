@@ -30,15 +30,16 @@ from typing import Any
 import requests
 from werkzeug.serving import make_server
 
-from copper.bootstrap import Services, build_services
-from copper.http.app import create_app
 from copper.seed import SeededArtist, register, upload_artwork
-from copper.settings import ServiceSettings
 from copper.worker import ChangeFeed, Worker
 from handlers.index_changes import build_handler as index_handler
 from handlers.process_uploads import build_handler
 from pipeline.settings import PipelineSettings
 from search.errors import SearchUnavailable
+from service.bootstrap import Services, build_services
+from service.http.app import create_app
+from service.processing import build_consumer
+from service.settings import ServiceSettings
 from storage.blobstore import StorageUnavailable
 from testkit.outages import Switchable
 
@@ -84,7 +85,7 @@ class LocalStack:
             visibility_timeout=visibility_timeout,
             max_receive_count=max_receive_count,
         )
-        from copper.bootstrap import build_adapters
+        from service.bootstrap import build_adapters
 
         self.index = Switchable(
             build_adapters(self.settings).search,
@@ -96,7 +97,7 @@ class LocalStack:
             self.services.blobs,
             lambda: StorageUnavailable("the uploads store is down (simulated outage)"),
         )
-        consumer = replace(self.services, blobs=self.uploads).consumer(pipeline)
+        consumer = build_consumer(replace(self.services, blobs=self.uploads), pipeline)
         feed = ChangeFeed(self.services.changes, index_handler(lambda: self.services.indexer))  # type: ignore[arg-type]
         self.worker = Worker(
             self.services.queue,

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from copper.config import SettingsError, from_env
 from pipeline.settings import PipelineSettings
+from service.config import SettingsError, from_env
 
 if TYPE_CHECKING:
-    from copper.bootstrap import Services
+    from service.bootstrap import Services
 
 
 class CliContext:
@@ -31,7 +31,7 @@ class CliContext:
 def build_from_environment() -> Services:
     """Build the services from the environment, or stop with a usage error."""
     # Imported here so that `copper process` never loads the adapters it does not use.
-    from copper.bootstrap import build_services, load_settings
+    from service.bootstrap import build_services, load_settings
 
     try:
         return build_services(load_settings())

@@ -18,8 +18,8 @@ from ingest.maintenance import DeadLetterFilter, DeadLetterView, ReprocessFilter
 from messaging.queue import MoveTask, NoSuchMoveTask
 
 if TYPE_CHECKING:
-    from copper.bootstrap import Services
     from ingest.audit import Finding
+    from service.bootstrap import Services
 
 DURATION = re.compile(r"^(\d+)([smhd]?)$")
 SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -15,7 +15,7 @@ def serve_api(cli: CliContext, host: str, port: int) -> None:
     """Serve the backend API over HTTP on the configured (default: embedded) backend."""
     from werkzeug.serving import make_server
 
-    from copper.http.app import create_app
+    from service.http.app import create_app
 
     services = cli.services
     server = make_server(host, port, create_app(services), threaded=True)

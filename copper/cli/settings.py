@@ -6,7 +6,7 @@ import os
 
 import click
 
-from copper.config import SettingsError, render_settings, settings_in_force
+from service.config import SettingsError, render_settings, settings_in_force
 
 
 @click.command("settings")

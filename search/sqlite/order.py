@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from search.sqlite.columns import Columns
+
+class Columns(Protocol):
+    """What the ranks read of the column engine: the live slots, ids and publish keys."""
+
+    live: np.ndarray
+    ids: list[str]
+    published: list[str]
+
+    @property
+    def size(self) -> int:
+        """Return the number of slots."""
+        ...
 
 
 class Order:

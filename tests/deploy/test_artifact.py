@@ -214,7 +214,7 @@ def test_the_artefact_renders_an_upload_end_to_end_in_a_clean_interpreter(
     # GIVEN an artist and a work made through the content API on the AWS adapters
     for name, value in emulated.items():
         monkeypatch.setenv(name, value)
-    from copper.http.app import create_app
+    from service.http.app import create_app
 
     client = create_app().test_client()
     session = client.post(

@@ -11,7 +11,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "deploy" / "heroku_release.sh"
-BACKEND = ("content", "search", "ingest", "messaging", "storage", "copper", "pipeline", "handlers")
+BACKEND = (
+    "content",
+    "search",
+    "ingest",
+    "messaging",
+    "storage",
+    "copper",
+    "service",
+    "pipeline",
+    "handlers",
+    "kernel",
+)
 APPS = {
     "web": ("heroku_web", "/robots.txt", {"FLASK_API_URL": "http://127.0.0.1:9"}),
     "studio": (

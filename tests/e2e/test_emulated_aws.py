@@ -102,7 +102,7 @@ def emulated_aws(
     }
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    from copper.http.app import create_app
+    from service.http.app import create_app
 
     server = make_server("127.0.0.1", api_port, create_app(), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

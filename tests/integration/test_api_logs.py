@@ -8,10 +8,10 @@ import logging
 import secrets
 from pathlib import Path
 
-from copper.bootstrap import build_services
-from copper.http.app import create_app
-from copper.logs import ROOT, json_handler
-from copper.settings import ServiceSettings
+from service.bootstrap import build_services
+from service.http.app import create_app
+from service.logs import ROOT, json_handler
+from service.settings import ServiceSettings
 
 
 def test_an_upload_form_request_is_logged_as_json_with_its_request_and_correlation_ids(

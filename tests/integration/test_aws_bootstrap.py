@@ -13,9 +13,9 @@ import pytest
 from moto import mock_aws
 
 from content.accounts import InvalidToken
-from copper.adapters.aws import aws_secret, opensearch_client
-from copper.adapters.secretsmanager import SecretsManagerSecret
-from copper.settings import ServiceSettings
+from service.adapters.aws import aws_secret, opensearch_client
+from service.adapters.secretsmanager import SecretsManagerSecret
+from service.settings import ServiceSettings
 
 
 class Recorder(BaseHTTPRequestHandler):
@@ -93,7 +93,7 @@ def test_a_secrets_manager_secret_is_read_on_first_use_only(aws_environment: Non
 
 
 def test_a_function_without_the_secret_accepts_no_token(aws_environment: None) -> None:
-    from copper.bootstrap import build_services
+    from service.bootstrap import build_services
 
     assert aws_secret(ServiceSettings(backend="aws")).value() is None
     with mock_aws():

@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from copper.adapters import Adapters, adapters_for
-from copper.bootstrap import (
+from ingest.tasks import REINDEX
+from service.adapters import Adapters, adapters_for
+from service.bootstrap import (
     build_auditor,
     build_indexer,
     build_services,
     build_sweeper,
     services_over,
 )
-from copper.http.app import create_app
-from copper.processing import build_consumer
-from copper.settings import ServiceSettings
-from ingest.tasks import REINDEX
+from service.http.app import create_app
+from service.processing import build_consumer
+from service.settings import ServiceSettings
 from storage.blobstore import StorageUnavailable
 from testkit.outages import Switchable
 

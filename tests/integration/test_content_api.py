@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 
 from content.model import OriginalObject, Status
 from content.repository import StoreUnavailable
-from copper.bootstrap import Services, build_services
-from copper.http.app import create_app
-from copper.settings import ServiceSettings
+from service.bootstrap import Services, build_services
+from service.http.app import create_app
+from service.settings import ServiceSettings
 
 STUDIO = "https://studio.example"
 PASSWORD = "correct horse battery"

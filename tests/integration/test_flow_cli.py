@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 
 from content.model import Status
-from copper.bootstrap import Services, build_services
 from copper.demo_art import artwork_image, artwork_jpeg
-from copper.settings import ServiceSettings
 from ingest.maintenance import DeadLetterFilter
 from kernel.keys import original_key
 from messaging.local_events import s3_notification
 from messaging.sqlite import SqliteQueue
+from service.bootstrap import Services, build_services
+from service.settings import ServiceSettings
 from testkit.cli import COPPER
 
 SECRET = "cli-test-secret-" + "x" * 32

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from copper.bootstrap import build_services
-from copper.http.app import create_app
-from copper.settings import ServiceSettings
+from service.bootstrap import build_services
+from service.http.app import create_app
+from service.settings import ServiceSettings
 
 
 def api(tmp_path: Path) -> Flask:

@@ -10,9 +10,9 @@ import schemathesis
 from flask import Flask
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from copper.bootstrap import build_services
-from copper.http.app import create_app
-from copper.settings import ServiceSettings
+from service.bootstrap import build_services
+from service.http.app import create_app
+from service.settings import ServiceSettings
 
 DOCUMENT = Path(__file__).parents[2] / "openapi.yaml"
 OPERATIONS = [

@@ -6,13 +6,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from copper.bootstrap import Services, build_services
-from copper.processing import build_consumer
-from copper.settings import ServiceSettings
 from copper.worker import LambdaContext, sqs_event
 from handlers.process_uploads import build_handler
 from messaging.heartbeat import Beat, PacedHeartbeat
 from messaging.queue import QueueUnavailable
+from service.bootstrap import Services, build_services
+from service.processing import build_consumer
+from service.settings import ServiceSettings
 
 
 class UnreachableHeartbeats:

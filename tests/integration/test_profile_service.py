@@ -12,9 +12,9 @@ from content.model import Artist, OriginalObject, Status
 from content.profile import InvalidProfile, ProfileService
 from content.repository import VersionConflict
 from content.sqlite import SqliteContentRepository
-from copper.bootstrap import build_services
-from copper.http.app import create_app
-from copper.settings import ServiceSettings
+from service.bootstrap import build_services
+from service.http.app import create_app
+from service.settings import ServiceSettings
 from testkit.racing import RacingRepository
 
 

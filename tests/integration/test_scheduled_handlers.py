@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from content.model import Status
-from copper.bootstrap import build_services
 from copper.worker import LambdaContext
 from handlers import audit, sweep
+from service.bootstrap import build_services
 
 EVENT = json.loads(
     (Path(__file__).parents[1] / "events" / "eventbridge-scheduled.json").read_text()

@@ -13,10 +13,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from content.model import OriginalObject, Status
-from copper.bootstrap import Services, build_services
-from copper.http.app import create_app
-from copper.settings import ServiceSettings
 from search.errors import SearchUnavailable
+from service.bootstrap import Services, build_services
+from service.http.app import create_app
+from service.settings import ServiceSettings
 from testkit.cli import COPPER
 from testkit.streams import drain_changes
 

@@ -14,7 +14,6 @@ import pytest
 
 from content.model import Status, Visibility
 from content.repository import NotFound
-from copper.bootstrap import build_services
 from copper.demo import seed_when_empty
 from copper.seed import (
     ARTISTS,
@@ -33,7 +32,8 @@ from copper.seed_state import (
     find_account,
     gallery_state,
 )
-from copper.settings import ServiceSettings
+from service.bootstrap import build_services
+from service.settings import ServiceSettings
 from testkit.stack import LocalStack
 
 PER_ARTIST = 2

@@ -11,9 +11,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from content.model import Status
-from copper.bootstrap import Services, build_services
-from copper.http.app import create_app
-from copper.settings import ServiceSettings
+from service.bootstrap import Services, build_services
+from service.http.app import create_app
+from service.settings import ServiceSettings
 from testkit import images
 
 PASSWORD = "correct horse battery"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from copper.bootstrap import load_settings
-from copper.config import (
+from pipeline.settings import Limits, PipelineSettings
+from service.bootstrap import load_settings
+from service.config import (
     SettingRow,
     SettingsError,
     check_upload_limit,
@@ -19,8 +20,7 @@ from copper.config import (
     render_settings,
     settings_in_force,
 )
-from copper.settings import ServiceSettings
-from pipeline.settings import Limits, PipelineSettings
+from service.settings import ServiceSettings
 
 ROOT = Path(__file__).parents[2]
 REFERENCE = ROOT / "docs" / "configuration.md"
@@ -94,7 +94,7 @@ def test_an_upload_limit_above_the_pipeline_limit_is_refused_naming_both_variabl
 def test_the_configuration_reference_matches_the_declarations() -> None:
     assert REFERENCE.read_text() == configuration_reference(), (
         "docs/configuration.md is out of date: run `make docs` "
-        "(python -m copper.config > docs/configuration.md)"
+        "(python -m service.config > docs/configuration.md)"
     )
 
 
@@ -108,7 +108,7 @@ def test_the_reference_lists_every_setting_with_its_default_and_description() ->
 def test_settings_and_errors_load_no_image_library() -> None:
     # GIVEN a fresh interpreter WHEN it imports the settings THEN neither pyvips nor numpy loads
     code = (
-        "import sys, copper.settings, copper.config, pipeline.settings, pipeline.errors, "
+        "import sys, service.settings, service.config, pipeline.settings, pipeline.errors, "
         "pipeline.model, pipeline.sniff, kernel.settings, kernel.keys; "
         "print(','.join(sorted({'pyvips', 'numpy'} & set(sys.modules))))"
     )

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from copper.config import SettingsError, declared, from_env
-from copper.settings import ServiceSettings
 from pipeline.settings import PipelineSettings
+from service.config import SettingsError, declared, from_env
+from service.settings import ServiceSettings
 
 README = Path(__file__).parents[2] / "README.md"
 

@@ -69,10 +69,12 @@ def test_a_refused_document_is_no_family_and_retrying_it_is_the_indexers_choice(
     assert not issubclass(DocumentRefused, (Transient, Missing, Conflicting, Invalid))
 
 
-def test_the_errors_callers_read_as_builtins_still_are() -> None:
-    # GIVEN callers that catch ValueError for bad input and KeyError for an unknown handle
+def test_bad_input_is_still_a_value_error_and_an_unknown_move_task_a_named_one() -> None:
+    # GIVEN callers that catch ValueError for bad input
     assert all(issubclass(e, ValueError) for e in (InvalidQuery, InvalidKey, InvalidPage))
-    assert issubclass(NoSuchMoveTask, KeyError) and issubclass(TaskNotFound, LookupError)
+    # AND an unknown move task named as such, not signalled with a builtin KeyError
+    assert issubclass(NoSuchMoveTask, Missing) and not issubclass(NoSuchMoveTask, KeyError)
+    assert issubclass(TaskNotFound, LookupError)
 
 
 def test_a_pipeline_error_keeps_its_code_and_message_shape() -> None:

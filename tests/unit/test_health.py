@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from copper.health import Bounds, Observed, assess, report
 from messaging.heartbeat import Beat
+from service.health import Bounds, Observed, assess, report
 
 LOCAL = Bounds(worker_age=30, backlog_age=300, workers_poll=True)
 LAMBDA = Bounds(worker_age=30, backlog_age=300, workers_poll=False)

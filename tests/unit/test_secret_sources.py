@@ -5,11 +5,11 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from copper.adapters.aws import aws_secret
-from copper.adapters.local import local_secret_source
-from copper.adapters.secrets import SECRET_FILE, FileSecret, FixedSecret
-from copper.adapters.secretsmanager import SecretsManagerSecret
-from copper.settings import ServiceSettings
+from service.adapters.aws import aws_secret
+from service.adapters.local import local_secret_source
+from service.adapters.secrets import SECRET_FILE, FileSecret, FixedSecret
+from service.adapters.secretsmanager import SecretsManagerSecret
+from service.settings import ServiceSettings
 
 SET = "s" * 40
 

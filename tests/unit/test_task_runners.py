@@ -6,9 +6,9 @@ import json
 import threading
 from typing import Any
 
-from copper.adapters.aws import task_runner
-from copper.adapters.lambda_invoke import TASK_KEY, LambdaTaskRunner
-from copper.adapters.threads import ThreadTaskRunner
+from service.adapters.aws import task_runner
+from service.adapters.lambda_invoke import TASK_KEY, LambdaTaskRunner
+from service.adapters.threads import ThreadTaskRunner
 
 
 class RecordingLambda:

@@ -25,9 +25,7 @@ from content.dynamodb import DynamoContentRepository, table_definition
 from content.model import Artist, Artwork
 from content.repository import StoreUnavailable
 from content.sqlite import SqliteChangeLog, SqliteContentRepository
-from copper.bootstrap import Services, build_services
 from copper.demo_art import artwork_jpeg
-from copper.settings import ServiceSettings
 from copper.worker import ChangeFeed, Worker
 from handlers.index_changes import build_handler as index_handler
 from handlers.process_uploads import build_handler
@@ -38,6 +36,9 @@ from pipeline.settings import PipelineSettings
 from search.errors import SearchUnavailable
 from search.opensearch import OpenSearchIndex
 from search.sqlite import SqliteSearchIndex
+from service.bootstrap import Services, build_services
+from service.processing import build_consumer
+from service.settings import ServiceSettings
 from storage.blobstore import BlobStore, StorageUnavailable
 from storage.local import LocalBlobStore
 from storage.s3 import S3BlobStore
@@ -182,7 +183,7 @@ def flow_for(
         services.blobs, lambda: StorageUnavailable("uploads store unavailable (simulated)")
     )
     services = replace(services, blobs=uploads)
-    consumer = services.consumer(PIPELINE)
+    consumer = build_consumer(services, PIPELINE)
     worker = Worker(services.queue, build_handler(lambda: consumer), wait_seconds=0)
     return Flow(
         services, worker, index, store, uploads, raw, services.settings.uploads_bucket, stream

@@ -13,6 +13,7 @@ from copper.worker import LambdaContext, Worker, sqs_event
 from handlers.process_uploads import build_handler
 from ingest.maintenance import DeadLetterFilter, ReprocessFilter
 from messaging.local_events import s3_notification
+from service.processing import build_consumer
 
 from .conftest import CORRUPT_JPEG, PIPELINE, Flow
 
@@ -375,7 +376,7 @@ def test_a_new_pipeline_version_renders_again_while_a_repeated_event_stays_a_dup
     # WHEN a newer pipeline is deployed: its worker sees the same event again, then the
     # outdated works are queued for reprocessing
     newer = replace(PIPELINE, version="2099.1.1")
-    consumer = flow.services.consumer(newer)
+    consumer = build_consumer(flow.services, newer)
     worker = Worker(flow.services.queue, build_handler(lambda: consumer), wait_seconds=0)
     flow.send("created", artwork, "0A")
     worker.drain()

@@ -12,11 +12,11 @@ from dataclasses import replace
 from content import lifecycle
 from content.model import Status
 from copper.demo_art import artwork_jpeg
-from copper.processing import build_processor
 from copper.worker import Worker
 from handlers.process_uploads import build_handler
 from ingest.consumer import Consumer
 from search.document import document_for
+from service.processing import build_processor
 
 from .conftest import MAX_RECEIVES, PIPELINE, Flow
 

@@ -18,11 +18,11 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from copper.bootstrap import build_services
-from copper.http.app import create_app
-from copper.settings import ServiceSettings
 from messaging.local_events import LocalObjectEvents
 from messaging.sqlite import SqliteQueue
+from service.bootstrap import build_services
+from service.http.app import create_app
+from service.settings import ServiceSettings
 from storage.blobstore import StorageUnavailable, UploadPolicy
 from storage.local import LocalBlobStore
 from storage.sqlite import Database

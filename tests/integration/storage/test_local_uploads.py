@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from copper.http.uploads import upload_blueprint
+from service.http.uploads import upload_blueprint
 from storage.blobstore import UploadPolicy, UploadRefused
 from storage.local import FORMS_DIR, LocalBlobStore, StoredUpload
 from storage.signing import decode_policy, encode_policy, sign

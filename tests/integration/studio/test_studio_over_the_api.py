@@ -6,8 +6,8 @@ import requests
 from flask import Flask
 
 from copper.demo_art import artwork_jpeg
-from copper.settings import ServiceSettings
 from heroku_artist import create_app
+from service.settings import ServiceSettings
 from testkit.images import truncated_jpeg
 from testkit.stack import LocalStack
 from tests.integration.studio.conftest import PASSWORD, STUDIO_ORIGIN, XHR, Artist

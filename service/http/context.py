@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from copper.bootstrap import Services
+from service.bootstrap import Services
 
 EXTENSION = "copper"
 

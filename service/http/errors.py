@@ -10,7 +10,8 @@ from werkzeug.exceptions import HTTPException
 
 from content.accounts import AccountError, InvalidCredentials
 from content.artworks import InvalidArtwork, NotAllowed
-from content.repository import Conflict, InvalidPage, NotFound, StoreUnavailable, VersionConflict
+from content.repository import Conflict, InvalidPage, NotFound, VersionConflict
+from kernel.errors import Transient
 from messaging.queue import QueueUnavailable
 from search.errors import InvalidQuery, SearchUnavailable
 from storage.blobstore import InvalidKey, StorageUnavailable, UploadRefused
@@ -39,14 +40,11 @@ DOMAIN_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (VersionConflict, 409, "version_conflict"),
     (Conflict, 409, "conflict"),
     (NotAllowed, 409, "not_allowed"),
-    (StoreUnavailable, 503, "unavailable"),
+    (Transient, 503, "unavailable"),  # every store, index or queue that is busy or down
     (InvalidQuery, 400, "invalid_query"),
     (InvalidPage, 400, "bad_request"),
     (InvalidKey, 400, "bad_request"),
     (UploadRefused, 422, "upload_refused"),
-    (StorageUnavailable, 503, "unavailable"),
-    (SearchUnavailable, 503, "unavailable"),
-    (QueueUnavailable, 503, "unavailable"),
 )
 INVALID_PARAMETER = "A parameter is not valid."
 MESSAGES: dict[type[Exception], str] = {
@@ -54,7 +52,7 @@ MESSAGES: dict[type[Exception], str] = {
     InvalidPage: INVALID_PARAMETER,
     InvalidKey: INVALID_PARAMETER,
     VersionConflict: "The record changed; reload and retry.",
-    StoreUnavailable: "The service is busy; please retry shortly.",
+    Transient: "The service is busy; please retry shortly.",
     SearchUnavailable: "Search is busy; please retry shortly.",
     StorageUnavailable: "Storage is busy; please retry shortly.",
     QueueUnavailable: "The processing queue is busy; please retry shortly.",
@@ -86,7 +84,8 @@ def domain_handler(exception: type[Exception], status: int, code: str) -> Any:
     """Return a handler answering `exception` with `status` and `code`."""
 
     def handle(error: Exception) -> tuple[dict[str, Any], int]:
-        message = MESSAGES.get(exception) or str(error) or code
+        known = (MESSAGES[kind] for kind in type(error).__mro__ if kind in MESSAGES)
+        message = next(known, None) or str(error) or code
         return error_response(status, code, message)
 
     return handle

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 
-from copper.adapters import Adapters
-from copper.bootstrap import build_adapters, build_indexer
-from copper.config import from_env
 from ingest.consumer import Consumer
 from ingest.service import Processor
 from pipeline.settings import PipelineSettings
+from service.adapters import Adapters
+from service.bootstrap import build_adapters, build_indexer
+from service.config import from_env
 
 
 def build_processor(

@@ -9,14 +9,14 @@ from typing import Any
 from flask import Flask, Response, g, request
 from flask.json.provider import DefaultJSONProvider
 
-from copper.bootstrap import Services, build_services
-from copper.http import context
-from copper.http.admin import blueprint as admin_blueprint
-from copper.http.content import blueprint as content_blueprint
-from copper.http.errors import install_error_handlers
-from copper.http.search import blueprint as search_blueprint
-from copper.http.uploads import self_served
-from copper.logs import REQUEST_ID, configure_logging
+from service.bootstrap import Services, build_services
+from service.http import context
+from service.http.admin import blueprint as admin_blueprint
+from service.http.content import blueprint as content_blueprint
+from service.http.errors import install_error_handlers
+from service.http.search import blueprint as search_blueprint
+from service.http.uploads import self_served
+from service.logs import REQUEST_ID, configure_logging
 
 MAX_BODY_BYTES = 1024 * 1024
 REQUEST_ID_HEADER = "X-Request-Id"

@@ -7,13 +7,13 @@ import hmac
 from pathlib import Path
 
 from content.sqlite import SqliteChangeLog, SqliteContentRepository
-from copper.adapters.family import Adapters
-from copper.adapters.secrets import SECRET_FILE, FileSecret, FixedSecret, SecretSource
-from copper.adapters.threads import ThreadTaskRunner
-from copper.settings import ServiceSettings
 from messaging.local_events import LocalObjectEvents
 from messaging.sqlite import SqliteFailureLog, SqliteHeartbeats, SqliteQueue, SqliteTaskStore
 from search.sqlite import SqliteSearchIndex
+from service.adapters.family import Adapters
+from service.adapters.secrets import SECRET_FILE, FileSecret, FixedSecret, SecretSource
+from service.adapters.threads import ThreadTaskRunner
+from service.settings import ServiceSettings
 from storage.local import LocalBlobStore
 
 

@@ -12,10 +12,10 @@ from content.model import Visibility
 from content.profile import ProfileService
 from content.repository import Page
 from content.views import own_artist, own_artwork, public_artist, public_artwork
-from copper.http.auth import authenticated, principal
-from copper.http.context import services
-from copper.http.errors import ApiError
-from copper.http.params import json_body, page_args
+from service.http.auth import authenticated, principal
+from service.http.context import services
+from service.http.errors import ApiError
+from service.http.params import json_body, page_args
 
 blueprint = Blueprint("content", __name__)
 log = logging.getLogger("copper.api")

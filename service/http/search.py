@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from copper.http.context import services
 from search.document import SearchDocument
 from search.errors import InvalidQuery
 from search.index import SearchIndex
 from search.query import SORTS, SearchHit, SearchQuery, SearchResult, Sort
+from service.http.context import services
 
 blueprint = Blueprint("search", __name__)
 

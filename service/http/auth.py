@@ -9,8 +9,8 @@ from typing import Any
 from flask import g, request
 
 from content.accounts import InvalidToken, Principal
-from copper.http.context import services
-from copper.http.errors import ApiError
+from service.http.context import services
+from service.http.errors import ApiError
 
 
 def authenticated(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -18,10 +18,6 @@ from content.artworks import ArtworkService
 from content.model import Artwork
 from content.repository import ContentRepository
 from content.uploads import UploadService
-from copper.adapters import Adapters, adapters_for
-from copper.config import check_upload_limit, from_env
-from copper.health import Bounds, health
-from copper.settings import ServiceSettings
 from ingest import tasks as background
 from ingest.audit import Auditor
 from ingest.maintenance import Maintenance
@@ -32,6 +28,10 @@ from messaging.tasks import Task
 from pipeline.settings import PipelineSettings
 from search.index import SearchIndex
 from search.indexer import Indexer
+from service.adapters import Adapters, adapters_for
+from service.config import check_upload_limit, from_env
+from service.health import Bounds, health
+from service.settings import ServiceSettings
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 
 from content.repository import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from copper.http.errors import ApiError
+from service.http.errors import ApiError
 
 
 def json_body(*required: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from copper.bootstrap import Services
+from service.bootstrap import Services
 from storage.blobstore import (
     BlobNotFound,
     InvalidKey,

@@ -14,16 +14,16 @@ import boto3
 from opensearchpy import AWSV4SignerAuth, OpenSearch, RequestsHttpConnection
 
 from content.dynamodb import DynamoContentRepository
-from copper.adapters.family import Adapters
-from copper.adapters.lambda_invoke import LambdaTaskRunner
-from copper.adapters.secrets import FixedSecret, SecretSource
-from copper.adapters.secretsmanager import SecretsManagerSecret
-from copper.adapters.threads import ThreadTaskRunner
-from copper.settings import ServiceSettings
 from messaging.dynamodb import DynamoFailureLog, DynamoHeartbeats, DynamoTaskStore
 from messaging.sqs import SqsQueue
 from messaging.tasks import TaskRunner
 from search.opensearch import OpenSearchIndex
+from service.adapters.family import Adapters
+from service.adapters.lambda_invoke import LambdaTaskRunner
+from service.adapters.secrets import FixedSecret, SecretSource
+from service.adapters.secretsmanager import SecretsManagerSecret
+from service.adapters.threads import ThreadTaskRunner
+from service.settings import ServiceSettings
 from storage.s3 import S3BlobStore, regional_client
 
 SEARCH_TIMEOUT_SECONDS = 10

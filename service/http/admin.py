@@ -14,10 +14,6 @@ from flask import Blueprint
 
 from content.model import Status
 from content.repository import ContentRepository, NotFound, StoreUnavailable
-from copper.http.auth import admin_only
-from copper.http.context import services
-from copper.http.errors import ApiError
-from copper.http.params import json_body
 from ingest.maintenance import (
     DeadLetterFilter,
     DeadLetterView,
@@ -25,8 +21,12 @@ from ingest.maintenance import (
     ReplayTooSlow,
     ReprocessFilter,
 )
-from messaging.queue import MessageQueue, MoveTask, QueueError, QueueUnavailable
+from messaging.queue import MessageQueue, MoveTask, NoSuchMoveTask, QueueError, QueueUnavailable
 from messaging.tasks import TaskNotFound
+from service.http.auth import admin_only
+from service.http.context import services
+from service.http.errors import ApiError
+from service.http.params import json_body
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ def _move_status(handle: str) -> MoveTask:
     """Return the state of a move task (404 for a handle the queue does not know)."""
     try:
         return _queue().move_status(handle)
-    except KeyError as error:
+    except NoSuchMoveTask as error:
         raise ApiError(404, "not_found", "No such move task.") from error
 
 

@@ -1,6 +1,6 @@
 """Read declared settings from COPPER_<FIELD PATH> variables; list and document them.
 
-`python -m copper.config` prints the configuration reference (docs/configuration.md).
+`python -m service.config` prints the configuration reference (docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import typing
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from copper.settings import ServiceSettings
 from pipeline.settings import PipelineSettings
+from service.settings import ServiceSettings
 
 PREFIX = "COPPER_"
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -177,8 +177,8 @@ def configuration_reference() -> str:
         "<!-- Generated from the settings declarations: `make docs`. Do not edit by hand. -->",
         "",
         "Every deployment setting is declared once, with its default and a one-line description,",
-        "in `copper/settings.py` (service) and `pipeline/settings.py` (pipeline), and read from a",
-        "`COPPER_*` environment variable by `copper/config.py`. Lists are comma-separated,",
+        "in `service/settings.py` (service) and `pipeline/settings.py` (pipeline), and read from a",
+        "`COPPER_*` environment variable by `service/config.py`. Lists are comma-separated,",
         "booleans are `true`/`false` (or `yes`/`no`, `1`/`0`, `on`/`off`). An invalid value stops",
         "the command with a message naming the variable. Per-artwork settings (watermark text or",
         "logo, copyright, credit, focal point) come from the artist's record, or from",

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 from content.changes import ChangeLog
 from content.repository import ContentRepository
-from copper.adapters.secrets import SecretSource
-from copper.settings import ServiceSettings
 from messaging.heartbeat import Heartbeats
 from messaging.queue import FailureLog, MessageQueue
 from messaging.tasks import TaskRunner, TaskStore
 from search.index import SearchIndex
+from service.adapters.secrets import SecretSource
+from service.settings import ServiceSettings
 from storage.blobstore import BlobStore
 
 

@@ -1,0 +1,1 @@
+"""The shell every deployed function shares: settings, adapters, composition, the HTTP API."""
