@@ -9,31 +9,33 @@ from copper.worker import ChangeFeed, Worker
 from handlers import index_changes
 from handlers.process_uploads import handler
 from messaging.heartbeat import local_worker_name
-from service.bootstrap import Services
+from service.adapters import Adapters
+from service.bootstrap import build_sweeper
 
 
-def local_worker(services: Services, *, batch_size: int, parent_pid: int | None) -> Worker:
+def local_worker(adapters: Adapters, *, batch_size: int, parent_pid: int | None) -> Worker:
     """Return a worker that feeds the processing and indexing handlers, beating and sweeping."""
-    if services.changes is None:
+    if adapters.changes is None:
         raise ValueError("a local worker needs the embedded change log")
     name = local_worker_name()
+    sweeper = build_sweeper(adapters)
 
     def beat() -> None:
         """Record that this worker is polling (the schedule paces it)."""
-        services.heartbeats.beat(name)
+        adapters.heartbeats.beat(name)
 
     def sweep() -> None:
         """Fail dead-lettered and overdue works (every worker sweeps; sweeping is idempotent)."""
-        services.sweeper().sweep()
+        sweeper.sweep()
 
     return Worker(
-        services.queue,
+        adapters.queue,
         handler,
         batch_size=batch_size,
-        changes=ChangeFeed(services.changes, index_changes.handler),
+        changes=ChangeFeed(adapters.changes, index_changes.handler),
         periodic=(
-            (services.settings.heartbeat_interval, beat),
-            (services.settings.sweep_interval, sweep),
+            (adapters.settings.heartbeat_interval, beat),
+            (adapters.settings.sweep_interval, sweep),
         ),
         parent_pid=parent_pid,
     )

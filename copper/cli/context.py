@@ -11,32 +11,48 @@ from pipeline.settings import PipelineSettings
 from service.config import SettingsError, from_env
 
 if TYPE_CHECKING:
+    from service.adapters import Adapters
     from service.bootstrap import Services
 
 
 class CliContext:
-    """The services of the configured backend, built once and only by a command that asks."""
+    """The adapters or services of the configured backend, built once, only when asked."""
 
     def __init__(self) -> None:
+        self._adapters: Adapters | None = None
         self._services: Services | None = None
+
+    @property
+    def adapters(self) -> Adapters:
+        """Return the adapters alone (no secret read, no accounts), built from the environment."""
+        if self._adapters is None:
+            self._adapters = self._services or adapters_from_environment()
+        return self._adapters
 
     @property
     def services(self) -> Services:
         """Return the services, building them from the environment (a usage error if invalid)."""
         if self._services is None:
-            self._services = build_from_environment()
+            self._services = services_from_environment(self._adapters)
         return self._services
 
 
-def build_from_environment() -> Services:
-    """Build the services from the environment, or stop with a usage error."""
+def adapters_from_environment() -> Adapters:
+    """Build the adapters from the environment, or stop with a usage error."""
     # Imported here so that `copper process` never loads the adapters it does not use.
-    from service.bootstrap import build_services, load_settings
+    from service.bootstrap import build_adapters, load_settings
 
     try:
-        return build_services(load_settings())
+        return build_adapters(load_settings())
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
+
+
+def services_from_environment(adapters: Adapters | None) -> Services:
+    """Compose the services over `adapters` (built from the environment when None)."""
+    from service.bootstrap import services_over
+
+    return services_over(adapters or adapters_from_environment())
 
 
 def pipeline_settings() -> PipelineSettings:

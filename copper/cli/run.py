@@ -49,17 +49,17 @@ def serve_api(cli: CliContext, host: str, port: int) -> None:
 @pass_cli
 def worker(cli: CliContext, once: bool, batch_size: int, parent_pid: int | None) -> None:
     """Feed the local queue to the processing handler (Lambda's SQS event source, locally)."""
-    services = cli.services
-    if services.settings.backend != "local" or services.changes is None:
+    adapters = cli.adapters
+    if adapters.changes is None:
         raise click.UsageError("on AWS, Lambda's SQS event source invokes the handler")
     from copper.local_worker import local_worker, stop_on_signals
 
-    runner = local_worker(services, batch_size=batch_size, parent_pid=parent_pid)
+    runner = local_worker(adapters, batch_size=batch_size, parent_pid=parent_pid)
     if once:
         click.echo(f"copper worker: handled {runner.drain()} messages", err=True)
         return
     stop = stop_on_signals()
-    click.echo(f"copper worker: polling {services.settings.data_dir}/queue.db", err=True)
+    click.echo(f"copper worker: polling {adapters.settings.data_dir}/queue.db", err=True)
     runner.run(stop)
     click.echo("copper worker: stopped", err=True)
 
