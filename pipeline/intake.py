@@ -11,8 +11,9 @@ import pyvips
 
 from pipeline.errors import RejectedInput
 from pipeline.geometry import oriented_size
+from pipeline.orientation import UPRIGHT, metadata_orientation, turn_upright
 from pipeline.settings import Limits
-from pipeline.sniff import ALLOWED_LABELS, JPEG, SNIFF_BYTES, Kind, sniff
+from pipeline.sniff import ALLOWED_LABELS, AVIF, HEIF, JPEG, SNIFF_BYTES, TIFF, Kind, sniff
 
 JPEG_SHRINKS = (1, 2, 4, 8)
 TRUSTED_LOADERS = (
@@ -101,11 +102,18 @@ class Header:
     band_format: str
     icc_profile: bytes | None
     hevc: bool = False
+    metadata_orientation: int = UPRIGHT  # from XMP or PNG raw-EXIF text, when EXIF has no tag
+
+    @property
+    def orientation(self) -> int:
+        """Return the orientation (1-8) to display the image with: EXIF's, else the metadata's."""
+        exif = self.exif_orientation
+        return exif if exif != UPRIGHT else self.metadata_orientation
 
     @property
     def oriented_size(self) -> tuple[int, int]:
-        """Return (width, height) as displayed, after EXIF orientation."""
-        return oriented_size(self.width, self.height, self.exif_orientation)
+        """Return (width, height) as displayed, after orientation."""
+        return oriented_size(self.width, self.height, self.orientation)
 
     @property
     def is_cmyk(self) -> bool:
@@ -148,13 +156,24 @@ def header_of(image: pyvips.Image, kind: Kind) -> Header:
         width=image.width,
         height=image.get("page-height") if "page-height" in fields else image.height,
         frames=max(1, frames),
-        exif_orientation=orientation if 1 <= orientation <= 8 else 1,
+        exif_orientation=orientation if 1 <= orientation <= 8 else UPRIGHT,
         bands=image.bands,
         interpretation=str(image.interpretation),
         band_format=str(image.format),
         icc_profile=bytes(profile) if profile else None,
         hevc="heif-compression" in fields and image.get("heif-compression") == "hevc",
+        metadata_orientation=fallback_orientation(image, kind, fields),
     )
+
+
+def fallback_orientation(image: pyvips.Image, kind: Kind, fields: set[str]) -> int:
+    """Return the XMP or PNG raw-EXIF orientation if EXIF has no orientation tag, else 1."""
+    if kind in (HEIF, AVIF):
+        return UPRIGHT  # the container's rotation boxes rule, and libheif applies them
+    # libvips reports "orientation" only for a tag, but in TIFF it reports 1 when there is none.
+    if "orientation" in fields and not (kind is TIFF and image.get("orientation") == UPRIGHT):
+        return UPRIGHT
+    return metadata_orientation(image)
 
 
 def check_size(size: int, limits: Limits) -> None:
@@ -199,6 +218,13 @@ def check_dimensions(header: Header, limits: Limits) -> None:
 
 
 def decode(original: Original, header: Header, long_edge: int) -> pyvips.Image:
+    """Decode the first frame into memory at `long_edge`, upright, failing on damaged data."""
+    # libvips applies EXIF orientation itself; orientation found elsewhere is applied here,
+    # after the shrink (the square `long_edge` box fits either way round).
+    return turn_upright(decode_frame(original, header, long_edge), header.metadata_orientation)
+
+
+def decode_frame(original: Original, header: Header, long_edge: int) -> pyvips.Image:
     """Decode the first frame into memory at `long_edge`, failing on damaged data."""
     try:
         if header.hevc:
