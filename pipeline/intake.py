@@ -13,7 +13,7 @@ from pipeline.errors import RejectedInput
 from pipeline.geometry import oriented_size
 from pipeline.orientation import UPRIGHT, metadata_orientation, turn_upright
 from pipeline.settings import Limits
-from pipeline.sniff import ALLOWED_LABELS, AVIF, HEIF, JPEG, SNIFF_BYTES, TIFF, Kind, sniff
+from pipeline.sniff import AVIF, HEIF, JPEG, SNIFF_BYTES, TIFF, Kind, sniff
 
 JPEG_SHRINKS = (1, 2, 4, 8)
 TRUSTED_LOADERS = (
@@ -126,11 +126,7 @@ def read_header(original: Original, limits: Limits) -> Header:
     check_size(original.size, limits)
     kind = sniff(original.head())
     if not kind.allowed:
-        raise RejectedInput(
-            f"This file is {kind.label}, not a supported image. "
-            f"Please upload a {ALLOWED_LABELS} file.",
-            code="unsupported_type",
-        )
+        raise RejectedInput(kind.refusal, code="unsupported_type")
     try:
         image = original.open()
         header = header_of(image, kind)
