@@ -7,10 +7,9 @@ from typing import Any
 
 import pyvips
 
+from pipeline.mat import Colour, flatten
 from pipeline.model import Rendition
 from pipeline.settings import Encoders
-
-JPEG_BACKGROUND = (255, 255, 255)
 
 
 def save_options(fmt: str, encoders: Encoders) -> tuple[str, dict[str, Any]]:
@@ -21,7 +20,6 @@ def save_options(fmt: str, encoders: Encoders) -> tuple[str, dict[str, Any]]:
             "Q": jpeg.quality,
             "optimize_coding": True,
             "interlace": jpeg.progressive,
-            "background": list(JPEG_BACKGROUND),
         }
     if fmt == "webp":
         return ".webp", {"Q": encoders.webp.quality, "effort": encoders.webp.effort}
@@ -37,11 +35,16 @@ def quality_and_effort(fmt: str, encoders: Encoders) -> tuple[int, int | None]:
     return encoder.quality, getattr(encoder, "effort", None)
 
 
-def encode(image: pyvips.Image, name: str, fmt: str, encoders: Encoders, keep: str) -> Rendition:
-    """Encode `image` as one rendition, keeping only the metadata named by `keep`."""
+def encode(
+    image: pyvips.Image, name: str, fmt: str, encoders: Encoders, keep: str, mat: Colour
+) -> Rendition:
+    """Encode `image` as one rendition, keeping only the metadata named by `keep`.
+
+    JPEG has no alpha: transparent art is flattened onto the mat; WebP and AVIF keep alpha.
+    """
     suffix, options = save_options(fmt, encoders)
-    if fmt == "jpeg" and image.hasalpha():
-        image = image.flatten(background=list(JPEG_BACKGROUND))
+    if fmt == "jpeg":
+        image = flatten(image, mat)
     started = time.perf_counter()
     data = image.write_to_buffer(suffix, keep=keep, **options)
     quality, effort = quality_and_effort(fmt, encoders)

@@ -1,4 +1,10 @@
-"""Facts about an original: size class, palette, placeholder, perceptual hash, print sizes."""
+"""Facts about an original: size class, palette, placeholder, perceptual hash, print sizes.
+
+Transparent art: the palette names the art's own colours, each pixel weighted by its alpha (the
+mat is a presentation choice, not a colour of the work); the placeholder and the perceptual hash
+describe the picture as shown, flattened on the same mat as the JPEG renditions (the gallery
+paints the placeholder behind every image, so alpha renditions are seen on it too).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import pyvips
 
 from pipeline.geometry import orientation_class, print_sizes
 from pipeline.intake import Header
+from pipeline.mat import Colour, flatten
 from pipeline.model import Facts, Fidelity
 from pipeline.palette import extract_palette
 from pipeline.phash import perceptual_hash
@@ -16,17 +23,16 @@ PROXY_EDGE = 128
 PALETTE_EDGE = 64
 BLURHASH_EDGE = 32
 PHASH_SIDE = 32
-WHITE = (255, 255, 255)
 
 
 def compute_facts(
-    base: pyvips.Image, header: Header, fidelity: Fidelity, palette_size: int
+    base: pyvips.Image, header: Header, fidelity: Fidelity, palette_size: int, mat: Colour
 ) -> Facts:
     """Return the facts of an original, measured on one small proxy of its sRGB base image."""
     width, height = header.oriented_size
     proxy = base.thumbnail_image(PROXY_EDGE, height=PROXY_EDGE).copy_memory()
     small = proxy.thumbnail_image(PALETTE_EDGE, height=PALETTE_EDGE)
-    alpha = small.extract_band(small.bands - 1).numpy() if small.hasalpha() else None
+    coverage = small.extract_band(small.bands - 1).numpy() if small.hasalpha() else None
     return Facts(
         width=width,
         height=height,
@@ -34,17 +40,12 @@ def compute_facts(
         source_format=header.kind.name,
         has_alpha=bool(base.hasalpha()),
         frames=header.frames,
-        palette=extract_palette(rgb_array(small), palette_size, alpha=alpha),
-        blurhash=blurhash_encode(rgb_array(flatten(proxy.thumbnail_image(BLURHASH_EDGE)))),
-        phash=perceptual_hash(grey_square(proxy)),
+        palette=extract_palette(rgb_array(small), palette_size, coverage=coverage),
+        blurhash=blurhash_encode(rgb_array(flatten(proxy.thumbnail_image(BLURHASH_EDGE), mat))),
+        phash=perceptual_hash(grey_square(flatten(proxy, mat))),
         print=print_sizes(width, height),
         fidelity=fidelity,
     )
-
-
-def flatten(image: pyvips.Image) -> pyvips.Image:
-    """Return the image flattened onto white if it has alpha."""
-    return image.flatten(background=list(WHITE)) if image.hasalpha() else image
 
 
 def rgb_array(image: pyvips.Image) -> np.ndarray:
@@ -54,8 +55,8 @@ def rgb_array(image: pyvips.Image) -> np.ndarray:
 
 
 def grey_square(proxy: pyvips.Image) -> np.ndarray:
-    """Return a PHASH_SIDE² greyscale array of the whole image (aspect ignored)."""
-    grey = flatten(proxy).colourspace("b-w").extract_band(0)
+    """Return a PHASH_SIDE² greyscale array of an opaque image (aspect ignored)."""
+    grey = proxy.colourspace("b-w").extract_band(0)
     square: np.ndarray = grey.resize(
         PHASH_SIDE / grey.width, vscale=PHASH_SIDE / grey.height
     ).numpy()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyvips
 
 from pipeline.errors import RejectedInput
+from pipeline.frames import declared_frames
 from pipeline.geometry import oriented_size
 from pipeline.orientation import UPRIGHT, metadata_orientation, turn_upright
 from pipeline.settings import Limits
@@ -132,8 +134,16 @@ def read_header(original: Original, limits: Limits) -> Header:
         header = header_of(image, kind)
     except pyvips.Error as error:
         raise corrupt(kind) from error
+    header = replace(header, frames=max(header.frames, container_frames(original, kind)))
     check_dimensions(header, limits)
     return header
+
+
+def container_frames(original: Original, kind: Kind) -> int:
+    """Return the frames an APNG or MPO declares in its head (libvips reports one)."""
+    stream = io.BytesIO(original.data) if original.data is not None else original.file.open("rb")
+    with stream:
+        return declared_frames(kind.name, stream) or 1
 
 
 def header_of(image: pyvips.Image, kind: Kind) -> Header:

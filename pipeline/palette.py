@@ -123,16 +123,19 @@ def colour_family(lab: np.ndarray | tuple[float, float, float]) -> str:
     return family
 
 
-def _unique_colours(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the distinct colours of (N, 3) uint8 pixels and how often each occurs."""
+def _unique_colours(
+    pixels: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct colours of (N, 3) uint8 pixels and the weight of each (default 1)."""
     packed = (
         (pixels[:, 0].astype(np.uint32) << 16)
         | (pixels[:, 1].astype(np.uint32) << 8)
         | pixels[:, 2].astype(np.uint32)
     )
-    values, counts = np.unique(packed, return_counts=True)
+    values, inverse, counts = np.unique(packed, return_inverse=True, return_counts=True)
     colours = np.stack([values >> 16, (values >> 8) & 255, values & 255], axis=-1)
-    return colours.astype(np.uint8), counts.astype(np.float64)
+    totals = counts if weights is None else np.bincount(inverse.reshape(-1), weights=weights)
+    return colours.astype(np.uint8), totals.astype(np.float64)
 
 
 def _squared_distances(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -214,30 +217,50 @@ def _rounded_lab(lab: np.ndarray) -> tuple[float, float, float]:
     return (lightness, a, b)
 
 
-def _validated_pixels(rgb: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
-    """Check the inputs and return the (N, 3) opaque pixels."""
+def _flat_mask(mask: np.ndarray, rgb: np.ndarray, name: str) -> np.ndarray:
+    """Check that a per-pixel array matches the image and return it flattened."""
+    mask = np.asarray(mask)
+    if mask.shape != rgb.shape[:2]:
+        raise ValueError(f"{name} shape {mask.shape} does not match image {rgb.shape[:2]}")
+    return mask.reshape(-1)
+
+
+def _validated_pixels(
+    rgb: np.ndarray, alpha: np.ndarray | None, coverage: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Check the inputs and return the (N, 3) counted pixels and their weights (None: 1 each)."""
     rgb = np.asarray(rgb)
     if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
         raise ValueError(f"expected a uint8 H×W×3 array, got {rgb.dtype} {rgb.shape}")
+    if alpha is not None and coverage is not None:
+        raise ValueError("give alpha or coverage, not both")
     pixels = rgb.reshape(-1, 3)
-    if alpha is None:
-        return pixels
-    alpha = np.asarray(alpha)
-    if alpha.shape != rgb.shape[:2]:
-        raise ValueError(f"alpha shape {alpha.shape} does not match image {rgb.shape[:2]}")
-    return pixels[alpha.reshape(-1) >= ALPHA_THRESHOLD]
+    if alpha is not None:
+        return pixels[_flat_mask(alpha, rgb, "alpha") >= ALPHA_THRESHOLD], None
+    if coverage is not None:
+        weights = _flat_mask(coverage, rgb, "coverage").astype(np.float64)
+        return pixels[weights > 0], weights[weights > 0]
+    return pixels, None
 
 
 def extract_palette(
-    rgb: np.ndarray, k: int = 6, *, alpha: np.ndarray | None = None
+    rgb: np.ndarray,
+    k: int = 6,
+    *,
+    alpha: np.ndarray | None = None,
+    coverage: np.ndarray | None = None,
 ) -> tuple[PaletteColour, ...]:
-    """Return up to k dominant colours of a small uint8 image, heaviest first."""
+    """Return up to k dominant colours of a small uint8 image, heaviest first.
+
+    `alpha` counts only the pixels at least half opaque; `coverage` (e.g. alpha) weights each
+    pixel instead, so thin strokes that no pixel of a small proxy fully covers still count.
+    """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
-    pixels = _validated_pixels(rgb, alpha)
+    pixels, weights = _validated_pixels(rgb, alpha, coverage)
     if len(pixels) == 0:
         return ()
-    colours, counts = _unique_colours(pixels)
+    colours, counts = _unique_colours(pixels, weights)
     centres, totals = _merge_close(*_kmeans(srgb_to_lab(colours), counts, k))
     order = sorted(range(len(centres)), key=lambda i: (-totals[i], *centres[i]))
     centres, totals = centres[order], totals[order]

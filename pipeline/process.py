@@ -10,6 +10,7 @@ from pipeline.colour import measure_fidelity, profile_name, to_srgb
 from pipeline.errors import RejectedInput, TransientFailure
 from pipeline.facts import compute_facts
 from pipeline.intake import Original, decode, harden_libvips, read_header
+from pipeline.mat import choose_mat
 from pipeline.model import ProcessResult
 from pipeline.plan import plan_renditions
 from pipeline.render import render
@@ -32,8 +33,9 @@ def process(
         decoded = decode(original, header, max(plan.base_width, plan.base_height))
         base = to_srgb(decoded, header).copy_memory()
         fidelity = measure_fidelity(decoded, header, profile_name(header))
-        renditions = render(base, plan, settings, logo)
-        facts = compute_facts(base, header, fidelity, settings.palette_size)
+        mat = choose_mat(base, settings.mat)
+        renditions = render(base, plan, settings, logo, mat)
+        facts = compute_facts(base, header, fidelity, settings.palette_size, mat)
     except MemoryError as error:
         raise TransientFailure("Ran out of memory while processing the image.") from error
     return ProcessResult(tuple(renditions), facts, settings.version)

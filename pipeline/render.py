@@ -6,6 +6,7 @@ import pyvips
 
 from pipeline.encode import encode
 from pipeline.geometry import square_crop
+from pipeline.mat import Colour
 from pipeline.metadata import credit_xmp, for_publication
 from pipeline.model import Rendition
 from pipeline.plan import RenditionPlan, Thumbnail
@@ -17,25 +18,30 @@ def render(
     base: pyvips.Image,
     plan: RenditionPlan,
     settings: PipelineSettings,
-    logo: pyvips.Image | None = None,
+    logo: pyvips.Image | None,
+    mat: Colour,
 ) -> list[Rendition]:
-    """Encode every planned size in every format, chaining each size from the one above."""
+    """Encode every planned size in every format, chaining each size from the one above.
+
+    JPEG renditions of transparent art are flattened onto `mat`.
+    """
     xmp = credit_xmp(settings.copyright, settings.credit)
     renditions: list[Rendition] = []
     current = base
     for size in plan.sizes:
         current = resize_exact(current, size.width, size.height)
         image = apply_watermark(current, settings.watermark, logo) if size.watermark else current
-        renditions += encode_all(image, size.name, settings, xmp)
-    return renditions + encode_all(square_thumbnail(base, plan.thumbnail), "thumb", settings, xmp)
+        renditions += encode_all(image, size.name, settings, xmp, mat)
+    thumbnail = square_thumbnail(base, plan.thumbnail)
+    return renditions + encode_all(thumbnail, "thumb", settings, xmp, mat)
 
 
 def encode_all(
-    image: pyvips.Image, name: str, settings: PipelineSettings, xmp: bytes | None
+    image: pyvips.Image, name: str, settings: PipelineSettings, xmp: bytes | None, mat: Colour
 ) -> list[Rendition]:
     """Encode one image in every configured format with publication metadata only."""
     public, keep = for_publication(image.copy_memory(), xmp)
-    return [encode(public, name, fmt, settings.encoders, keep) for fmt in settings.formats]
+    return [encode(public, name, fmt, settings.encoders, keep, mat) for fmt in settings.formats]
 
 
 def resize_exact(image: pyvips.Image, width: int, height: int) -> pyvips.Image:

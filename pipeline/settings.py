@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,6 +24,7 @@ Position = Literal[
     "tiled",
 ]
 POSITIONS: tuple[str, ...] = Position.__args__  # type: ignore[attr-defined]
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,9 @@ class PipelineSettings:
         env=False,
     )
     palette_size: int = setting(6, "Number of palette colours reported, 5-6.")
+    mat: str = setting(
+        "", "Background of JPEG renditions of transparent art, #rrggbb; empty: chosen by contrast."
+    )
     version: str = setting(
         PIPELINE_VERSION, "Pipeline version stored with every record.", env=False
     )
@@ -138,3 +143,7 @@ class PipelineSettings:
         check(set(self.formats) <= {"avif", "webp", "jpeg"}, "formats are avif, webp, jpeg")
         check(self.thumbnail_size > 0, "the thumbnail size must be positive")
         check(1 <= self.palette_size <= 8, "the palette size must be 1-8")
+        check(
+            not self.mat or HEX_COLOUR.fullmatch(self.mat) is not None,
+            "the mat must be a colour written #rrggbb, or empty",
+        )
