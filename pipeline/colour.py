@@ -9,6 +9,9 @@ from pipeline.intake import Header
 from pipeline.model import Fidelity
 
 INTENT = "relative"
+# A profile-less CMYK file was made for print: map its ink black to screen black, as
+# prepress tools do with black-point compensation, so rich blacks do not turn slate grey.
+DEFAULT_CMYK = {"input_profile": "cmyk", "intent": INTENT, "black_point_compensation": True}
 FIDELITY_PROXY_EDGE = 256
 GAMUT_TOLERANCE = 0.01
 WARN_SHARE = 0.01
@@ -37,7 +40,7 @@ def to_srgb(image: pyvips.Image, header: Header) -> pyvips.Image:
     if header.icc_profile is not None:
         return image.icc_transform("srgb", embedded=True, intent=INTENT, depth=8)
     if header.is_cmyk:
-        return image.icc_transform("srgb", input_profile="cmyk", intent=INTENT, depth=8)
+        return image.icc_transform("srgb", depth=8, **DEFAULT_CMYK)
     if image.interpretation != "srgb" or image.format != "uchar":
         image = image.colourspace("srgb")
     return image.cast("uchar") if image.format != "uchar" else image
@@ -52,7 +55,7 @@ def source_lab(image: pyvips.Image, header: Header) -> pyvips.Image:
     """Return the original's colours as PCS Lab (D50), unclipped."""
     if header.icc_profile is not None:
         return image.icc_import(embedded=True, pcs="lab", intent=INTENT)
-    return image.icc_import(input_profile="cmyk", pcs="lab", intent=INTENT)
+    return image.icc_import(pcs="lab", **DEFAULT_CMYK)
 
 
 def lab_to_linear_srgb(lab: np.ndarray) -> np.ndarray:
