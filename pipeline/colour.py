@@ -7,6 +7,7 @@ import pyvips
 
 from pipeline.intake import Header
 from pipeline.model import Fidelity
+from pipeline.samples import to_display_range
 
 INTENT = "relative"
 # A profile-less CMYK file was made for print: map its ink black to screen black, as
@@ -37,6 +38,7 @@ def is_managed(header: Header) -> bool:
 
 def to_srgb(image: pyvips.Image, header: Header) -> pyvips.Image:
     """Return 8-bit sRGB pixels (alpha kept) from the decoded original."""
+    image = to_display_range(image, header)
     if header.icc_profile is not None:
         return image.icc_transform("srgb", embedded=True, intent=INTENT, depth=8)
     if header.is_cmyk:
@@ -101,7 +103,7 @@ def measure_fidelity(decoded: pyvips.Image, header: Header, profile_name: str) -
     """
     if not is_managed(header):
         return Fidelity(profile_name, 0.0, 0.0, False)
-    proxy = drop_alpha(decoded)
+    proxy = drop_alpha(to_display_range(decoded, header))
     factor = max(1, max(proxy.width, proxy.height) // FIDELITY_PROXY_EDGE)
     proxy = proxy.shrink(factor, factor).cast(proxy.format)  # a box average is enough here
     before = source_lab(proxy, header)
