@@ -7,8 +7,12 @@ import pyvips
 
 from pipeline.intake import Header
 from pipeline.model import Fidelity
+from pipeline.samples import to_display_range
 
 INTENT = "relative"
+# A profile-less CMYK file was made for print: map its ink black to screen black, as
+# prepress tools do with black-point compensation, so rich blacks do not turn slate grey.
+DEFAULT_CMYK = {"input_profile": "cmyk", "intent": INTENT, "black_point_compensation": True}
 FIDELITY_PROXY_EDGE = 256
 GAMUT_TOLERANCE = 0.01
 WARN_SHARE = 0.01
@@ -34,10 +38,11 @@ def is_managed(header: Header) -> bool:
 
 def to_srgb(image: pyvips.Image, header: Header) -> pyvips.Image:
     """Return 8-bit sRGB pixels (alpha kept) from the decoded original."""
+    image = to_display_range(image, header)
     if header.icc_profile is not None:
         return image.icc_transform("srgb", embedded=True, intent=INTENT, depth=8)
     if header.is_cmyk:
-        return image.icc_transform("srgb", input_profile="cmyk", intent=INTENT, depth=8)
+        return image.icc_transform("srgb", depth=8, **DEFAULT_CMYK)
     if image.interpretation != "srgb" or image.format != "uchar":
         image = image.colourspace("srgb")
     return image.cast("uchar") if image.format != "uchar" else image
@@ -52,7 +57,7 @@ def source_lab(image: pyvips.Image, header: Header) -> pyvips.Image:
     """Return the original's colours as PCS Lab (D50), unclipped."""
     if header.icc_profile is not None:
         return image.icc_import(embedded=True, pcs="lab", intent=INTENT)
-    return image.icc_import(input_profile="cmyk", pcs="lab", intent=INTENT)
+    return image.icc_import(pcs="lab", **DEFAULT_CMYK)
 
 
 def lab_to_linear_srgb(lab: np.ndarray) -> np.ndarray:
@@ -98,7 +103,7 @@ def measure_fidelity(decoded: pyvips.Image, header: Header, profile_name: str) -
     """
     if not is_managed(header):
         return Fidelity(profile_name, 0.0, 0.0, False)
-    proxy = drop_alpha(decoded)
+    proxy = drop_alpha(to_display_range(decoded, header))
     factor = max(1, max(proxy.width, proxy.height) // FIDELITY_PROXY_EDGE)
     proxy = proxy.shrink(factor, factor).cast(proxy.format)  # a box average is enough here
     before = source_lab(proxy, header)

@@ -18,6 +18,7 @@ from pipeline.settings import Limits
 from pipeline.sniff import AVIF, HEIF, JPEG, SNIFF_BYTES, TIFF, Kind, sniff
 
 JPEG_SHRINKS = (1, 2, 4, 8)
+THUMBNAIL_FORMATS = ("uchar", "ushort")  # `thumbnail` would clip other sample formats to 8 bits
 TRUSTED_LOADERS = (
     "VipsForeignLoadJpeg",
     "VipsForeignLoadPng",
@@ -237,7 +238,7 @@ def decode_frame(original: Original, header: Header, long_edge: int) -> pyvips.I
             from pipeline.heic import decode_hevc  # imported only for HEIC: pulls in Pillow
 
             return decode_hevc(original.data or str(original.path), long_edge)
-        if header.is_cmyk:
+        if header.is_cmyk or header.band_format not in THUMBNAIL_FORMATS:
             return shrink_cmyk(original, header, long_edge)
         return original.thumbnail(long_edge).copy_memory()
     except (pyvips.Error, ValueError, RuntimeError) as error:

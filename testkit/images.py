@@ -322,8 +322,15 @@ def tagged(image: pyvips.Image, profile: bytes | str) -> pyvips.Image:
 
 
 def cmyk_jpeg(image: pyvips.Image, *, embed_profile: bool, quality: int = 90) -> bytes:
-    """Return a CMYK JPEG made with libvips' built-in CMYK profile, embedded or not."""
-    cmyk = image.icc_transform("cmyk", input_profile="srgb", embedded=True)
+    """Return a CMYK JPEG made with libvips' built-in CMYK profile, embedded or not.
+
+    Without the profile the separation is the prepress default (relative colorimetric with
+    black-point compensation), the convention the pipeline assumes for profile-less CMYK.
+    """
+    bpc = not embed_profile
+    cmyk = image.icc_transform(
+        "cmyk", input_profile="srgb", embedded=True, black_point_compensation=bpc
+    )
     return cmyk.jpegsave_buffer(Q=quality, keep="icc" if embed_profile else "none")
 
 
