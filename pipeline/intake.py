@@ -134,7 +134,9 @@ def read_header(original: Original, limits: Limits) -> Header:
         image = original.open()
         header = header_of(image, kind)
     except pyvips.Error as error:
-        raise corrupt(kind) from error
+        from pipeline.fallback import header_with_fallback  # pulls in Pillow: only on failure
+
+        header = header_with_fallback(original, kind, limits, error)
     header = replace(header, frames=max(header.frames, container_frames(original, kind)))
     check_dimensions(header, limits)
     return header
@@ -242,7 +244,9 @@ def decode_frame(original: Original, header: Header, long_edge: int) -> pyvips.I
             return shrink_cmyk(original, header, long_edge)
         return original.thumbnail(long_edge).copy_memory()
     except (pyvips.Error, ValueError, RuntimeError) as error:
-        raise corrupt(header.kind) from error
+        from pipeline.fallback import decode_with_fallback  # pulls in Pillow: only on failure
+
+        return decode_with_fallback(original, header, long_edge, error)
 
 
 def shrink_cmyk(original: Original, header: Header, long_edge: int) -> pyvips.Image:
