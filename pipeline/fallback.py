@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import struct
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -202,8 +203,10 @@ def pillow_image(original: Original, max_pixels: int | None) -> Iterator[Image.I
     Image.MAX_IMAGE_PIXELS = max_pixels  # the pipeline runs one image at a time per process
     try:
         source = io.BytesIO(original.data) if original.data is not None else original.file
-        with Image.open(source, formats=["TIFF"]) as image:
-            yield image
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a damaged tag is judged by the decode, not printed
+            with Image.open(source, formats=["TIFF"]) as image:
+                yield image
     finally:
         Image.MAX_IMAGE_PIXELS = previous
 
