@@ -9,7 +9,8 @@ import pyvips
 from pipeline.colour import measure_fidelity, profile_name, to_srgb
 from pipeline.errors import RejectedInput, TransientFailure
 from pipeline.facts import compute_facts
-from pipeline.intake import Original, decode, harden_libvips, read_header
+from pipeline.intake import Header, Original, decode, harden_libvips, read_header
+from pipeline.integrity import check_plausible, decoder_warnings, explain_refusal
 from pipeline.mat import choose_mat
 from pipeline.model import ProcessResult
 from pipeline.plan import plan_renditions
@@ -30,7 +31,8 @@ def process(
     plan = plan_renditions(*header.oriented_size, settings)
     logo = load_logo(settings)
     try:
-        decoded = decode(original, header, max(plan.base_width, plan.base_height))
+        decoded = trusted_decode(original, header, max(plan.base_width, plan.base_height))
+        check_plausible(decoded, original, header.kind)
         base = to_srgb(decoded, header).copy_memory()
         fidelity = measure_fidelity(decoded, header, profile_name(header))
         mat = choose_mat(base, settings.mat)
@@ -39,6 +41,18 @@ def process(
     except MemoryError as error:
         raise TransientFailure("Ran out of memory while processing the image.") from error
     return ProcessResult(tuple(renditions), facts, settings.version)
+
+
+def trusted_decode(original: Original, header: Header, long_edge: int) -> pyvips.Image:
+    """Decode, refusing damaged data the decoder only warned about, and naming variants."""
+    try:
+        with decoder_warnings(header.kind):
+            return decode(original, header, long_edge)
+    except RejectedInput as error:
+        refusal = explain_refusal(error, original, header.kind)
+        if refusal is error:
+            raise
+        raise refusal from error
 
 
 def load_logo(settings: PipelineSettings) -> pyvips.Image | None:
