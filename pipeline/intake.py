@@ -18,6 +18,7 @@ from pipeline.settings import Limits
 from pipeline.sniff import AVIF, HEIF, JPEG, SNIFF_BYTES, TIFF, Kind, sniff
 
 JPEG_SHRINKS = (1, 2, 4, 8)
+FAIL_ON = "error"  # the strictest libvips level that accepts healthy files (docs/pipeline.md)
 THUMBNAIL_FORMATS = ("uchar", "ushort")  # `thumbnail` would clip other sample formats to 8 bits
 TRUSTED_LOADERS = (
     "VipsForeignLoadJpeg",
@@ -74,7 +75,7 @@ class Original:
 
     def open(self, **load_options: object) -> pyvips.Image:
         """Open lazily: libvips reads the header, no pixels."""
-        options = {"access": "sequential", "fail_on": "truncated", **load_options}
+        options = {"access": "sequential", "fail_on": FAIL_ON, **load_options}
         if self.data is not None:
             return pyvips.Image.new_from_buffer(self.data, "", **options)
         return pyvips.Image.new_from_file(str(self.file), **options)
@@ -87,7 +88,7 @@ class Original:
             source = pyvips.Source.new_from_file(str(self.file))
         # thumbnail's own fail_on does not reach the loader; the load option string does.
         return pyvips.Image.thumbnail_source(
-            source, long_edge, height=long_edge, size="down", option_string="fail_on=truncated"
+            source, long_edge, height=long_edge, size="down", option_string=f"fail_on={FAIL_ON}"
         )
 
 

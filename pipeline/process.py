@@ -9,7 +9,8 @@ import pyvips
 from pipeline.colour import measure_fidelity, profile_name, to_srgb
 from pipeline.errors import RejectedInput, TransientFailure
 from pipeline.facts import compute_facts
-from pipeline.intake import Original, decode, harden_libvips, read_header
+from pipeline.intake import Header, Original, decode, harden_libvips, read_header
+from pipeline.integrity import check_plausible, decoder_warnings, explain_refusal
 from pipeline.mat import choose_mat
 from pipeline.model import ProcessResult
 from pipeline.plan import plan_renditions
@@ -30,7 +31,7 @@ def process(
     plan = plan_renditions(*header.oriented_size, settings)
     logo = load_logo(settings)
     try:
-        decoded = decode(original, header, max(plan.base_width, plan.base_height))
+        decoded = trusted_decode(original, header, max(plan.base_width, plan.base_height))
         base = to_srgb(decoded, header).copy_memory()
         fidelity = measure_fidelity(decoded, header, profile_name(header))
         mat = choose_mat(base, settings.mat)
@@ -39,6 +40,29 @@ def process(
     except MemoryError as error:
         raise TransientFailure("Ran out of memory while processing the image.") from error
     return ProcessResult(tuple(renditions), facts, settings.version)
+
+
+def trusted_decode(original: Original, header: Header, long_edge: int) -> pyvips.Image:
+    """Decode, refusing damaged data the decoder only warned about and blank misreadings.
+
+    A known variant that libvips reads as blank (a TIFF with LZMA or old-style JPEG
+    compression, say) is decoded again by the fallback before it is refused.
+    """
+    try:
+        with decoder_warnings(header.kind):
+            decoded = decode(original, header, long_edge)
+        check_plausible(decoded, original, header.kind)
+        return decoded
+    except RejectedInput as error:
+        if error.code == "undecodable":
+            from pipeline.fallback import decode_with_fallback, identify_variant  # Pillow: rare
+
+            if identify_variant(original, header.kind):
+                return decode_with_fallback(original, header, long_edge, error)
+        refusal = explain_refusal(error, original, header.kind)
+        if refusal is error:
+            raise
+        raise refusal from error
 
 
 def load_logo(settings: PipelineSettings) -> pyvips.Image | None:
