@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_DIR := $(or $(COPPER_DATA_DIR),var)
 
-.PHONY: setup browser run reset lint format docs test test-fast bench bench-search bench-flow bench-web bench-convergence clean
+.PHONY: setup browser run reset lint format docs test test-fast bench bench-process bench-search bench-flow bench-web bench-convergence clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -81,8 +81,14 @@ deploy-check: setup artifact node_modules/.package-lock.json ## osls package + c
 		build/serverless-prod/cloudformation-template-update-stack.json
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
-bench: setup ## pipeline benchmark against bare pyvips and Pillow (prints ratios)
+bench: setup ## pipeline benchmark against bare pyvips and Pillow, then bench-process (ratios)
 	$(PYTHON) -m bench.pipeline
+	$(PYTHON) -m bench.process
+
+# The peers (sharp, thumbor) are installed on first use under var/bench/peers/, outside .venv;
+# one that cannot be installed is reported as not available and the rest still runs.
+bench-process: setup ## `copper process` as a whole process on one core vs pyvips, sharp, thumbor
+	$(PYTHON) -m bench.process
 
 bench-search: setup ## search index and listing benchmark on 100,000 generated works
 	$(PYTHON) -m bench.search
