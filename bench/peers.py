@@ -17,6 +17,8 @@ from pathlib import Path
 SHARP_SPEC = "sharp@0.35"
 THUMBOR_SPEC = "thumbor>=7.8,<8"
 INSTALL_TIMEOUT = 900
+REASON_CHARS = 300
+PYCURL_HINT = "pycurl builds against libcurl's headers: apt-get install libcurl4-openssl-dev"
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,8 @@ def last_lines(text: str, count: int = 2) -> str:
     """Return the last non-empty lines of a tool's output, joined, for a one-line reason."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     lines = [line for line in lines if not line.startswith("WARNING: Location")]
-    return " / ".join(lines[-count:]) or "no output"
+    text = " / ".join(lines[-count:]) or "no output"
+    return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"
 
 
 def run_tool(command: list[str], what: str) -> str | None:
@@ -55,7 +58,8 @@ def run_tool(command: list[str], what: str) -> str | None:
     except OSError as error:
         return f"{what} install could not start: {error.strerror}"
     if done.returncode != 0:
-        return f"{what} install failed (exit {done.returncode}): {last_lines(done.stderr)}"
+        why = f"{what} install failed (exit {done.returncode}): {last_lines(done.stderr)}"
+        return f"{why} ({PYCURL_HINT})" if "pycurl" in done.stderr else why
     return None
 
 
