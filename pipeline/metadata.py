@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 import pyvips
 
 MAX_CREDIT_LENGTH = 200
@@ -18,6 +16,11 @@ XMP_TEMPLATE = (
     "{body}</rdf:Description></rdf:RDF></x:xmpmeta>"
     '<?xpacket end="r"?>'
 )
+
+
+def xml_escape(text: str) -> str:
+    """Escape &, < and > for XML or Pango markup (xml.sax.saxutils.escape loads urllib)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def clean_text(value: str | None) -> str | None:
@@ -35,10 +38,11 @@ def credit_xmp(copyright: str | None, credit: str | None) -> bytes | None:
     if rights:
         body += (
             '<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">'
-            f"{escape(rights)}</rdf:li></rdf:Alt></dc:rights>"
+            f"{xml_escape(rights)}</rdf:li></rdf:Alt></dc:rights>"
         )
     if creator:
-        body += f"<dc:creator><rdf:Seq><rdf:li>{escape(creator)}</rdf:li></rdf:Seq></dc:creator>"
+        creator = xml_escape(creator)
+        body += f"<dc:creator><rdf:Seq><rdf:li>{creator}</rdf:li></rdf:Seq></dc:creator>"
     return XMP_TEMPLATE.format(body=body).encode() if body else None
 
 

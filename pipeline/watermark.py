@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from xml.sax.saxutils import escape
 
 import pyvips
 
 from pipeline.geometry import anchor
+from pipeline.metadata import xml_escape
 from pipeline.settings import Watermark
 
 FONT = "sans bold"
@@ -42,7 +42,7 @@ def apply_watermark(
 
 def text_mark(text: str, target_width: int) -> pyvips.Image:
     """Render white text with a soft dark shadow as an RGBA image `target_width` wide."""
-    markup = escape(text)  # Pango reads markup: artist text must not inject any
+    markup = xml_escape(text)  # Pango reads markup: artist text must not inject any
     measured = pyvips.Image.text(markup, font=FONT, dpi=MEASURE_DPI)
     dpi = max(1, round(MEASURE_DPI * target_width / max(1, measured.width)))
     alpha = pyvips.Image.text(markup, font=FONT, dpi=dpi)
