@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import sys
 from pathlib import Path
@@ -49,6 +50,7 @@ def parse_focal_point(
 @click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True)
 def process(file: Path, out_dir: Path, **options: Any) -> None:
     """Process FILE into web renditions in --out DIR and print the manifest as JSON."""
+    gc.freeze()  # what the imports built lives until exit: collections need not scan it
     field_names = {field.name for field in dataclasses.fields(ProcessOptions)}
     chosen = {name: value for name, value in options.items() if name in field_names}
     outcome = run_process(file, out_dir, ProcessOptions(**chosen), pipeline_settings())

@@ -1,32 +1,48 @@
-"""The `copper` group: it holds the shared context and adds every command family."""
+"""The `copper` group: it holds the shared context and loads each command family on first use."""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from copper.cli import admin, flow, process, run, settings
 from copper.cli.context import CliContext
 
+# Command name → "module:attribute". A command's module is imported only when that command
+# runs (or `--help` lists it), so `copper process` loads neither the services nor the queue.
+COMMANDS = {
+    "process": "copper.cli.process:process",
+    "settings": "copper.cli.settings:show_settings",
+    "api": "copper.cli.run:serve_api",
+    "worker": "copper.cli.run:worker",
+    "dev": "copper.cli.run:dev",
+    "seed": "copper.cli.admin:seed",
+    "create-admin": "copper.cli.admin:create_admin",
+    "dlq": "copper.cli.flow:dlq",
+    "reindex": "copper.cli.flow:reindex",
+    "reprocess": "copper.cli.flow:reprocess",
+    "sweep": "copper.cli.flow:sweep",
+    "audit": "copper.cli.flow:audit",
+}
 
-@click.group()
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported by name, on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Return every command name, loaded or not, sorted as click sorts them."""
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Return the named command, importing its module the first time it is asked for."""
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            module, attribute = COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Copper Print Gallery: image pipeline and gallery tools."""
     ctx.ensure_object(CliContext)
-
-
-for command in (
-    process.process,
-    settings.show_settings,
-    run.serve_api,
-    run.worker,
-    run.dev,
-    admin.seed,
-    admin.create_admin,
-    flow.dlq,
-    flow.reindex,
-    flow.reprocess,
-    flow.sweep,
-    flow.audit,
-):
-    main.add_command(command)
