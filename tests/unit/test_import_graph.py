@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -196,3 +197,14 @@ def test_the_modules_of_one_package_import_one_another_without_a_cycle(package: 
     """Inside one package, no module reaches itself again through its imports."""
     cycle = find_cycle(only(module_graph(), package))
     assert cycle is None, f"module import cycle in {package}: " + " -> ".join(cycle or ())
+
+
+def test_the_lazily_loaded_commands_exist_and_none_imports_the_group_back() -> None:
+    """`copper`'s group imports its commands by name (click's lazy group): check those edges."""
+    from copper.cli.root import COMMANDS
+
+    graph = module_graph()
+    for name, target in COMMANDS.items():
+        module, attribute = target.split(":")
+        assert hasattr(importlib.import_module(module), attribute), name
+        assert "copper.cli.root" not in graph[module], f"{module} imports the group back"
