@@ -38,7 +38,7 @@ DECODE_ERRORS = (
     Image.DecompressionBombError,
 )
 COMPRESSION, PHOTOMETRIC, BITS, PLANAR, TILE_WIDTH, ORIENTATION = 259, 262, 258, 284, 322, 274
-OLD_STYLE_JPEG, LZMA = 6, 34925
+OLD_STYLE_JPEG, LZMA, ZSTD, JPEG2000 = 6, 34925, 50000, 34712
 LAB_PHOTOMETRICS = (8, 9, 10)  # CIELab, ICCLab, ITULab
 USUAL_BITS = frozenset({1, 2, 4, 8, 16, 32, 64})
 # Pillow mode → (pyvips interpretation, libvips band format) of the pixels handed on.
@@ -75,6 +75,14 @@ class Variant:
 
 OLD_JPEG = Variant("old_style_jpeg", "uses old-style JPEG compression", TIFF_ADVICE, "pillow")
 LZMA_TIFF = Variant("lzma", "uses LZMA compression", TIFF_ADVICE, "pillow")
+ZSTD_TIFF = Variant("zstd", "uses Zstandard compression", TIFF_ADVICE, "pillow")
+JPEG2000_TIFF = Variant("jpeg2000", "uses JPEG 2000 compression", TIFF_ADVICE, "pillow")
+SEPARATE_PLANES = Variant(
+    "planar",
+    "stores its colours in separate planes",
+    "Export it again as a JPEG, or as a TIFF with interleaved (chunky) pixels.",
+    "pillow",
+)
 CIELAB = Variant(
     "cielab",
     "stores its colours as CIELab",
@@ -128,12 +136,16 @@ def tiff_variant(tags: dict[int, object]) -> Variant | None:
         return OLD_JPEG
     if tags.get(COMPRESSION) == LZMA:
         return LZMA_TIFF
+    if tags.get(COMPRESSION) == ZSTD:
+        return ZSTD_TIFF
+    if tags.get(COMPRESSION) == JPEG2000:
+        return JPEG2000_TIFF
     if tags.get(PHOTOMETRIC) in LAB_PHOTOMETRICS:
         return CIELAB
     if unusual := sorted(d for d in depths if isinstance(d, int) and d not in USUAL_BITS):
         return odd_bits(unusual[0])
-    if tags.get(PLANAR) == 2 and TILE_WIDTH in tags:
-        return TILED_PLANAR
+    if tags.get(PLANAR) == 2:
+        return TILED_PLANAR if TILE_WIDTH in tags else SEPARATE_PLANES
     return None
 
 

@@ -18,19 +18,14 @@ from pipeline.sniff import TIFF, Kind
 if TYPE_CHECKING:
     from PIL import Image
 
+    from pipeline.fallback import Variant
+
 # libjpeg reports damaged entropy data only as warnings; junk between header segments, which
 # healthy files from some cameras and editors carry, is "extraneous bytes before marker".
 DAMAGE_WARNINGS = ("corrupt jpeg data", "premature end of jpeg file")
 HARMLESS_WARNINGS = ("extraneous bytes before marker",)
 FLAT_OVERHEAD = 2048  # headers of a flat file; bigger ones (profiles, previews) ask Pillow
 FLAT_BYTES_PER_PIXEL = 1 / 32  # a flat picture compresses to far less than this
-TIFF_VARIANTS = {
-    (259, 6): "old-style JPEG-compressed TIFF",
-    (259, 34925): "LZMA-compressed TIFF",
-    (259, 50000): "Zstandard-compressed TIFF",
-    (259, 34712): "JPEG 2000-compressed TIFF",
-    (284, 2): "planar TIFF",
-}
 
 UNREADABLE, BLANK, PICTURE = "unreadable", "blank", "picture"
 
@@ -110,14 +105,17 @@ def explain_refusal(error: RejectedInput, original: Original, kind: Kind) -> Rej
     return undecodable(kind, variant) if verdict == PICTURE else error
 
 
-def second_opinion(original: Original, kind: Kind) -> tuple[str, str | None]:
-    """Decode with Pillow; return UNREADABLE, BLANK or PICTURE and the TIFF variant's name."""
+def second_opinion(original: Original, kind: Kind) -> tuple[str, Variant | None]:
+    """Decode with Pillow; return UNREADABLE, BLANK or PICTURE and the TIFF's variant."""
     from PIL import Image  # imported only on these rare paths
+
+    from pipeline.fallback import tiff_variant
 
     source = io.BytesIO(original.data) if original.data is not None else original.file
     try:
         with Image.open(source) as picture:
-            variant = tiff_variant(picture) if kind is TIFF else None
+            tags = dict(getattr(picture, "tag_v2", {}))
+            variant = tiff_variant(tags) if kind is TIFF else None
             picture.draft("RGB", (256, 256))
             blank = pillow_blank(picture)
     except Exception:  # Pillow raises many kinds of error on damaged data
@@ -136,18 +134,9 @@ def pillow_blank(picture: Image.Image) -> bool:
     return extrema[3][1] == 0 or all(high - low <= 2 for low, high in extrema[:3])
 
 
-def tiff_variant(picture: object) -> str | None:
-    """Name the TIFF variant from its tags, when it is one this decoder is known to misread."""
-    tags = getattr(picture, "tag_v2", {})
-    for (tag, value), name in TIFF_VARIANTS.items():
-        if tags.get(tag) == value:
-            return name
-    return None
-
-
-def undecodable(kind: Kind, variant: str | None) -> RejectedInput:
+def undecodable(kind: Kind, variant: Variant | None) -> RejectedInput:
     """Return the rejection for a valid file whose pixels this pipeline cannot read."""
-    what = f"This {variant}" if variant else f"This {kind.label}"
+    what = f"This {kind.label}" + (f", which {variant.description}," if variant else "")
     return RejectedInput(
         f"{what} is valid, but its pixels cannot be read here and would publish as a blank "
         "picture. Please export it again with standard compression (for TIFF: LZW, Deflate "
