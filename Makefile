@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_DIR := $(or $(COPPER_DATA_DIR),var)
 
-.PHONY: setup browser run reset lint format docs test test-fast bench bench-process bench-search bench-flow bench-web bench-convergence clean
+.PHONY: setup browser run reset lint format docs test test-fast bench bench-process bench-search bench-flow bench-web bench-convergence bench-worstcase clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -87,6 +87,9 @@ bench: setup ## pipeline benchmark against bare pyvips and Pillow, then bench-pr
 
 # The peers (sharp, thumbor) are installed on first use under var/bench/peers/, outside .venv;
 # one that cannot be installed is reported as not available and the rest still runs.
+bench-worstcase: setup ## copper process on the largest originals the limits allow (sizes the processor's timeout)
+	$(PYTHON) -m bench.worstcase
+
 bench-process: setup ## `copper process` as a whole process on one core vs pyvips, sharp, thumbor
 	$(PYTHON) -m bench.process
 

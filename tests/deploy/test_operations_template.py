@@ -139,3 +139,15 @@ def test_one_dashboard_shows_the_pipeline_and_the_api(template: Template) -> Non
     for metric in ("IteratorAge", "ClusterStatus.red", "FreeStorageSpace", "WriteThrottleEvents"):
         assert f'"{metric}"' in shown, metric
     assert {"Queue", "DeadLetters", "Processor", "Indexer", "Domain", "Table"} <= set(names)
+
+
+def test_one_retry_does_not_trip_the_queue_age_alarm(template: Template) -> None:
+    visibility = properties(template, "UploadsQueue")["VisibilityTimeout"]
+    age = alarm_on(
+        template,
+        "AWS/SQS",
+        "ApproximateAgeOfOldestMessage",
+        "QueueName",
+        {"Fn::GetAtt": ["UploadsQueue", "QueueName"]},
+    )
+    assert age["Threshold"] > 2 * visibility
