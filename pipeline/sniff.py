@@ -99,6 +99,9 @@ XCF = _picture("xcf", "a GIMP document (XCF)")
 KRITA = _picture("krita", "a Krita document")
 OPENRASTER = _picture("openraster", "an OpenRaster document (ORA)")
 CAMERA_RAW = _picture("raw", "a camera raw file")
+PCX = _picture("pcx", "a PCX image (PC Paintbrush)")
+SGI = _picture("sgi", "an SGI image")
+SUN_RASTER = _picture("sunraster", "a Sun raster image")
 GZIP = Kind("gzip", "a gzip-compressed file", family="archive")
 ZIP = Kind("zip", "a ZIP archive", family="archive")
 PDF = Kind("pdf", "a PDF document")
@@ -116,7 +119,7 @@ def sniff(head: bytes) -> Kind:
     for test, kind in _SIGNATURES:
         if test(head):
             return kind
-    for probe in (_sniff_archive, _sniff_netpbm, _sniff_tga):
+    for probe in (_sniff_archive, _sniff_netpbm, _sniff_tga, _sniff_pcx):
         if (found := probe(head)) is not None:
             return found
     return _sniff_textual(head)
@@ -169,6 +172,8 @@ _RAW_MAGIC = (b"FUJIFILMCCD-RAW", b"IIRO", b"IIRS", b"IIU\x00")
 
 _SIGNATURES: tuple[tuple[Callable[[bytes], bool], Kind], ...] = (
     (lambda h: h[:3] == b"\xff\xd8\xff", JPEG),
+    (lambda h: h[:2] == b"\x01\xda" and h[2] in (0, 1) and h[3] in (1, 2), SGI),
+    (lambda h: h[:4] == b"\x59\xa6\x6a\x95", SUN_RASTER),
     (lambda h: h[:8] == b"\x89PNG\r\n\x1a\n", PNG),
     (_is_webp, WEBP),
     (lambda h: h[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"), TIFF),
@@ -224,6 +229,16 @@ def _sniff_archive(head: bytes) -> Kind | None:
 def _sniff_tga(head: bytes) -> Kind | None:
     """Return TGA if the header is a plausible Targa one: TGA has no magic number at its start."""
     return TGA if len(head) >= 18 and _is_tga_header(head) else None
+
+
+def _sniff_pcx(head: bytes) -> Kind | None:
+    """Return PCX if the 128-byte header is a plausible ZSoft one (manufacturer byte 10)."""
+    if len(head) < 128 or head[0] != 0x0A or head[1] not in (0, 2, 3, 4, 5):
+        return None
+    encoding, bits, planes = head[2], head[3], head[65]
+    x0, y0, x1, y1 = struct.unpack_from("<HHHH", head, 4)
+    plausible = encoding in (0, 1) and bits in (1, 2, 4, 8) and planes in (1, 3, 4)
+    return PCX if plausible and x1 >= x0 and y1 >= y0 and head[64] == 0 else None
 
 
 def _is_tga_header(head: bytes) -> bool:

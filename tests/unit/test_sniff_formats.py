@@ -79,6 +79,14 @@ FOREIGN: dict[str, tuple[Callable[[], bytes], str]] = {
     "psd": (images.psd, "Photoshop document (PSD)"),
     "svg": (images.svg, "SVG drawing"),
     "fits": (images.fits, "FITS astronomy image"),
+    "pcx": (pillow("PCX"), "PCX image"),
+    "pcx greyscale": (pillow("PCX", "L"), "PCX image"),
+    "pcx bilevel": (pillow("PCX", "1"), "PCX image"),
+    "sgi": (pillow("SGI"), "SGI image"),
+    "sun raster": (
+        lambda: b"\x59\xa6\x6a\x95" + struct.pack(">7I", 1, 1, 24, 3, 1, 0, 0),
+        "Sun raster",
+    ),
 }
 
 
