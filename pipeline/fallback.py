@@ -19,8 +19,9 @@ from pipeline.intake import Header, Original, corrupt, header_of
 from pipeline.orientation import UPRIGHT, turn_upright
 from pipeline.settings import Limits
 from pipeline.sniff import AVIF, HEIF, TIFF, Kind
+from pipeline.widetiff import first_ifd_tags, wide_header, wide_pixels
 
-Decoder = Literal["pillow", "heifload"]
+Decoder = Literal["pillow", "heifload", "tifffile", "none"]
 TIFF_ADVICE = "Export it again as a JPEG, or as a TIFF with LZW or no compression."
 # Pillow raises many kinds of error on data it cannot decode; MemoryError is not among these.
 DECODE_ERRORS = (
@@ -34,10 +35,12 @@ DECODE_ERRORS = (
     TypeError,
     ZeroDivisionError,
     struct.error,
+    ImportError,  # tifffile without the codec a file needs
     pyvips.Error,
     Image.DecompressionBombError,
 )
 COMPRESSION, PHOTOMETRIC, BITS, PLANAR, TILE_WIDTH, ORIENTATION = 259, 262, 258, 284, 322, 274
+SAMPLE_FORMAT, FLOAT_SAMPLES, COMPLEX_SAMPLES = 339, 3, (5, 6)  # 5: complex integers, 6: floats
 OLD_STYLE_JPEG, LZMA, ZSTD, JPEG2000 = 6, 34925, 50000, 34712
 LAB_PHOTOMETRICS = (8, 9, 10)  # CIELab, ICCLab, ITULab
 USUAL_BITS = frozenset({1, 2, 4, 8, 16, 32, 64})
@@ -62,14 +65,15 @@ class Variant:
     name: str
     description: str  # completes "This TIFF …"
     advice: str
-    decoder: Decoder
+    decoder: Decoder  # "none": refused as soon as it is named
     bits: int = 0  # significant bits of a 16-bit container, when fewer than 16
+    code: str = "unsupported_variant"
 
     def refusal(self, kind: Kind) -> RejectedInput:
         """Return the rejection naming this variant and what to export instead."""
         return RejectedInput(
             f"This {kind.label} {self.description}, which the gallery cannot read. {self.advice}",
-            code="unsupported_variant",
+            code=self.code,
         )
 
 
@@ -103,6 +107,24 @@ AVIF_SEQUENCE = Variant(
 )
 
 
+WIDE_ADVICE = (
+    "Export it again with Deflate or no compression, or as a 16-bit or 32-bit floating-point TIFF."
+)
+DOUBLE_SAMPLES = Variant("double", "stores 64-bit floating-point samples", WIDE_ADVICE, "tifffile")
+LONG_INTEGERS = Variant("int64", "stores 64-bit integer samples", WIDE_ADVICE, "tifffile")
+
+
+def complex_samples(bits: int) -> Variant:
+    """Return the variant of a TIFF whose samples are complex numbers (no picture to show)."""
+    return Variant(
+        "complex",
+        f"stores its pixels as {bits}-bit complex numbers",
+        "Please export it as an 8- or 16-bit RGB TIFF, or as a JPEG.",
+        "none",
+        code="unsupported_samples",
+    )
+
+
 def odd_bits(bits: int) -> Variant:
     """Return the variant of a TIFF whose samples have an unusual bit depth."""
     return Variant(
@@ -123,15 +145,18 @@ def identify_variant(original: Original, kind: Kind) -> Variant | None:
     try:
         with pillow_image(original, max_pixels=None) as image:
             tags = dict(image.tag_v2)  # type: ignore[attr-defined]
-    except DECODE_ERRORS:
-        return None
-    return tiff_variant(tags)
+    except DECODE_ERRORS:  # Pillow has no mode for some valid layouts (64-bit RGB, complex)
+        tags = first_ifd_tags(original) or {}
+    return tiff_variant(tags) if tags else None
 
 
 def tiff_variant(tags: dict[int, object]) -> Variant | None:
     """Return the variant a TIFF's first-IFD tags describe, if any."""
-    bits = tags.get(BITS, (8,))
-    depths = set(bits) if isinstance(bits, tuple) else {bits}
+    depths, formats = per_sample(tags, BITS, 8), per_sample(tags, SAMPLE_FORMAT, 1)
+    if formats & set(COMPLEX_SAMPLES):
+        return complex_samples(max(d for d in depths if isinstance(d, int)) if depths else 64)
+    if 64 in depths:
+        return DOUBLE_SAMPLES if FLOAT_SAMPLES in formats else LONG_INTEGERS
     if tags.get(COMPRESSION) == OLD_STYLE_JPEG:
         return OLD_JPEG
     if tags.get(COMPRESSION) == LZMA:
@@ -147,6 +172,12 @@ def tiff_variant(tags: dict[int, object]) -> Variant | None:
     if tags.get(PLANAR) == 2:
         return TILED_PLANAR if TILE_WIDTH in tags else SEPARATE_PLANES
     return None
+
+
+def per_sample(tags: dict[int, object], tag: int, default: int) -> set[object]:
+    """Return the distinct values of a per-sample tag (BitsPerSample, SampleFormat)."""
+    value = tags.get(tag, default)
+    return set(value) if isinstance(value, tuple) else {value}
 
 
 def ftyp_brands(head: bytes) -> set[bytes]:
@@ -165,9 +196,13 @@ def header_with_fallback(
     variant = identify_variant(original, kind)
     if variant is None:
         raise corrupt(kind) from error
+    if variant.decoder == "none":
+        raise variant.refusal(kind) from error
     try:
         if variant.decoder == "heifload":
             return header_of(heifload(original), kind)
+        if variant.decoder == "tifffile":
+            return wide_header(original, kind)
         return pillow_header(original, kind, variant)
     except DECODE_ERRORS as fallback_error:
         raise variant.refusal(kind) from fallback_error
@@ -180,9 +215,13 @@ def decode_with_fallback(
     variant = identify_variant(original, header.kind)
     if variant is None:
         raise corrupt(header.kind) from error
+    if variant.decoder == "none":
+        raise variant.refusal(header.kind) from error
     try:
         if variant.decoder == "heifload":
             image = heifload(original)
+        elif variant.decoder == "tifffile":
+            image = wide_pixels(original, header)
         else:
             image = pillow_pixels(original, header, variant)
         return turn_upright(shrink(image, long_edge), header.exif_orientation).copy_memory()

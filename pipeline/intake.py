@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import io
+import mmap
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,6 +16,7 @@ import pyvips
 from pipeline.errors import RejectedInput
 from pipeline.frames import declared_frames
 from pipeline.geometry import oriented_size
+from pipeline.jpegscan import Buffer, CountingSource
 from pipeline.orientation import UPRIGHT, metadata_orientation, turn_upright
 from pipeline.settings import Limits
 from pipeline.sniff import AVIF, HEIF, JPEG, SNIFF_BYTES, TIFF, Kind, sniff
@@ -80,11 +84,23 @@ class Original:
             return pyvips.Image.new_from_buffer(self.data, "", **options)
         return pyvips.Image.new_from_file(str(self.file), **options)
 
-    def thumbnail(self, long_edge: int) -> pyvips.Image:
-        """Decode the first frame once, shrinking on load to fit `long_edge`, EXIF-rotated."""
+    @contextmanager
+    def buffer(self) -> Iterator[Buffer]:
+        """Yield the bytes, or a read-only map of the file."""
         if self.data is not None:
+            yield self.data
+            return
+        with (
+            self.file.open("rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view,
+        ):
+            yield view
+
+    def thumbnail(self, long_edge: int, source: pyvips.Source | None = None) -> pyvips.Image:
+        """Decode the first frame once, shrinking on load to fit `long_edge`, EXIF-rotated."""
+        if source is None and self.data is not None:
             source = pyvips.Source.new_from_memory(self.data)
-        else:
+        elif source is None:
             source = pyvips.Source.new_from_file(str(self.file))
         # thumbnail's own fail_on does not reach the loader; the load option string does.
         return pyvips.Image.thumbnail_source(
@@ -243,11 +259,26 @@ def decode_frame(original: Original, header: Header, long_edge: int) -> pyvips.I
             return decode_hevc(original.data or str(original.path), long_edge)
         if header.is_cmyk or header.band_format not in THUMBNAIL_FORMATS:
             return shrink_cmyk(original, header, long_edge)
+        if header.kind is JPEG:
+            return thumbnail_whole_scan(original, long_edge)
         return original.thumbnail(long_edge).copy_memory()
     except (pyvips.Error, ValueError, RuntimeError) as error:
         from pipeline.fallback import decode_with_fallback  # pulls in Pillow: only on failure
 
         return decode_with_fallback(original, header, long_edge, error)
+
+
+def thumbnail_whole_scan(original: Original, long_edge: int) -> pyvips.Image:
+    """Decode a JPEG like `Original.thumbnail`, refusing it if its scan was not read to the end.
+
+    See `jpegscan`: garbled entropy data often ends the decode early without a warning.
+    """
+    with original.buffer() as data:
+        counting = CountingSource(data)
+        image = original.thumbnail(long_edge, counting.source).copy_memory()
+    if counting.ended_early:
+        raise corrupt(JPEG)
+    return image
 
 
 def shrink_cmyk(original: Original, header: Header, long_edge: int) -> pyvips.Image:

@@ -106,21 +106,30 @@ def explain_refusal(error: RejectedInput, original: Original, kind: Kind) -> Rej
 
 
 def second_opinion(original: Original, kind: Kind) -> tuple[str, Variant | None]:
-    """Decode with Pillow; return UNREADABLE, BLANK or PICTURE and the TIFF's variant."""
+    """Decode with Pillow; return UNREADABLE, BLANK or PICTURE and the TIFF's variant.
+
+    A variant that only tifffile reads (64-bit samples) was decoded by tifffile itself, so
+    its flat decode is the file's own.
+    """
     from PIL import Image  # imported only on these rare paths
 
     from pipeline.fallback import tiff_variant
+    from pipeline.widetiff import first_ifd_tags
 
     source = io.BytesIO(original.data) if original.data is not None else original.file
     try:
         with Image.open(source) as picture:
             tags = dict(getattr(picture, "tag_v2", {}))
             variant = tiff_variant(tags) if kind is TIFF else None
-            picture.draft("RGB", (256, 256))
-            blank = pillow_blank(picture)
-    except Exception:  # Pillow raises many kinds of error on damaged data
-        return UNREADABLE, None
-    return (BLANK if blank else PICTURE), variant
+            if variant is None or variant.decoder != "tifffile":
+                picture.draft("RGB", (256, 256))
+                return (BLANK if pillow_blank(picture) else PICTURE), variant
+    except Exception:  # Pillow raises many kinds of error on damaged data, or has no mode
+        directory = first_ifd_tags(original) if kind is TIFF else None
+        variant = tiff_variant(directory) if directory else None
+    if variant is not None and variant.decoder == "tifffile":
+        return BLANK, variant
+    return UNREADABLE, None
 
 
 def pillow_blank(picture: Image.Image) -> bool:

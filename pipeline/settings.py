@@ -8,7 +8,7 @@ from typing import Literal
 
 from kernel.settings import ORIGINAL_MAX_BYTES, check, setting
 
-PIPELINE_VERSION = "2026.12.2"
+PIPELINE_VERSION = "2026.12.3"
 
 Format = Literal["avif", "webp", "jpeg"]
 Position = Literal[
