@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,9 +22,12 @@ if TYPE_CHECKING:
     from pipeline.fallback import Variant
 
 # libjpeg reports damaged entropy data only as warnings; junk between header segments, which
-# healthy files from some cameras and editors carry, is "extraneous bytes before marker".
+# healthy files from some cameras and editors carry, is "extraneous bytes before marker" —
+# except before a restart marker (0xd0-0xd7), which sits inside the entropy-coded data: bytes
+# left over there mean the data between two restarts did not decode as coded.
 DAMAGE_WARNINGS = ("corrupt jpeg data", "premature end of jpeg file")
 HARMLESS_WARNINGS = ("extraneous bytes before marker",)
+RESTART_MARKER = re.compile(r"before marker 0xd[0-7]\b")
 FLAT_OVERHEAD = 2048  # headers of a flat file; bigger ones (profiles, previews) ask Pillow
 FLAT_BYTES_PER_PIXEL = 1 / 32  # a flat picture compresses to far less than this
 
@@ -69,7 +73,9 @@ def decoder_warnings(kind: Kind) -> Iterator[None]:
 def is_damage(message: str) -> bool:
     """Return whether a decoder warning says the pixel data is damaged."""
     text = message.lower()
-    return any(w in text for w in DAMAGE_WARNINGS) and not any(w in text for w in HARMLESS_WARNINGS)
+    if not any(w in text for w in DAMAGE_WARNINGS):
+        return False
+    return RESTART_MARKER.search(text) is not None or not any(w in text for w in HARMLESS_WARNINGS)
 
 
 def is_blank(image: pyvips.Image) -> bool:

@@ -121,3 +121,44 @@ def test_a_jpeg_file_on_disk_is_checked_like_one_in_memory(tmp_path: Path) -> No
     with pytest.raises(RejectedInput) as caught:
         process(path)
     assert caught.value.code == "corrupt"
+
+
+def restart_interval_damaged(seed: int) -> bytes:
+    """Return a JPEG with restart markers, a few bits changed between two of them."""
+    data = bytearray(images.photo(640, 480, seed=3).jpegsave_buffer(Q=90, restart_interval=8))
+    start = entropy_start(bytes(data))
+    restarts = [
+        i for i in range(start, len(data) - 1) if data[i] == 0xFF and 0xD0 <= data[i + 1] <= 0xD7
+    ]
+    rng = random.Random(seed)
+    k = rng.randrange(2, len(restarts) - 2)
+    low, high = restarts[k] + 2, restarts[k + 1]
+    for _ in range(3):
+        at = rng.randrange(low, high)
+        if data[at] != 0xFF and data[at - 1] != 0xFF:
+            data[at] ^= 1 << rng.randrange(8)
+            data[at] ^= 1 if data[at] == 0xFF else 0
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("message", "damage"),
+    [
+        ("Corrupt JPEG data: 1214 extraneous bytes before marker 0xd0", True),
+        ("Corrupt JPEG data: 15 extraneous bytes before marker 0xd6", True),
+        ("Corrupt JPEG data: 3 extraneous bytes before marker 0xd9", False),
+        ("Corrupt JPEG data: 40 extraneous bytes before marker 0xdb", False),
+        ("Corrupt JPEG data: premature end of data segment", True),
+    ],
+)
+def test_leftover_bytes_are_damage_only_before_a_restart_marker(message: str, damage: bool) -> None:
+    from pipeline.integrity import is_damage
+
+    assert is_damage(message) is damage
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_a_damaged_restart_interval_that_leaves_bytes_over_is_corrupt(seed: int) -> None:
+    with pytest.raises(RejectedInput) as refused:
+        process(restart_interval_damaged(seed), PipelineSettings())
+    assert refused.value.code == "corrupt"
