@@ -93,8 +93,7 @@ class RuntimeApi:
         self.init_error: dict[str, Any] | None = None
         self.first_poll: float | None = None
         self.changed = threading.Condition()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.server.daemon_threads = True
+        self.server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -134,6 +133,17 @@ class RuntimeApi:
         self.events.put(None)
         self.server.shutdown()
         self.server.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A threading HTTP server that does not report a function process hanging up."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore a connection the stopped function process dropped; report anything else."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
