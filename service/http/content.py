@@ -12,7 +12,7 @@ from content.model import Visibility
 from content.profile import ProfileService
 from content.repository import Page
 from content.views import own_artist, own_artwork, public_artist, public_artwork
-from service.http.auth import authenticated, principal
+from service.http.auth import attempt_limited, authenticated, principal
 from service.http.context import services
 from service.http.errors import ApiError
 from service.http.params import json_body, page_args
@@ -27,6 +27,7 @@ def paged(page: Page[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str,
 
 
 @blueprint.post("/auth/register")
+@attempt_limited(account=False)
 def register() -> tuple[dict[str, Any], int]:
     """Create an artist account and return it with an access token."""
     body = json_body("email", "password", "display_name")
@@ -36,6 +37,7 @@ def register() -> tuple[dict[str, Any], int]:
 
 
 @blueprint.post("/auth/login")
+@attempt_limited(account=True)
 def log_in() -> dict[str, Any]:
     """Exchange an e-mail address and password for an access token."""
     body = json_body("email", "password")
