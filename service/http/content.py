@@ -30,7 +30,7 @@ def paged(page: Page[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str,
 @attempt_limited(account=False)
 def register() -> tuple[dict[str, Any], int]:
     """Create an artist account and return it with an access token."""
-    body = json_body("email", "password", "display_name")
+    body = json_body(text=("email", "password", "display_name"))
     accounts = services().accounts
     artist = accounts.register(body["email"], body["password"], body["display_name"])
     return {"artist": own_artist(artist), "token": accounts.tokens.issue(artist)}, 201
@@ -40,7 +40,7 @@ def register() -> tuple[dict[str, Any], int]:
 @attempt_limited(account=True)
 def log_in() -> dict[str, Any]:
     """Exchange an e-mail address and password for an access token."""
-    body = json_body("email", "password")
+    body = json_body(text=("email", "password"))
     artist, token = services().accounts.log_in(body["email"], body["password"])
     return {"artist": own_artist(artist), "token": token}
 
