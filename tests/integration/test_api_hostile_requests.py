@@ -175,3 +175,40 @@ def test_a_body_larger_than_the_limit_is_a_413(client: FlaskClient) -> None:
         "/auth/login", data=b"[" * (2 * 1024 * 1024), content_type="application/json"
     )
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("declared", "status"),
+    [("99999999999", 413), ("9" * 30, 413), ("-5", 400), ("abc", 400), ("1e3", 400)],
+)
+def test_a_declared_content_length_that_lies_is_refused(
+    client: FlaskClient, declared: str, status: int
+) -> None:
+    for path, content_type in (
+        ("/auth/login", "application/json"),
+        ("/uploads", "multipart/form-data; boundary=a"),
+    ):
+        response = client.post(
+            path,
+            data=b"{}",
+            content_type=content_type,
+            environ_overrides={"CONTENT_LENGTH": declared},
+        )
+        assert response.status_code == status, path
+
+
+def test_crlf_in_any_path_or_query_parameter_never_answers_500_or_splits_a_header(
+    client: FlaskClient, admin: dict[str, str], app: Flask
+) -> None:
+    crlf = "%0d%0aSet-Cookie:%20evil=1"
+    query = "&".join(f"{name}={crlf}" for name in ("q", "cursor", "limit", "tag", "sort"))
+    for rule in app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+            continue
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<{argument}>", crlf).replace(f"<path:{argument}>", crlf)
+        response = client.get(f"{path}?{query}", headers=admin)
+        assert response.status_code < 500, path
+        assert "\n" not in json.dumps(dict(response.headers))
+        assert "Set-Cookie" not in response.headers

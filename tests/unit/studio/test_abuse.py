@@ -193,3 +193,16 @@ def test_crlf_in_any_query_parameter_or_path_never_answers_500(ada: FlaskClient,
         assert response.status_code < 500, path
         assert "evil" not in response.headers.get("Set-Cookie", "")
         assert "\n" not in json.dumps(dict(response.headers))
+
+
+@pytest.mark.parametrize(("declared", "status"), [("99999999999", 413), ("-5", 400), ("abc", 400)])
+def test_a_declared_content_length_that_lies_is_refused(
+    ada: FlaskClient, declared: str, status: int
+) -> None:
+    response = ada.post(
+        "/studio/works",
+        data=b"{}",
+        content_type="application/json",
+        environ_overrides={"CONTENT_LENGTH": declared},
+    )
+    assert response.status_code == status
