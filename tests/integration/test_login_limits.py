@@ -113,13 +113,7 @@ def test_a_success_resets_the_accounts_counter(hasher: CountingHasher) -> None:
 def test_the_client_is_the_source_ip_not_a_forwarded_header(hasher: CountingHasher) -> None:
     register()
     for n in range(20):
-        event_ip = "203.0.113.9"
-        status = call(
-            "/auth/login",
-            {"email": f"guess{n}@example.com", "password": WRONG},
-            event_ip,
-        )[0]
-        assert status == 401
+        assert log_in(WRONG, "203.0.113.9", email=f"guess{n}@example.com")[0] == 401
     event = json.loads((EVENTS / "apigw-v2-register.json").read_text())
     event["rawPath"] = event["requestContext"]["http"]["path"] = "/auth/login"
     event["requestContext"]["http"]["sourceIp"] = "203.0.113.9"
