@@ -8,6 +8,8 @@ Single-table design; every key attribute is a string (S). Items and their keys:
 - artwork:      PK `ARTWORK#<id>`, SK `ARTWORK`; GSI1PK `ARTIST#<artist_id>`, GSI1SK `<id>`;
                 and, only while ready and published, GSI2PK `PUBLISHED`,
                 GSI2SK `<published_at>#<id>` (see `content.cursor.published_key`)
+- attempts:     PK `ATTEMPTS#<key>`, SK `ATTEMPTS`; `attempts`, `expires_at` (the TTL)
+                (`DynamoAttemptLog`: failed log-ins per account and per client)
 
 - Table key: PK (HASH), SK (RANGE).
 - GSI1 (projection ALL), overloaded: "works by artist" (query `ARTIST#<id>`, newest first
@@ -35,6 +37,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from content.attempts import Tally, window_end
 from content.changes import RecordKind
 from content.codec import artist_from_plain, artwork_from_plain, known, to_plain
 from content.cursor import (
@@ -338,15 +341,7 @@ class DynamoContentRepository:
 
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
         """Call the client; throttling, server and connection errors become StoreUnavailable."""
-        try:
-            answer: dict[str, Any] = getattr(self._client, operation)(**kwargs)
-            return answer
-        except ClientError as e:
-            if error_code(e) in _UNAVAILABLE_CODES:
-                raise StoreUnavailable(f"content store unavailable: {error_code(e)}") from e
-            raise
-        except UNREACHABLE as e:
-            raise StoreUnavailable(f"content store unreachable: {type(e).__name__}") from e
+        return _call(self._client, operation, **kwargs)
 
     def _get(self, key: Item) -> Item | None:
         response = self._call("get_item", TableName=self._table, Key=key, ConsistentRead=True)
@@ -428,6 +423,108 @@ class DynamoContentRepository:
                 break
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
         return items[:want]
+
+
+def _call(client: Any, operation: str, **kwargs: Any) -> dict[str, Any]:
+    """Call `client`; throttling, server and connection errors become StoreUnavailable."""
+    try:
+        answer: dict[str, Any] = getattr(client, operation)(**kwargs)
+        return answer
+    except ClientError as e:
+        if error_code(e) in _UNAVAILABLE_CODES:
+            raise StoreUnavailable(f"content store unavailable: {error_code(e)}") from e
+        raise
+    except UNREACHABLE as e:
+        raise StoreUnavailable(f"content store unreachable: {type(e).__name__}") from e
+
+
+ATTEMPTS_SORT_KEY = "ATTEMPTS"
+ATTEMPT_ROUNDS = 3  # a new window and a concurrent attempt may cross; then count again
+
+
+class DynamoAttemptLog:
+    """Attempt counters as items `PK = ATTEMPTS#<key>`, `SK = ATTEMPTS` in the content table.
+
+    `attempts` counts, `expires_at` ends the window and is the table's TTL attribute, so
+    DynamoDB deletes dead counters; reads ignore an expired one TTL has not removed yet.
+    The sort key is outside the stream filter (ARTWORK, PROFILE): counters never reach the
+    indexer.
+    """
+
+    def __init__(self, table_name: str, *, client: Any = None) -> None:
+        """Use `client` (a boto3 DynamoDB client), or make one from the environment."""
+        self._table = table_name
+        self._client = client if client is not None else boto3.client("dynamodb")
+
+    def tally(self, key: str, now: float) -> Tally:
+        """Return the live counter of `key` (count 0 when none, or expired at `now`)."""
+        response = _call(
+            self._client,
+            "get_item",
+            TableName=self._table,
+            Key=_attempts_key(key),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        if item is None or float(item["expires_at"]["N"]) <= now:
+            return Tally(0, now)
+        return Tally(int(item["attempts"]["N"]), float(item["expires_at"]["N"]))
+
+    def add(self, key: str, window: float, now: float) -> Tally:
+        """Count one attempt; start a window of `window` seconds when none is live at `now`."""
+        for _ in range(ATTEMPT_ROUNDS):
+            try:
+                return self._count_in_window(key, now)
+            except ClientError as e:
+                if error_code(e) != "ConditionalCheckFailedException":
+                    raise
+            try:
+                return self._start_window(key, window, now)
+            except ClientError as e:
+                if error_code(e) != "ConditionalCheckFailedException":
+                    raise
+        raise StoreUnavailable("content store busy: attempt counter contended")
+
+    def clear(self, key: str) -> None:
+        """Forget the counter of `key`."""
+        _call(self._client, "delete_item", TableName=self._table, Key=_attempts_key(key))
+
+    def _count_in_window(self, key: str, now: float) -> Tally:
+        """Add one to a live counter; ConditionalCheckFailed when there is none."""
+        response = self._update(
+            Key=_attempts_key(key),
+            UpdateExpression="ADD attempts :one",
+            ConditionExpression="expires_at > :now",
+            ExpressionAttributeValues={":one": {"N": "1"}, ":now": {"N": repr(now)}},
+        )
+        item = response["Attributes"]
+        return Tally(int(item["attempts"]["N"]), float(item["expires_at"]["N"]))
+
+    def _start_window(self, key: str, window: float, now: float) -> Tally:
+        """Start a counter at one; ConditionalCheckFailed when another started it meanwhile."""
+        ends = window_end(now, window)
+        self._update(
+            Key=_attempts_key(key),
+            UpdateExpression="SET attempts = :one, expires_at = :ends",
+            ConditionExpression="attribute_not_exists(expires_at) OR expires_at <= :now",
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":ends": {"N": str(int(ends))},
+                ":now": {"N": repr(now)},
+            },
+        )
+        return Tally(1, ends)
+
+    def _update(self, **kwargs: Any) -> dict[str, Any]:
+        """Update one counter item, returning its new attributes."""
+        return _call(
+            self._client, "update_item", TableName=self._table, ReturnValues="ALL_NEW", **kwargs
+        )
+
+
+def _attempts_key(key: str) -> Item:
+    """Return the item key of one attempt counter."""
+    return {"PK": _s(f"ATTEMPTS#{key}"), "SK": _s(ATTEMPTS_SORT_KEY)}
 
 
 def _s(value: str) -> dict[str, str]:

@@ -4,7 +4,8 @@ Records are stored as JSON next to the columns that queries and conditions need.
 Writes run in `BEGIN IMMEDIATE` transactions, so checks and writes are atomic. Every write
 of a record also appends to the `changes` table in the same transaction (a transactional
 outbox): the embedded change stream that keeps the search index in step
-(`SqliteChangeLog`). One
+(`SqliteChangeLog`). The `attempts` table holds the attempt counters (`SqliteAttemptLog`),
+each with its expiry. One
 connection per repository, used under a lock, so threads (a Flask dev server) may share it
 without leaking a connection per thread; other processes wait up to `busy_timeout`.
 """
@@ -20,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from content.attempts import Tally, window_end
 from content.changes import Backlog, Change, retry_delay
 from content.codec import artist_from_plain, artwork_from_plain, to_plain
 from content.cursor import (
@@ -82,6 +84,12 @@ CREATE TABLE IF NOT EXISTS changes (
     attempts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS changes_due ON changes (visible_at, seq);
+CREATE TABLE IF NOT EXISTS attempts (
+    key TEXT PRIMARY KEY,
+    attempts INTEGER NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_expiry ON attempts (expires_at);
 """
 
 
@@ -408,6 +416,38 @@ class SqliteChangeLog:
         return Backlog(int(count), oldest)
 
 
+class SqliteAttemptLog:
+    """Attempt counters in the content store's `attempts` table; expired rows are purged."""
+
+    def __init__(self, repository: SqliteContentRepository) -> None:
+        """Keep the counters in `repository`'s database."""
+        self._database = repository.database
+
+    def tally(self, key: str, now: float) -> Tally:
+        """Return the live counter of `key` (count 0 when none, or expired at `now`)."""
+        with _translated():
+            rows = self._database.fetch(
+                "SELECT attempts, expires_at FROM attempts WHERE key = ? AND expires_at > ?",
+                (key, now),
+            )
+        return Tally(int(rows[0][0]), float(rows[0][1])) if rows else Tally(0, now)
+
+    def add(self, key: str, window: float, now: float) -> Tally:
+        """Count one attempt; start a window of `window` seconds when none is live at `now`."""
+        with _translated(), self._database.write() as db:
+            db.execute("DELETE FROM attempts WHERE expires_at <= ?", (now,))
+            count, ends = db.execute(_COUNT_ATTEMPT, (key, window_end(now, window))).fetchone()
+        return Tally(int(count), float(ends))
+
+    def clear(self, key: str) -> None:
+        """Forget the counter of `key`."""
+        with _translated(), self._database.write() as db:
+            db.execute("DELETE FROM attempts WHERE key = ?", (key,))
+
+
+_COUNT_ATTEMPT = """INSERT INTO attempts (key, attempts, expires_at) VALUES (?, 1, ?)
+                    ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1
+                    RETURNING attempts, expires_at"""
 _DUE = "SELECT 1 FROM changes WHERE visible_at <= ? LIMIT ?"
 _BACKED_OFF = """SELECT seq, kind, record_id, at, attempts FROM changes
                  WHERE attempts > 0 AND visible_at > ? ORDER BY visible_at, seq LIMIT 1"""

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from heroku_artist import admin, auth, errors, profile, security, upload, works
 from heroku_artist.client import StudioClient
 from heroku_artist.config import DEFAULTS, check
+from heroku_artist.inputs import BoundedJson
 from heroku_artist.present import install_template_helpers
 
 csrf = CSRFProtect()
@@ -26,11 +27,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     check(app.config)
-    hops = int(app.config["PROXY_FIX_HOPS"])
-    if hops:
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:  # only then is X-Forwarded-For the client's address (the log-in limit keys on it)
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
         )
+    app.json = BoundedJson(app)
     configure_logging(app)
     security.init_app(app)
     csrf.init_app(app)

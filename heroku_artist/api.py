@@ -18,11 +18,15 @@ REQUEST_ID_HEADER = "X-Request-Id"
 
 
 class ApiError(Exception):
-    """The API answered with an error: its status, code and a message for people."""
+    """The API answered with an error: its status, code, a message for people, and for a
+    429 the seconds to wait (its Retry-After)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, retry_after: int | None = None
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.retry_after = retry_after
 
 
 class ApiUnavailable(Exception):
@@ -117,14 +121,16 @@ def decode(response: requests.Response) -> Any:
         raise ApiUnavailable(f"the API answered {response.status_code}")
     try:
         body = response.json() if response.content else None
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's recursion
         body = None
     if response.status_code >= 400:
         error = body.get("error", {}) if isinstance(body, dict) else {}
+        wait = response.headers.get("Retry-After", "")
         raise ApiError(
             response.status_code,
             str(error.get("code", "error")),
             str(error.get("message", "The request failed.")),
+            retry_after=int(wait) if wait.isascii() and wait.isdigit() and len(wait) < 9 else None,
         )
     return body
 

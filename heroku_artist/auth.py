@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 
 from heroku_artist.api import ApiError
 from heroku_artist.client import SignedIn, api
+from heroku_artist.inputs import local_next
 from heroku_artist.throttle import LoginThrottle
 
 blueprint = Blueprint("auth", __name__)
@@ -63,10 +64,8 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def safe_next(target: str | None) -> str:
-    """Return a local path to go to after log-in (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("works.index")
+    """Return a local path to go to after log-in (never another site, never a bad header)."""
+    return local_next(target) or url_for("works.index")
 
 
 def sign_in(answer: SignedIn) -> None:
@@ -104,6 +103,9 @@ def register() -> Any:
         try:
             answer = api().register(form["email"], form["display_name"], password)
         except ApiError as failure:
+            if failure.status == 429:
+                page = render_template("auth/register.html", form=form, error=failure.message)
+                return page, 429, retry_after(failure)
             if failure.status not in (400, 409, 422):
                 raise
             error = failure.message
@@ -118,7 +120,7 @@ def register() -> Any:
 def login() -> Any:
     """Show the log-in form, or sign in (a few failures per address pause further tries)."""
     email = request.form.get("email", "").strip()
-    next_path = request.values.get("next")
+    next_path = local_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("auth/login.html", email=email, next=next_path, error=None)
     throttle: LoginThrottle = current_app.extensions["studio_throttle"]
@@ -136,6 +138,11 @@ def login() -> Any:
     try:
         answer = api().login(email, password)
     except ApiError as failure:
+        if failure.status == 429:  # the API's own limit, for this account or this studio
+            page = render_template(
+                "auth/login.html", email=email, next=next_path, error=failure.message
+            )
+            return page, 429, retry_after(failure)
         if failure.status not in (400, 401, 422):
             raise
         throttle.failed(address, email)
@@ -145,6 +152,11 @@ def login() -> Any:
     throttle.succeeded(address, email)
     sign_in(answer)
     return redirect(safe_next(next_path))
+
+
+def retry_after(failure: ApiError) -> dict[str, str]:
+    """Return the Retry-After header the API gave with a 429 (none when it gave none)."""
+    return {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
 
 
 @blueprint.post("/logout")

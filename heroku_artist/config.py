@@ -29,8 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_MAX_BYTES": 262_144_000,
     # Milliseconds between status polls of the upload page.
     "POLL_INTERVAL_MS": 1500,
-    # Hops of reverse proxies in front of the app (Heroku's router is one).
-    "PROXY_FIX_HOPS": 1,
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted: 0 (no
+    # proxy: the socket's address is the client's) unless deployed behind one; Heroku's
+    # router is exactly one (deploy/heroku/studio/app.json sets FLASK_TRUSTED_PROXIES=1).
+    "TRUSTED_PROXIES": 0,
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -42,9 +44,12 @@ DEFAULTS: dict[str, Any] = {
 
 
 def check(config: dict[str, Any]) -> None:
-    """Refuse to start without a secret key or with an unusable upload limit."""
+    """Refuse to start without a secret key, or with an unusable proxy count or upload limit."""
     if not config.get("SECRET_KEY"):
         raise RuntimeError("set FLASK_SECRET_KEY: the studio signs sessions and forms with it")
+    proxies = config.get("TRUSTED_PROXIES")
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or not 0 <= proxies <= 5:
+        raise RuntimeError("FLASK_TRUSTED_PROXIES must be a whole number of proxies, 0 to 5")
     limit = config.get("UPLOAD_MAX_BYTES")
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise RuntimeError("FLASK_UPLOAD_MAX_BYTES must be a whole number of bytes, 1 or more")

@@ -10,7 +10,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from heroku_artist.api import ApiError, ApiUnavailable
-from heroku_artist.auth import wants_json
+from heroku_artist.auth import retry_after, wants_json
+from heroku_artist.inputs import RefusedInput
 
 log = logging.getLogger("heroku_artist.errors")
 
@@ -63,6 +64,9 @@ def init_app(app: Flask) -> None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if error.status in (403, 404):
             return error_page(error.status)
+        if error.status == 429:
+            page, status = error_page(429, error.message)
+            return page, status, retry_after(error)
         if error.status in (409, 413, 415, 422) and wants_json():
             return jsonify(error={"code": error.code, "message": error.message}), error.status
         if error.status in (409, 422):
@@ -74,7 +78,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
-        return error_page(error.code)
+        return error_page(
+            error.code, error.description if isinstance(error, RefusedInput) else None
+        )
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Any, int]:

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from heroku_artist.api import ApiError
 from heroku_artist.auth import login_required, token
 from heroku_artist.client import UploadForm, Work, api
+from heroku_artist.inputs import json_object
 from heroku_artist.present import card, megabytes
 
 blueprint = Blueprint("upload", __name__)
@@ -98,7 +99,7 @@ def index() -> str:
 @login_required
 def create() -> tuple[Response, int]:
     """Create a work for one dropped file and return the form to upload it straight to storage."""
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     name, size = str(body.get("name", "")), body.get("size")
     content_type = content_type_of(name, str(body.get("type", "")))
     if content_type is None:
@@ -130,7 +131,7 @@ def reissue(artwork_id: str) -> Response | tuple[Response, int]:
     page never posts one twice. The work's `version` lets the page tell the outcome of
     this upload from the state the work had before it.
     """
-    body = request.get_json(silent=True) or {}
+    body = json_object()
     content_type = content_type_of(str(body.get("name", "")), str(body.get("type", "")))
     if content_type is None:
         return json_error(415, "unsupported_type", "This file type cannot be uploaded.")

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from heroku_artist.api import ApiError
 from heroku_artist.auth import login_required, token, wants_json
 from heroku_artist.client import api
+from heroku_artist.inputs import json_object
 from heroku_artist.present import STATUS_LABELS, pending
 from heroku_artist.upload import EXTENSIONS, IMAGE_TYPES, max_bytes
 
@@ -170,8 +171,7 @@ def edit(artwork_id: str) -> Any:
 @login_required
 def focal_point(artwork_id: str) -> Any:
     """Set (or clear) the point the square thumbnail is cropped around."""
-    body = request.get_json(silent=True) if request.is_json else request.form
-    body = body or {}
+    body = json_object() if request.is_json else request.form
     if body.get("clear"):
         point = None
     else:

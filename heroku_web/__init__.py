@@ -24,9 +24,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_prefixed_env()
     else:
         app.config.from_mapping(test_config)
-    app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-        app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1
-    )
+    hops = trusted_proxies(app.config.get("TRUSTED_PROXIES"))
+    if hops:  # only then do X-Forwarded-Host and -Proto make the canonical URLs
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     install_request_ids(app)
@@ -39,3 +41,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(module.blueprint)
     errors.install_error_pages(app)
     return app
+
+
+def trusted_proxies(value: Any) -> int:
+    """Return the number of trusted proxies, refusing to start on anything but 0 to 5."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 5:
+        raise RuntimeError("FLASK_TRUSTED_PROXIES must be a whole number of proxies, 0 to 5")
+    return value

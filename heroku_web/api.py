@@ -181,7 +181,7 @@ def answer(response: requests.Response) -> Any:
     status = response.status_code
     try:
         body = response.json()
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # not JSON, or nested past the parser's limit
         message = "The API answered something unexpected."
         raise ApiUnavailable(502, "bad_gateway", message) from error
     if status < 400:

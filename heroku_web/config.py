@@ -35,4 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_MAX_AGE": 60,
     "SEND_FILE_MAX_AGE_DEFAULT": 31536000,
     "SECRET_KEY": "dev-only-change-me",
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted: 0 (none)
+    # unless deployed behind one; Heroku's router is exactly one (app.json sets 1).
+    "TRUSTED_PROXIES": 0,
 }

@@ -23,6 +23,17 @@ class ServiceSettings:
         "", "Secrets Manager ARN of the token secret, read once per cold start (aws)."
     )
     token_lifetime: int = setting(3600, "Lifetime of an access token, in seconds.")
+    login_account_limit: int = setting(
+        5, "Failed log-ins per account within the login window before 429 (0: no limit)."
+    )
+    login_client_limit: int = setting(
+        20,
+        "Failed log-ins and refused registrations per client address within the login window "
+        "before 429 (0: no limit).",
+    )
+    login_window: int = setting(
+        900, "Seconds a failed log-in counts against its account and its client address."
+    )
     cors_origins: tuple[str, ...] = setting(
         (), "Origins of the web apps allowed to call the API from a browser (comma-separated)."
     )
@@ -75,6 +86,11 @@ class ServiceSettings:
         check(self.sweep_interval >= 1, "the sweep interval is at least 1 second")
         check(60 <= self.token_lifetime <= 86_400, "the token lifetime is 60 s to 1 day")
         check(self.upload_max_bytes > 0, "the upload size limit must be positive")
+        check(
+            self.login_account_limit >= 0 and self.login_client_limit >= 0,
+            "the log-in attempt limits are 0 (no limit) or more",
+        )
+        check(1 <= self.login_window <= 86_400, "the log-in window is 1 s to 1 day")
         check(self.heartbeat_interval > 0, "the heartbeat interval must be positive")
         check(
             self.health_worker_age > self.heartbeat_interval,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import boto3
 from opensearchpy import AWSV4SignerAuth, OpenSearch, RequestsHttpConnection
 
-from content.dynamodb import DynamoContentRepository
+from content.dynamodb import DynamoAttemptLog, DynamoContentRepository
 from messaging.dynamodb import DynamoFailureLog, DynamoHeartbeats, DynamoTaskStore
 from messaging.sqs import SqsQueue
 from messaging.tasks import TaskRunner
@@ -54,6 +54,7 @@ def aws_adapters(settings: ServiceSettings, environ: Mapping[str, str] | None = 
         heartbeats=DynamoHeartbeats(table, client=dynamodb),
         runner=task_runner(os.environ if environ is None else environ),
         secret=aws_secret(settings),
+        attempts=DynamoAttemptLog(table, client=dynamodb),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from content.attempts import AttemptLog
 from content.changes import ChangeLog
 from content.repository import ContentRepository
 from messaging.heartbeat import Heartbeats
@@ -30,5 +31,6 @@ class Adapters:
     heartbeats: Heartbeats
     runner: TaskRunner
     secret: SecretSource  # signs access tokens (and, locally, the upload and media forms)
+    attempts: AttemptLog  # failed log-ins per account and client, in the content store
     changes: ChangeLog | None = None  # the embedded change stream (DynamoDB Streams on AWS)
     workers_poll: bool = False  # consumers poll all the time (local workers), not on demand

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from pathlib import Path
 
-from content.sqlite import SqliteChangeLog, SqliteContentRepository
+from content.sqlite import SqliteAttemptLog, SqliteChangeLog, SqliteContentRepository
 from messaging.local_events import LocalObjectEvents
 from messaging.sqlite import SqliteFailureLog, SqliteHeartbeats, SqliteQueue, SqliteTaskStore
 from search.sqlite import SqliteSearchIndex
@@ -51,6 +51,7 @@ def local_adapters(settings: ServiceSettings) -> Adapters:
         heartbeats=SqliteHeartbeats(queue.database),
         runner=ThreadTaskRunner(),
         secret=secret,
+        attempts=SqliteAttemptLog(repository),
         changes=SqliteChangeLog(repository),
         workers_poll=True,
     )

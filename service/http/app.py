@@ -14,6 +14,7 @@ from service.http import context
 from service.http.admin import blueprint as admin_blueprint
 from service.http.content import blueprint as content_blueprint
 from service.http.errors import install_error_handlers
+from service.http.params import loads
 from service.http.search import blueprint as search_blueprint
 from service.http.uploads import self_served
 from service.logs import REQUEST_ID, configure_logging
@@ -29,9 +30,14 @@ PARTS = ("content", "search", "admin")
 
 
 class InOrderJson(DefaultJSONProvider):
-    """Flask's JSON, with an object's keys in the order the API builds them."""
+    """Flask's JSON, with an object's keys in the order the API builds them; bodies it reads
+    are bounded in depth (`params.loads`)."""
 
     sort_keys = False
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        """Parse JSON no deeper than the API reads (a ValueError otherwise)."""
+        return loads(s)
 
 
 def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS) -> Flask:

@@ -12,7 +12,7 @@ from content.model import Visibility
 from content.profile import ProfileService
 from content.repository import Page
 from content.views import own_artist, own_artwork, public_artist, public_artwork
-from service.http.auth import authenticated, principal
+from service.http.auth import attempt_limited, authenticated, principal
 from service.http.context import services
 from service.http.errors import ApiError
 from service.http.params import json_body, page_args
@@ -27,18 +27,20 @@ def paged(page: Page[Any], render: Callable[[Any], dict[str, Any]]) -> dict[str,
 
 
 @blueprint.post("/auth/register")
+@attempt_limited(account=False)
 def register() -> tuple[dict[str, Any], int]:
     """Create an artist account and return it with an access token."""
-    body = json_body("email", "password", "display_name")
+    body = json_body(text=("email", "password", "display_name"))
     accounts = services().accounts
     artist = accounts.register(body["email"], body["password"], body["display_name"])
     return {"artist": own_artist(artist), "token": accounts.tokens.issue(artist)}, 201
 
 
 @blueprint.post("/auth/login")
+@attempt_limited(account=True)
 def log_in() -> dict[str, Any]:
     """Exchange an e-mail address and password for an access token."""
-    body = json_body("email", "password")
+    body = json_body(text=("email", "password"))
     artist, token = services().accounts.log_in(body["email"], body["password"])
     return {"artist": own_artist(artist), "token": token}
 

@@ -11,6 +11,7 @@ from search.errors import InvalidQuery
 from search.index import SearchIndex
 from search.query import SearchHit, SearchQuery, SearchResult, Sort
 from service.http.context import services
+from service.http.params import whole_number
 
 blueprint = Blueprint("search", __name__)
 
@@ -28,9 +29,10 @@ def optional_int(name: str) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    if not raw.lstrip("-").isdigit() or len(raw) > 6:
+    number = whole_number(raw, 6)
+    if number is None:
         raise InvalidQuery(f"'{name}' must be a whole number")
-    return int(raw)
+    return number
 
 
 def colour_params() -> tuple[Any, ...]:

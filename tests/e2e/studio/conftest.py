@@ -50,7 +50,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
                 "SECRET_KEY": "e2e-secret",
                 "API_URL": stack.api_url,
                 "SESSION_COOKIE_SECURE": False,
-                "PROXY_FIX_HOPS": 0,
+                "TRUSTED_PROXIES": 0,
                 "POLL_INTERVAL_MS": 400,
             }
         )

@@ -104,9 +104,8 @@ def test_the_request_id_follows_the_request_into_the_api(ada: FlaskClient, fake:
     assert fake.last("GET", "/me/artworks").request_id == own.headers["X-Request-Id"]
 
 
-def test_behind_the_router_the_clients_address_is_the_forwarded_one(
-    client: FlaskClient,
-) -> None:
+def test_behind_the_router_the_clients_address_is_the_forwarded_one(fake: FakeApi) -> None:
+    client = make_app(fake, TRUSTED_PROXIES=1).test_client()  # as on Heroku
     wrong = {"email": "ada@example.com", "password": "wrong password"}
     for _ in range(5):
         client.post("/login", data=wrong, headers={"X-Forwarded-For": "203.0.113.9"})

@@ -176,7 +176,8 @@ def test_the_app_starts_from_flask_prefixed_environment_variables(
 def test_the_heroku_router_forwarded_scheme_and_host_make_the_canonical_url(
     fake_api: FakeApi,
 ) -> None:
-    app = create_app({"TESTING": True, "API_CLIENT": GalleryClient(fake_api)})
+    config = {"TESTING": True, "API_CLIENT": GalleryClient(fake_api), "TRUSTED_PROXIES": 1}
+    app = create_app(config)
     html = (
         app.test_client()
         .get("/gallery", headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "prints.test"})
