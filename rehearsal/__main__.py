@@ -1,4 +1,4 @@
-"""`python -m rehearsal`: the AWS path on one machine, from the packaged template and the artefact."""
+"""`python -m rehearsal`: the AWS path on one machine, from the template and the artefact."""
 
 from __future__ import annotations
 

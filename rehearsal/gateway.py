@@ -262,7 +262,9 @@ class Gateway:
 
     def _decorate(self, response: Response, origin: str | None) -> None:
         """Replace a function's CORS headers with the API's."""
-        for name in [n for n in response.headers.keys() if n.lower().startswith("access-control-")]:
+        for name in [
+            n for n, _ in response.headers.items() if n.lower().startswith("access-control-")
+        ]:
             del response.headers[name]
         if self.cors is not None and self.cors.allows(origin):
             assert origin is not None

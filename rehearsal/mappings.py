@@ -1,4 +1,4 @@
-"""The template's event source mappings, emulated: SQS → the processor, the table's stream → the indexer.
+"""The template's event source mappings, emulated: SQS → processor, the table's stream → indexer.
 
 Each mapping reads its settings from its `AWS::Lambda::EventSourceMapping` (batch size,
 batching window, `ReportBatchItemFailures`, retries, bisection, filter criteria, the
@@ -281,9 +281,9 @@ class StreamMapping:
         batch = self._buffer[: self._size]
         if self.spec.on_failure:
             self._sqs.send_message(
-                QueueUrl=self._sqs.get_queue_url(
-                    QueueName=self.spec.on_failure.rsplit(":", 1)[1]
-                )["QueueUrl"],
+                QueueUrl=self._sqs.get_queue_url(QueueName=self.spec.on_failure.rsplit(":", 1)[1])[
+                    "QueueUrl"
+                ],
                 MessageBody=json.dumps(self._failure_record(batch)),
             )
             self.sent_to_destination += 1
@@ -300,7 +300,7 @@ class StreamMapping:
             "responseContext": {"statusCode": 200, "functionError": None},
             "version": "1.0",
             "DDBStreamBatchInfo": {
-                                "startSequenceNumber": batch[0]["dynamodb"]["SequenceNumber"],
+                "startSequenceNumber": batch[0]["dynamodb"]["SequenceNumber"],
                 "endSequenceNumber": batch[-1]["dynamodb"]["SequenceNumber"],
                 "batchSize": len(batch),
                 "streamArn": self.spec.source_arn,

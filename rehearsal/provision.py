@@ -1,4 +1,4 @@
-"""Create the template's buckets, queues, table and secret on moto's server, as CloudFormation would.
+"""Create the template's buckets, queues, table and secret on moto's server, as CloudFormation does.
 
 Each resource is made from its properties in the packaged template; what moto cannot hold
 faithfully is left out and said so (`Provisioned.notes`). Other resource types (CloudFront,
@@ -96,13 +96,22 @@ def _in_order(
 
 def _queues(template: dict[str, Any], clients: _Clients, done: Provisioned) -> None:
     """Create the SQS queues with their attributes and redrive policy."""
-    names = ("VisibilityTimeout", "MessageRetentionPeriod", "MaximumMessageSize")
-    names += ("ReceiveMessageWaitTimeSeconds", "DelaySeconds", "SqsManagedSseEnabled")
+    names = (
+        "VisibilityTimeout",
+        "MessageRetentionPeriod",
+        "MaximumMessageSize",
+        "ReceiveMessageWaitTimeSeconds",
+        "DelaySeconds",
+        "SqsManagedSseEnabled",
+    )
 
     def create(name: str, resource: dict[str, Any]) -> None:
         props = done.resolver.resolve(resource["Properties"])
-        attributes = {key: str(props[key]).lower() if isinstance(props[key], bool)
-                      else str(props[key]) for key in names if key in props}
+        attributes = {
+            key: str(props[key]).lower() if isinstance(props[key], bool) else str(props[key])
+            for key in names
+            if key in props
+        }
         if "RedrivePolicy" in props:
             attributes["RedrivePolicy"] = json.dumps(props["RedrivePolicy"])
         queue_name = props.get("QueueName", f"copper-dev-{name}")
@@ -112,7 +121,9 @@ def _queues(template: dict[str, Any], clients: _Clients, done: Provisioned) -> N
         done.resolver.attributes.update({(name, "Arn"): arn, (name, "QueueName"): queue_name})
         redrive = props.get("RedrivePolicy")
         extra = f", maxReceiveCount {redrive['maxReceiveCount']}" if redrive else ""
-        done.created.append(f"queue {queue_name} (visibility {attributes.get('VisibilityTimeout', '30')} s{extra})")
+        done.created.append(
+            f"queue {queue_name} (visibility {attributes.get('VisibilityTimeout', '30')} s{extra})"
+        )
 
     _in_order(of_type(template, "AWS::SQS::Queue"), create)
 
@@ -298,9 +309,10 @@ def _secrets(template: dict[str, Any], clients: _Clients, done: Provisioned) -> 
     for name, resource in of_type(template, "AWS::SecretsManager::Secret").items():
         props = done.resolver.resolve(resource["Properties"])
         generate = dict(props.get("GenerateSecretString", {}))
-        value = props.get("SecretString") or clients.secrets.get_random_password(**generate)[
-            "RandomPassword"
-        ]
+        value = (
+            props.get("SecretString")
+            or clients.secrets.get_random_password(**generate)["RandomPassword"]
+        )
         arn = clients.secrets.create_secret(
             Name=props["Name"], Description=props.get("Description", ""), SecretString=value
         )["ARN"]

@@ -6,6 +6,7 @@ outage or a stopped cluster looks to a client.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import socketserver
 import threading
@@ -91,15 +92,11 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
 
 
 def _shutdown(sock: Any) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
 
 
 def _close(sock: socket.socket) -> None:
     _shutdown(sock)
-    try:
+    with contextlib.suppress(OSError):
         sock.close()
-    except OSError:
-        pass

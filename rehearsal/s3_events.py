@@ -30,7 +30,12 @@ def next_sequencer() -> str:
 
 
 def record(
-    bucket: Any, event_name: str, key: str, version_id: str | None, size: int | None, etag: str | None
+    bucket: Any,
+    event_name: str,
+    key: str,
+    version_id: str | None,
+    size: int | None,
+    etag: str | None,
 ) -> dict[str, Any]:
     """Return one S3 event record as AWS shapes it (event name without the `s3:` prefix)."""
     obj: dict[str, Any] = {"key": quote_plus(key), "sequencer": next_sequencer()}
@@ -73,7 +78,9 @@ def notify(account_id: str, bucket: Any, event_name: str, event: dict[str, Any])
         if queue.matches(event_name, _unquoted(key)):
             body = {"Records": [dict(event, s3=dict(event["s3"], configurationId=queue.id))]}
             region = queue.arn.split(":")[3]
-            _send_sqs_message(account_id, json.loads(json.dumps(body)), queue.arn.split(":")[-1], region)
+            _send_sqs_message(
+                account_id, json.loads(json.dumps(body)), queue.arn.split(":")[-1], region
+            )
 
 
 def _unquoted(key: str) -> str:
@@ -100,7 +107,11 @@ def install() -> None:
         notify(account_id, bucket, name, event)
 
     def delete_object(
-        self: Any, bucket_name: str, key_name: str, version_id: str | None = None, bypass: bool = False
+        self: Any,
+        bucket_name: str,
+        key_name: str,
+        version_id: str | None = None,
+        bypass: bool = False,
     ) -> tuple[bool, dict[str, Any]]:
         bucket = self.get_bucket(bucket_name)
         deleted, meta = original_delete(self, bucket_name, key_name, version_id, bypass)
@@ -113,6 +124,6 @@ def install() -> None:
             notify(self.account_id, bucket, name, event)
         return deleted, meta
 
-    notifications.send_event = send_event  # type: ignore[assignment]
-    S3Backend.delete_object = delete_object  # type: ignore[method-assign]
+    notifications.send_event = send_event
+    setattr(S3Backend, "delete_object", delete_object)  # noqa: B010 (a method replaced)
     _installed.append(True)

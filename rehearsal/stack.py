@@ -1,4 +1,4 @@
-"""The whole AWS family on loopback: moto's server, osmem-server, the functions, the API, the mappings.
+"""The AWS family on loopback: moto's server, osmem-server, the functions, the API, the mappings.
 
 `Stack.up()` reads the packaged template, provisions it on moto, starts the OpenSearch-compatible
 server behind a cuttable proxy (passed to the template as its `OpenSearchEndpoint`, as for an
@@ -143,13 +143,13 @@ def _start(stack: Stack, task_root: Path) -> None:
             aws["AWS_ENDPOINT_URL_DYNAMODB"] = stack.table_proxy.url
         stack.running[logical_id] = functions.launch(spec, task_root, aws)
     stack.api = api.start()
-    for spec in mappings.specs(stack.template, stack.provisioned.resolver):
-        if spec.source_arn.startswith("arn:aws:sqs:"):
-            sqs = mappings.SqsMapping(spec, stack.invoke, stack.endpoint)
+    for mapping in mappings.specs(stack.template, stack.provisioned.resolver):
+        if mapping.source_arn.startswith("arn:aws:sqs:"):
+            sqs = mappings.SqsMapping(mapping, stack.invoke, stack.endpoint)
             stack.sqs_mappings.append(sqs)
             stack.pollers.append(mappings.Poller(sqs.poll))
         else:
-            stream = mappings.StreamMapping(spec, stack.invoke, stack.endpoint)
+            stream = mappings.StreamMapping(mapping, stack.invoke, stack.endpoint)
             stack.stream_mappings.append(stream)
             stack.pollers.append(mappings.Poller(stream.poll))
     for poller in stack.pollers:

@@ -119,7 +119,10 @@ class Story:
             ("renditions in the media bucket", self.renditions),
             ("stream → indexer: search finds the published works", self.search),
             ("index outage: the indexer retries, then gives up", self.index_outage),
-            ("store outage: the processor retries, then the message is dead-lettered", self.dead_letter),
+            (
+                "store outage: the processor retries, then the message is dead-lettered",
+                self.dead_letter,
+            ),
             ("admin replay of the whole dead-letter queue", self.replay_all),
             ("admin replay of the dead letter: the work is ready and searchable", self.replay),
             ("index back: the audit repairs what the indexer gave up on", self.index_repair),
@@ -142,19 +145,23 @@ class Story:
             self.out(f"MADE  {line}")
         for note in done.notes:
             self.out(f"NOTE  {note}")
-        skipped = ", ".join(f"{kind.split('::', 1)[1]} ×{n}" for kind, n in sorted(done.skipped.items()))
+        skipped = ", ".join(
+            f"{kind.split('::', 1)[1]} ×{n}" for kind, n in sorted(done.skipped.items())
+        )
         self.out(f"NOTE  not created (no emulator here): {skipped}")
         for spec in self.stack.specs.values():
             if spec.loopback:
                 self.out(f"NOTE  {spec.name}: {', '.join(spec.loopback)} point at loopback")
                 break
-        for mapping in self.stack.sqs_mappings + self.stack.stream_mappings:
-            spec = mapping.spec
+        sources: list[Any] = [*self.stack.sqs_mappings, *self.stack.stream_mappings]
+        for mapping in sources:
+            settings = mapping.spec
             self.out(
-                f"MAP   {spec.logical_id}: batch {spec.batch_size}, window {spec.window_s:g} s, "
-                f"partial failures {'on' if spec.report_failures else 'off'}"
-                + (f", {spec.max_retries} retries" if spec.max_retries >= 0 else "")
-                + (f", {len(spec.filters)} filter" if spec.filters else "")
+                f"MAP   {settings.logical_id}: batch {settings.batch_size}, "
+                f"window {settings.window_s:g} s, partial failures "
+                f"{'on' if settings.report_failures else 'off'}"
+                + (f", {settings.max_retries} retries" if settings.max_retries >= 0 else "")
+                + (f", {len(settings.filters)} filter" if settings.filters else "")
             )
 
     def functions_start(self) -> str:
@@ -166,14 +173,19 @@ class Story:
                 raise Failed(f"no first poll from {', '.join(slow)}")
             time.sleep(0.2)
         inits = sorted(f.init_ms or 0 for f in running.values())
-        return f"{len(running)} functions polling; init {inits[0] / 1000:.1f}-{inits[-1] / 1000:.1f} s"
+        return (
+            f"{len(running)} functions polling; init {inits[0] / 1000:.1f}-{inits[-1] / 1000:.1f} s"
+        )
 
     def healthz(self) -> str:
         body = self.json("GET", "/healthz")
         return f"200, status {body['status']} (contentApi, by route ANY /healthz)"
 
     def cors(self) -> str:
-        ask = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"}
+        ask = {
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
+        }
         allowed = self.call("OPTIONS", "/me/artworks", headers={"Origin": STUDIO, **ask})
         refused = self.call("OPTIONS", "/me/artworks", headers={"Origin": OUTSIDER, **ask})
         listed = self.call("GET", "/artworks", headers={"Origin": STUDIO})
@@ -247,7 +259,9 @@ class Story:
         if len(with_ids) != len(PHOTOS):
             raise Failed(f"expected {len(PHOTOS)} versioned originals, found {len(with_ids)}")
         kb = ", ".join(f"{size // 1024} KB" for size in sizes)
-        return f"{len(sizes)} photo-like JPEGs with camera EXIF and GPS ({kb}), each with a VersionId"
+        return (
+            f"{len(sizes)} photo-like JPEGs with camera EXIF and GPS ({kb}), each with a VersionId"
+        )
 
     def _until(self, check: Callable[[], bool], seconds: float, what: str) -> None:
         deadline = time.monotonic() + seconds
@@ -277,10 +291,13 @@ class Story:
         if missing:
             raise Failed(f"renditions not in the media bucket: {missing[:3]}")
         formats = sorted({r["format"] for r in work["renditions"]})
-        return f"{len(keys)} objects; '{PHOTOS[0][0]}' has {len(work['renditions'])} ({', '.join(formats)})"
+        count = len(work["renditions"])
+        return f"{len(keys)} objects; '{PHOTOS[0][0]}' has {count} ({', '.join(formats)})"
 
     def search(self) -> str:
-        self._until(lambda: self.searched("copper tide") >= 1, 60, "search never found 'copper tide'")
+        self._until(
+            lambda: self.searched("copper tide") >= 1, 60, "search never found 'copper tide'"
+        )
         self._until(lambda: self.searched("lichen") >= 1, 60, "search never found 'lichen'")
         stream = self.stack.stream_mappings[0]
         return f"found; {stream.invocations} indexer invocations (stream records filtered on SK)"
@@ -297,7 +314,9 @@ class Story:
             self.artist,
             json={"title": "Verdigris Harbour", "version": current["version"]},
         )
-        self._until(lambda: stream.sent_to_destination > before, 120, "no batch reached the destination")
+        self._until(
+            lambda: stream.sent_to_destination > before, 120, "no batch reached the destination"
+        )
         down = self.call("GET", "/search", params={"q": "harbour"})
         if down.status_code != 503 or "error" not in down.json():
             raise Failed(f"search during the outage answered {down.status_code}: {down.text[:200]}")
@@ -328,7 +347,10 @@ class Story:
             repaired += report.get("repaired", [])
             time.sleep(5)
         waited = time.monotonic() - self.changed_at
-        return f"POST /admin/audit/repair re-synced {len(repaired)} document(s) {waited:.0f} s after the change; found"
+        return (
+            f"POST /admin/audit/repair re-synced {len(repaired)} document(s) "
+            f"{waited:.0f} s after the change; found"
+        )
 
     def dead_letter(self) -> str:
         self.stack.table_proxy.cut_off()
@@ -359,7 +381,9 @@ class Story:
         body = self.json(
             "POST", "/admin/dlq/replay", self.admin, json={"ids": [self.dead_letter_id]}
         )
-        self._until(lambda: self.status("Patina Study") == "ready", 120, "the replayed work is not ready")
+        self._until(
+            lambda: self.status("Patina Study") == "ready", 120, "the replayed work is not ready"
+        )
         self._until(lambda: self.searched("patina") == 1, 60, "the replayed work is not searchable")
         return f"moved {body['count']}; ready and found"
 
@@ -401,7 +425,9 @@ class Story:
 
         self._until(cleaned, 60, "the renditions are still in the media bucket")
         kept = len(versions.get("Versions", []))
-        return f"delete marker is latest, {kept} noncurrent version kept; renditions gone; not found"
+        return (
+            f"delete marker is latest, {kept} noncurrent version kept; renditions gone; not found"
+        )
 
 
 NEEDED = {

@@ -69,7 +69,7 @@ class Resolver:
         if not isinstance(node, dict):
             return node
         if len(node) == 1:
-            (name, argument), = node.items()
+            ((name, argument),) = node.items()
             function = FUNCTIONS.get(name)
             if function is not None:
                 return function(self, argument)
