@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_DIR := $(or $(COPPER_DATA_DIR),var)
 
-.PHONY: setup browser run reset lint format docs test test-fast rehearse bench bench-process bench-search bench-flow bench-web bench-convergence clean
+.PHONY: setup browser run reset lint format docs test test-fast rehearse bench bench-process bench-search bench-flow bench-web bench-convergence bench-coldstart clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -105,6 +105,10 @@ bench-flow: setup ## event flow on the local stack (2 workers) against the pipel
 
 bench-convergence: setup ## change-to-searchable latency (p50/p95), steady and after an index outage
 	$(PYTHON) -m bench.convergence
+
+# Fresh `python -m awslambdaric` processes from the unpacked artefact, on the embedded backend.
+bench-coldstart: setup artifact ## each Lambda function's cold start (import + first request) vs target
+	$(PYTHON) -m bench.coldstart
 
 bench-web: setup browser ## visitor gallery: page server time and first-view image bytes
 	$(PYTHON) -m bench.web

@@ -33,7 +33,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
 from content.changes import RecordKind
@@ -134,7 +133,11 @@ class DynamoContentRepository:
     def __init__(self, table_name: str, *, client: Any = None) -> None:
         """Use `client` (a boto3 DynamoDB client), or make one from the environment."""
         self._table = table_name
-        self._client = client if client is not None else boto3.client("dynamodb")
+        if client is None:
+            import boto3  # only here: the stream records' key helpers need no SDK
+
+            client = boto3.client("dynamodb")
+        self._client = client
 
     # artists
 

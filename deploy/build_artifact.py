@@ -16,6 +16,7 @@ import argparse
 import compileall
 import importlib.metadata
 import json
+import platform
 import re
 import shutil
 import subprocess
@@ -51,6 +52,19 @@ PURE_SDISTS = ("pyvips",)
 # What never belongs in the artefact.
 PRUNED_DIRS = frozenset({"__pycache__", "tests", "testing"})
 KEEP_TEST_DIRS = frozenset({"numpy/testing"})
+# Distributions nothing the functions run imports: opensearch-py 3 requires its gRPC
+# transport (opensearch-protobufs, with grpcio and protobuf); the client here speaks HTTP.
+UNUSED_DISTRIBUTIONS = ("grpcio", "protobuf", "opensearch-protobufs")
+# The botocore service models the functions' clients load (dynamodb, s3, sqs; lambda for the
+# admin API's background tasks; secretsmanager for the token secret; sts for web-identity
+# credentials). The top-level files (endpoints.json, partitions.json, _retry.json,
+# sdk-default-configuration.json) all stay.
+BOTOCORE_SERVICES = frozenset({"dynamodb", "s3", "sqs", "lambda", "secretsmanager", "sts"})
+# Files no function reads: type stubs, C headers, static libraries, Cython declarations,
+# pkg-config files and the SDK's documentation examples.
+UNUSED_FILES = ("*.pyi", "*.h", "*.a", "*.pxd", "*.pyx", "*.pc", "examples-1.json")
+# numpy's Fortran wrapper generator, its C API headers and its PyInstaller hook (build tools).
+UNUSED_DIRS = ("numpy/f2py", "numpy/_core/include", "numpy/_pyinstaller")
 ZIP_LIMIT_UNZIPPED = 250 * 1024 * 1024
 ARTEFACT = "copper-lambda.tar.gz"
 GLIBC_SYMBOL = re.compile(rb"GLIBC_(\d+)\.(\d+)")
@@ -148,13 +162,123 @@ def copy_sources(target: Path) -> None:
         )
 
 
-def prune(target: Path) -> None:
-    """Remove test suites, caches and `bin/` scripts that the functions never load."""
+def prune(target: Path) -> dict[str, int]:
+    """Remove what the functions never load; return the bytes removed, by reason."""
+    removed = {
+        "test suites and caches": _remove_test_dirs(target),
+        "scripts (bin/)": _remove(target / "bin"),
+        "unused distributions (gRPC, protobuf)": sum(
+            _remove_distribution(target, name) for name in UNUSED_DISTRIBUTIONS
+        ),
+        "botocore models of unused services": _prune_botocore(target),
+        "stubs, headers, static libraries, examples": sum(
+            _remove(path) for pattern in UNUSED_FILES for path in list(target.rglob(pattern))
+        ),
+        "numpy build tools (f2py, C headers)": sum(_remove(target / d) for d in UNUSED_DIRS),
+    }
+    removed["stub-only packages left empty"] = _remove_empty_packages(target)
+    return removed
+
+
+def _remove(path: Path) -> int:
+    """Remove a file or a directory tree; return its bytes (0 if absent)."""
+    if path.is_dir() and not path.is_symlink():
+        size = tree_size(path)
+        shutil.rmtree(path)
+        return size
+    if path.exists() or path.is_symlink():
+        size = path.lstat().st_size
+        path.unlink()
+        return size
+    return 0
+
+
+def _remove_test_dirs(target: Path) -> int:
+    """Remove test suites and byte-code caches."""
+    removed = 0
     for path in sorted(target.rglob("*"), reverse=True):
         relative = path.relative_to(target).as_posix()
         if path.is_dir() and path.name in PRUNED_DIRS and relative not in KEEP_TEST_DIRS:
-            shutil.rmtree(path)
-    shutil.rmtree(target / "bin", ignore_errors=True)
+            removed += _remove(path)
+    return removed
+
+
+def _remove_distribution(target: Path, name: str) -> int:
+    """Remove every file an installed distribution's RECORD lists, and its metadata."""
+    normalised = re.sub(r"[-_.]+", "_", name).lower()
+    removed = 0
+    for info in target.glob("*.dist-info"):
+        if info.name.lower().split("-")[0] != normalised:
+            continue
+        for line in (info / "RECORD").read_text().splitlines():
+            relative = line.rsplit(",", 2)[0]
+            if relative and not relative.startswith(".."):
+                removed += _remove(target / relative)
+        removed += _remove(info)
+    for folder in sorted(target.rglob("*"), reverse=True):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    return removed
+
+
+def _prune_botocore(target: Path) -> int:
+    """Remove the botocore service models no function's client loads."""
+    data = target / "botocore" / "data"
+    if not data.is_dir():
+        return 0
+    return sum(
+        _remove(service)
+        for service in data.iterdir()
+        if service.is_dir() and service.name not in BOTOCORE_SERVICES
+    )
+
+
+def _remove_empty_packages(target: Path) -> int:
+    """Remove folders left holding nothing but `py.typed` markers."""
+    removed = 0
+    for folder in sorted(target.rglob("*"), reverse=True):
+        if folder.is_dir() and all(f.name == "py.typed" for f in folder.iterdir()):
+            removed += _remove(folder)
+    return removed
+
+
+def strip_libraries(target: Path) -> int:
+    """Strip symbols the loader does not need from shared libraries; return bytes saved.
+
+    auditwheel's patchelf rewrites the libraries' layout, and `strip` can leave such a
+    library unloadable ("ELF load command address/offset not page-aligned"). So each stripped
+    copy must load (`dlopen`, in a process of its own) on this machine before it replaces the
+    original; one that warns, fails to load, or cannot be checked here stays as it was.
+    """
+    strip = shutil.which("strip")
+    if strip is None or sys.platform != "linux" or platform.machine() != "x86_64":
+        return 0
+    saved = 0
+    for library in sorted(target.rglob("*.so*")):
+        if not library.is_file() or library.is_symlink():
+            continue
+        stripped = library.with_name(library.name + ".stripped")
+        result = subprocess.run(
+            [strip, "--strip-unneeded", "-o", str(stripped), str(library)],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode == 0 and not result.stderr.strip() and loads(stripped):
+            saved += library.stat().st_size - stripped.stat().st_size
+            stripped.chmod(library.stat().st_mode)
+            stripped.replace(library)
+        else:
+            stripped.unlink(missing_ok=True)
+    return saved
+
+
+def loads(library: Path) -> bool:
+    """Return whether the dynamic loader accepts `library` (in a separate process)."""
+    probe = "import ctypes, sys; ctypes.CDLL(sys.argv[1])"
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(library)], capture_output=True, timeout=60
+    )
+    return result.returncode == 0
 
 
 def glibc_needed(target: Path) -> tuple[int, int]:
@@ -201,8 +325,10 @@ def build(out: Path) -> dict[str, object]:
     shutil.rmtree(out, ignore_errors=True)
     (out / "work").mkdir(parents=True)
     install(target, version, out / "work")
+    installed = tree_size(target)
     copy_sources(target)
-    prune(target)
+    removed = prune(target)
+    removed["symbols of shared libraries (strip)"] = strip_libraries(target)
     compileall.compile_dir(
         target,
         quiet=1,
@@ -223,6 +349,8 @@ def build(out: Path) -> dict[str, object]:
         "artefact": artefact.name,
         "artefact_bytes": artefact.stat().st_size,
         "fits_zip_limit": tree_size(target) <= ZIP_LIMIT_UNZIPPED,
+        "installed_bytes": installed,
+        "removed_bytes": removed,
         "packages": list(PACKAGES),
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -11,27 +11,28 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from content.accounts import NO_TOKENS, Accounts, TokenIssuer
-from content.artworks import ArtworkService
-from content.model import Artwork
-from content.repository import ContentRepository
-from content.uploads import UploadService
-from ingest import tasks as background
-from ingest.audit import Auditor
-from ingest.maintenance import Maintenance
-from ingest.messages import reprocess_body
-from ingest.sweeper import Sweeper
-from messaging.queue import MessageQueue
-from messaging.tasks import Task
 from pipeline.settings import PipelineSettings
-from search.index import SearchIndex
 from search.indexer import Indexer
 from service.adapters import Adapters, adapters_for
 from service.config import check_upload_limit, from_env
-from service.health import Bounds, health
 from service.settings import ServiceSettings
+
+# The use cases are imported by the builders that compose them, so a function's cold start
+# loads only what its own builder needs (the indexer no accounts, the API no audit).
+if TYPE_CHECKING:
+    from content.accounts import Accounts
+    from content.artworks import ArtworkService
+    from content.model import Artwork
+    from content.repository import ContentRepository
+    from content.uploads import UploadService
+    from ingest.audit import Auditor
+    from ingest.maintenance import Maintenance
+    from ingest.sweeper import Sweeper
+    from messaging.queue import MessageQueue
+    from messaging.tasks import Task
+    from search.index import SearchIndex
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -56,6 +57,8 @@ def build_indexer(adapters: Adapters | None = None) -> Indexer:
 
 def build_maintenance(adapters: Adapters | None = None) -> Maintenance:
     """Build the dead-letter and reprocess tools."""
+    from ingest.maintenance import Maintenance
+
     adapters = adapters or build_adapters()
     return Maintenance(
         adapters.queue,
@@ -68,12 +71,16 @@ def build_maintenance(adapters: Adapters | None = None) -> Maintenance:
 
 def build_sweeper(adapters: Adapters | None = None) -> Sweeper:
     """Build the sweeper of dead-lettered and overdue works (the scheduled function's)."""
+    from ingest.sweeper import Sweeper
+
     adapters = adapters or build_adapters()
     return Sweeper(adapters.repository, build_maintenance(adapters).dead_letters)
 
 
 def build_auditor(adapters: Adapters | None = None) -> Auditor:
     """Build the audit of every projection against the content store (the scheduled one's)."""
+    from ingest.audit import Auditor
+
     adapters = adapters or build_adapters()
     maintenance = build_maintenance(adapters)
     return Auditor(
@@ -93,6 +100,7 @@ def build_auditor(adapters: Adapters | None = None) -> Auditor:
 
 def reprocess_sender(queue: MessageQueue) -> Callable[[Artwork], None]:
     """Return the function that queues a work's pending request to be rendered again."""
+    from ingest.messages import reprocess_body
 
     def send(artwork: Artwork) -> None:
         if artwork.reprocess_request:
@@ -112,6 +120,8 @@ class Services(Adapters):
 
     def health(self) -> dict[str, Any]:
         """Return the `/healthz` document: are the queue's consumers alive and keeping up?"""
+        from service.health import Bounds, health
+
         bounds = Bounds(
             worker_age=self.settings.health_worker_age,
             backlog_age=self.settings.health_backlog_age,
@@ -121,10 +131,14 @@ class Services(Adapters):
 
     def start_reindex(self) -> Task:
         """Start rebuilding the search index in the background; return the task to poll."""
+        from ingest import tasks as background
+
         return background.start_reindex(self.tasks, self.runner, self.run_task)
 
     def run_task(self, task_id: str) -> Task:
         """Run a stored background task to its end."""
+        from ingest import tasks as background
+
         return background.run_task(task_id, self.indexer, self.tasks)
 
     def maintenance(self) -> Maintenance:
@@ -162,6 +176,10 @@ def build_services(
 
 def services_over(adapters: Adapters) -> Services:
     """Return the API's services composed over `adapters`."""
+    from content.accounts import NO_TOKENS, Accounts, TokenIssuer
+    from content.artworks import ArtworkService
+    from content.uploads import UploadService
+
     settings = adapters.settings
     secret = adapters.secret.value()
     tokens = TokenIssuer(secret, settings.token_lifetime) if secret else NO_TOKENS

@@ -11,6 +11,7 @@
         first.response        # the handler's return value (JSON-decoded), or None
         first.error           # {"errorType", "errorMessage", ...} when it raised or failed to init
         first.since_start_ms  # process start → this answer received (the cold start)
+        function.cpu_ms()     # CPU time the process used so far (Linux)
         function.output()     # what the process wrote to stdout and stderr
 
 One function process per `LambdaFunction`, one invocation at a time (as in a Lambda
@@ -93,8 +94,7 @@ class RuntimeApi:
         self.init_error: dict[str, Any] | None = None
         self.first_poll: float | None = None
         self.changed = threading.Condition()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.server.daemon_threads = True
+        self.server = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -134,6 +134,17 @@ class RuntimeApi:
         self.events.put(None)
         self.server.shutdown()
         self.server.server_close()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A threading HTTP server that does not report a function process hanging up."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Ignore a connection the stopped function process dropped; report anything else."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(api: RuntimeApi) -> type[BaseHTTPRequestHandler]:
@@ -297,6 +308,21 @@ class LambdaFunction:
         if self.api is None or self.api.first_poll is None:
             return None
         return (self.api.first_poll - self.started) * 1000
+
+    def cpu_ms(self) -> float | None:
+        """Return the CPU time (user + system) the function process used so far, in ms.
+
+        Read from /proc (Linux); None elsewhere or once the process is gone. Unlike the
+        wall-clock timings, it hardly grows when other work shares the machine's cores.
+        """
+        if self.process is None:
+            return None
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        ticks = int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15)
+        return ticks * 1000 / os.sysconf("SC_CLK_TCK")
 
     def invoke(self, event: Any, timeout: float | None = None) -> Invocation:
         """Send `event` and wait for the function's answer (response or error)."""

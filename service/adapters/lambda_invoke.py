@@ -10,8 +10,6 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import boto3
-
 TASK_KEY = "copper_task"
 
 
@@ -25,7 +23,11 @@ class LambdaTaskRunner:
 
     def run(self, task_id: str, work: Callable[[str], object]) -> None:
         """Invoke the function with the task's id and return at once (the invocation runs it)."""
-        client = self._client if self._client is not None else boto3.client("lambda")
+        client = self._client
+        if client is None:
+            import boto3  # only when a task runs: the admin API's cold start needs no SDK
+
+            client = boto3.client("lambda")
         client.invoke(
             FunctionName=self.function_name,
             InvocationType="Event",

@@ -5,12 +5,18 @@ virtual environment, no site-packages), as the container image runs it. It impor
 handler, then the processor handler renders a real JPEG that moto's S3 notified into SQS,
 writing renditions to S3 and the record to DynamoDB; then the indexer handler gets the
 table's stream records and writes the document to an OpenSearch-compatible server.
+
+Every function serverless.yml defines also starts as the image starts it (`python -m
+awslambdaric HANDLER`, the client from the artefact) and answers its captured first event;
+what deploy/build_artifact.py prunes is absent, and every AWS service the code makes a
+client for still has its model.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -24,8 +30,11 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from bench.coldstart import first_event, function_env, functions
 from content.dynamodb import table_definition
 from copper.demo_art import artwork_jpeg
+from deploy.build_artifact import BOTOCORE_SERVICES, PACKAGES
+from testkit.lambda_runtime import LambdaFunction
 
 REGION = "eu-west-1"
 UPLOADS, MEDIA, TABLE = "copper-uploads-artefact", "copper-media-artefact", "copper-artefact"
@@ -259,3 +268,94 @@ def test_the_artefact_renders_an_upload_end_to_end_in_a_clean_interpreter(
     assert indexed["result"] == {"batchItemFailures": []}
     found = client.get("/search", query_string={"q": "tide"}).get_json()
     assert found["total"] == 1
+
+
+@pytest.fixture(scope="module")
+def artefact_names(artefact: Path) -> list[str]:
+    """Return every path in the artefact."""
+    with tarfile.open(artefact) as tar:
+        return tar.getnames()
+
+
+@pytest.mark.parametrize("function", sorted(functions()))
+def test_every_function_answers_its_first_event_under_the_runtime_interface_client(
+    function: str, unpacked: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # GIVEN the function started as the image starts it, from the artefact alone
+    data_dir = tmp_path_factory.getbasetemp() / "first-events-data"
+    handler = functions()[function]
+    process = LambdaFunction(
+        handler,
+        unpacked,
+        env={**function_env(data_dir), "AWS_CONFIG_FILE": os.devnull},
+        python=(base_python(), "-S"),
+        name=f"copper-{function}",
+        timeout_s=120,
+    )
+    with process:
+        # WHEN it gets the first event its trigger sends
+        name, event = first_event(function)
+        answer = process.invoke(event)
+        output = process.output()
+    # THEN it answers, and an API answers as an API does (no server error)
+    assert answer.ok, f"{name}: {answer.error}\n{output[-3000:]}"
+    if isinstance(answer.response, dict) and "statusCode" in answer.response:
+        assert answer.response["statusCode"] < 500, answer.response
+    if isinstance(answer.response, dict) and "batchItemFailures" in answer.response:
+        assert answer.response["batchItemFailures"] == []
+
+
+def test_what_the_build_prunes_is_absent(artefact_names: list[str]) -> None:
+    names = set(artefact_names)
+    tops = {name.split("/")[0] for name in names}
+    assert not tops & {"grpc", "grpcio", "bin"}
+    assert not [n for n in names if n.startswith(("google/protobuf", "opensearch/protobufs"))]
+    assert not [n for n in tops if n.startswith(("grpcio-", "protobuf-", "opensearch_protobufs"))]
+    assert not [n for n in names if n.endswith((".pyi", ".h", ".a", ".pxd", "examples-1.json"))]
+    assert not [n for n in names if n.startswith(("numpy/f2py/", "numpy/_core/include/"))]
+    assert not [n for n in names if "/tests/" in n]
+    services = {n.split("/")[2] for n in names if re.match(r"botocore/data/[^/]+/", n)}
+    assert services == BOTOCORE_SERVICES
+    for kept in ("endpoints.json", "partitions.json", "_retry.json"):
+        assert f"botocore/data/{kept}" in names
+    assert "botocore/data/sdk-default-configuration.json" in names
+    assert {f"{package}/__init__.py" for package in PACKAGES} <= names
+
+
+def sdk_services_named_in_code() -> set[str]:
+    """Return every AWS service the functions' packages make a boto3 client for."""
+    root = Path(__file__).resolve().parents[2]
+    call = re.compile(r"""\.client\(\s*["']([a-z0-9-]+)["']""")
+    return {
+        service
+        for package in PACKAGES
+        for source in (root / package).rglob("*.py")
+        for service in call.findall(source.read_text())
+    }
+
+
+def test_every_aws_service_the_code_uses_keeps_its_model_in_the_artefact(
+    unpacked: Path, tmp_path: Path
+) -> None:
+    # GIVEN the services the code makes clients for (at least the known five)
+    named = sdk_services_named_in_code()
+    assert {"dynamodb", "s3", "sqs", "lambda", "secretsmanager"} <= named
+    assert named <= BOTOCORE_SERVICES
+    # WHEN a clean interpreter makes each client from the artefact's botocore
+    probe = (
+        "import sys; sys.path[:0] = [sys.argv[1]]; import boto3\n"
+        "for name in sys.argv[2:]:\n"
+        "    client = boto3.client(name, region_name='eu-west-1')\n"
+        "    assert client.meta.service_model.service_name == name, name\n"
+    )
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
+    env |= {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_CONFIG_FILE": os.devnull}
+    completed = subprocess.run(
+        [base_python(), "-I", "-S", "-c", probe, str(unpacked), *sorted(BOTOCORE_SERVICES)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    # THEN every one is made
+    assert completed.returncode == 0, completed.stderr[-3000:]

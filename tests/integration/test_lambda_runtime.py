@@ -71,6 +71,9 @@ def test_a_function_answers_its_first_event_with_the_handlers_return_value(
         assert function.init_ms is not None
         assert 0 < function.init_ms <= first.since_start_ms
         assert 0 < first.duration_ms <= first.since_start_ms
+        # AND the process's CPU time is readable while it runs
+        cpu = function.cpu_ms()
+        assert cpu is None or cpu > 0
 
 
 def test_one_process_answers_several_invocations_in_turn(task_root: Path) -> None:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.coldstart import functions
+
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE_LIBRARIES = {"pyvips", "numpy", "PIL"}
 WEB_FRAMEWORK = {"flask", "werkzeug", "serverless_wsgi"}
@@ -49,6 +51,11 @@ def test_a_handler_cold_start_loads_none_of_the_libraries_its_function_never_use
     loaded = loaded_by(handler)
     assert handler.split(".")[0] in loaded
     assert not loaded & FORBIDDEN[handler], f"{handler} loads {sorted(loaded & FORBIDDEN[handler])}"
+
+
+def test_every_function_the_template_defines_is_checked() -> None:
+    modules = {handler.rsplit(".", 1)[0] for handler in functions().values()}
+    assert modules == set(FORBIDDEN)
 
 
 def test_the_probe_sees_what_a_module_loads() -> None:
