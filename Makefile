@@ -5,7 +5,7 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 DATA_DIR := $(or $(COPPER_DATA_DIR),var)
 
-.PHONY: setup browser run reset lint format docs test test-fast bench bench-process bench-search bench-flow bench-web bench-convergence bench-worstcase bench-coldstart clean
+.PHONY: setup browser run reset lint format docs test test-fast rehearse bench bench-process bench-search bench-flow bench-web bench-convergence bench-worstcase bench-coldstart clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -80,6 +80,13 @@ deploy-check: setup artifact node_modules/.package-lock.json ## osls package + c
 		.serverless/cloudformation-template-update-stack.json \
 		build/serverless-prod/cloudformation-template-update-stack.json
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+
+# The AWS path on one machine, no account: the dev template from `osls package` provisioned on
+# moto's server, the functions run from the artefact under awslambdaric, the HTTP API, the event
+# source mappings and osmem-server on loopback; one PASS/FAIL/SKIP line per step (docs/deploy.md).
+rehearse: setup artifact node_modules/.package-lock.json ## rehearse a first deploy on emulated AWS
+	$(DEPLOY_ENV) npx osls package --stage dev
+	$(PYTHON) -m rehearsal
 
 bench: setup ## pipeline benchmark against bare pyvips and Pillow, then bench-process (ratios)
 	$(PYTHON) -m bench.pipeline

@@ -16,6 +16,7 @@ from ingest.messages import ObjectEvent, OriginalRef
 from pipeline.settings import PipelineSettings, Watermark
 
 CONTENT_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
+DELETE_MARKER_CREATED = "ObjectRemoved:DeleteMarkerCreated"  # S3's event for a versioned delete
 
 
 class Outcome(StrEnum):
@@ -76,13 +77,17 @@ def removed_verdict(artwork: Artwork, event: ObjectEvent) -> Verdict:
 
     Removing the applied original, or the file of the pending form, deletes the work. Removing
     an older upload's file, another version of the key, or a refused file (which the processor
-    removes itself) changes nothing.
+    removes itself) changes nothing. A delete marker (versioned bucket, DeleteObject without a
+    version) hides the key's current version: its event carries the marker's version id, never
+    the original's, so the version check does not apply to it.
     """
     original = artwork.original
     if original is None or original.key != event.key:
         pending = from_pending_form(artwork, event.original)
         return APPLY if pending and not is_deleted(artwork) else Verdict(Outcome.IGNORED)
-    if event.version_id and original.version_id and event.version_id != original.version_id:
+    marker = event.name == DELETE_MARKER_CREATED
+    other = event.version_id and original.version_id and event.version_id != original.version_id
+    if other and not marker:
         return Verdict(Outcome.IGNORED)
     if artwork.status is Status.REJECTED:
         return Verdict(Outcome.IGNORED)

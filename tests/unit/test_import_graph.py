@@ -25,6 +25,7 @@ PACKAGES = (
     "kernel",
     "bench",
     "testkit",
+    "rehearsal",
     "tests",
 )
 
@@ -40,7 +41,7 @@ TIERS: tuple[tuple[str, ...], ...] = (
     ("handlers",),
     ("copper",),
     ("testkit",),
-    ("bench",),
+    ("rehearsal", "bench"),  # rehearsal: the AWS path on moto and osmem-server (make rehearse)
     ("tests",),
 )
 TIER = {package: level for level, packages in enumerate(TIERS) for package in packages}

@@ -94,6 +94,18 @@ def test_removing_another_file_than_the_applied_original_changes_nothing() -> No
     assert removed_verdict(versioned, other_version).outcome is Outcome.IGNORED
 
 
+def test_a_delete_marker_on_the_applied_key_removes_the_work_whatever_its_version_id() -> None:
+    """GIVEN a versioned bucket WHEN the original is deleted without a version THEN S3 sends
+    ObjectRemoved:DeleteMarkerCreated with the marker's own version id, and it still counts."""
+    versioned = replace(WORK, original=OriginalObject(KEY, version_id="v1", sequencer="0A"))
+    marker = ObjectEvent(
+        "removed", "ObjectRemoved:DeleteMarkerCreated", "b", KEY, "0B", version_id="marker-1"
+    )
+    assert removed_verdict(versioned, marker).outcome is None
+    stale = replace(marker, sequencer="09")
+    assert removed_verdict(versioned, stale).outcome is Outcome.STALE
+
+
 def test_the_artists_watermark_and_copyright_go_into_the_settings() -> None:
     artist = replace(ARTIST, watermark=WatermarkPreference(enabled=True, position="center"))
     work = replace(WORK, focal_point=(0.2, 0.8))
