@@ -8,6 +8,7 @@ indexer its `Indexer` (none of them reads the token secret or builds the account
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -29,9 +30,11 @@ from pipeline.settings import PipelineSettings
 from search.index import SearchIndex
 from search.indexer import Indexer
 from service.adapters import Adapters, adapters_for
-from service.config import check_upload_limit, from_env
+from service.config import SettingsError, check_upload_limit, from_env
 from service.health import Bounds, health
 from service.settings import ServiceSettings
+
+log = logging.getLogger("copper.config")
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
@@ -44,8 +47,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
 
 
 def build_adapters(settings: ServiceSettings | None = None) -> Adapters:
-    """Build the adapters of the configured backend (settings from the environment if None)."""
-    return adapters_for(settings or load_settings())
+    """Build the adapters of the configured backend (settings from the environment if None).
+
+    A function's cold start that cannot be configured logs why, once, then fails.
+    """
+    try:
+        return adapters_for(settings or load_settings())
+    except SettingsError as error:
+        log.error("the settings are not usable: %s", error)
+        raise
 
 
 def build_indexer(adapters: Adapters | None = None) -> Indexer:
