@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kernel.errors import CopperError, Missing, Transient
+from kernel.errors import CopperError, Missing, Transient, Unsupported
 
 DEFAULT_VISIBILITY_TIMEOUT = 60
 DEFAULT_MAX_RECEIVE_COUNT = 5
@@ -42,6 +42,16 @@ class QueueUnavailable(QueueError, Transient):
 
 class NoSuchMoveTask(QueueError, Missing):
     """The queue knows no move task by that handle."""
+
+
+class OperationUnsupported(QueueError, Unsupported):
+    """The queue's backend lacks an operation (an emulator, an old SDK): name it."""
+
+    def __init__(self, service: str, operation: str, hint: str = "") -> None:
+        """Say which operation of which service the backend lacks, and what to do instead."""
+        self.service, self.operation = service, operation
+        text = f"This {service} endpoint does not offer {operation} (an emulator or an old SDK)."
+        super().__init__(f"{text} {hint}".strip())
 
 
 @dataclass(frozen=True)

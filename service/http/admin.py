@@ -21,7 +21,14 @@ from ingest.maintenance import (
     ReplayTooSlow,
     ReprocessFilter,
 )
-from messaging.queue import MessageQueue, MoveTask, NoSuchMoveTask, QueueError, QueueUnavailable
+from messaging.queue import (
+    MessageQueue,
+    MoveTask,
+    NoSuchMoveTask,
+    OperationUnsupported,
+    QueueError,
+    QueueUnavailable,
+)
 from messaging.tasks import TaskNotFound
 from service.http.auth import admin_only
 from service.http.context import services
@@ -217,7 +224,7 @@ def cancel_move(handle: str) -> dict[str, Any]:
         return {"task": asdict(task)}
     try:
         return {"task": asdict(_queue().cancel_move(handle))}
-    except QueueUnavailable:
+    except (QueueUnavailable, OperationUnsupported):
         raise
     except QueueError as error:
         raise ApiError(409, "not_running", "The move task is no longer running.") from error
