@@ -133,6 +133,10 @@ class Services(Adapters):
         """Start rebuilding the search index in the background; return the task to poll."""
         return background.start_reindex(self.tasks, self.runner, self.run_task)
 
+    def task(self, task_id: str) -> Task:
+        """Return a background task; one that stopped reporting is recorded failed."""
+        return background.task_status(self.tasks, task_id)
+
     def run_task(self, task_id: str) -> Task:
         """Run a stored background task to its end."""
         return background.run_task(task_id, self.indexer, self.tasks)

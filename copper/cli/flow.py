@@ -195,8 +195,10 @@ def dlq_purge(cli: CliContext, yes: bool) -> None:
 @pass_cli
 def reindex(cli: CliContext) -> None:
     """Rebuild the search index from the content store and swap it in without downtime."""
+    from ingest.tasks import documents_to_write
+
     services = cli.services
-    total = sum(1 for _ in services.repository.iter_artworks())
+    total = documents_to_write(services.indexer)
     with click.progressbar(length=total, label="Reindexing", file=sys.stderr) as bar:
         written = services.indexer.reindex(progress=lambda done: bar.update(done - bar.pos))
     click.echo(f"copper reindex: {written} documents indexed", err=True)

@@ -270,7 +270,7 @@ def reindex() -> tuple[dict[str, Any], int]:
 def task(task_id: str) -> dict[str, Any]:
     """Return a background task's progress."""
     try:
-        found = services().tasks.get(task_id)
+        found = services().task(task_id)
     except TaskNotFound as error:
         raise ApiError(404, "not_found", "No such task.") from error
     return {"task": found.to_dict()}
