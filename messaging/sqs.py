@@ -61,6 +61,8 @@ def _translated(operation: str = "") -> AbstractContextManager[None]:
 class SqsQueue:
     """A work queue and its dead-letter queue in SQS."""
 
+    reads_dead_letters_freely = False  # each dead letter is received, then released
+
     def __init__(
         self,
         queue_url: str,
@@ -74,6 +76,18 @@ class SqsQueue:
         self._url = queue_url
         self._dead_url = dead_letter_queue_url
         self.max_receive_count = max_receive_count
+        self._visibility: float | None = None
+
+    @property
+    def visibility_timeout(self) -> float:
+        """Return the queue's VisibilityTimeout attribute (read once)."""
+        if self._visibility is None:
+            with _translated():
+                attributes = self._client.get_queue_attributes(
+                    QueueUrl=self._url, AttributeNames=["VisibilityTimeout"]
+                )["Attributes"]
+            self._visibility = float(attributes["VisibilityTimeout"])
+        return self._visibility
 
     def send(self, body: str) -> str:
         """Enqueue a message; return its id."""
