@@ -74,7 +74,10 @@ def build_handler(
         logger.set_correlation_id(artwork_of(record.body))
         try:
             handled = get_consumer().handle_message(
-                record.message_id, record.body, int(record.attributes.approximate_receive_count)
+                record.message_id,
+                record.body,
+                int(record.attributes.approximate_receive_count),
+                int(record.attributes.sent_timestamp) / 1000,
             )
         except Exception:
             metrics.add_metric(name="failed", unit=MetricUnit.Count, value=1)

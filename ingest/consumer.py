@@ -7,6 +7,10 @@ the dead-letter queue, the work is marked `failed` so its artist sees a retry bu
 A receive that finds fewer failures recorded than earlier receives knows an attempt never
 reported back (the worker crashed, was killed for memory, or timed out): it records that as
 `WorkerLost`, so the dead-letter tools and the sweeper can name the cause.
+
+The last receive before the dead-letter queue is remembered first (body, send time, receive
+count), so the admin tools list dead letters from the failure log without receiving them;
+a last attempt that succeeds forgets it again.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from dataclasses import dataclass, field
 from ingest.messages import ObjectEvent, Request, parse_body
 from ingest.plan import Outcome
 from ingest.service import Processor
-from messaging.queue import WORKER_LOST, WORKER_LOST_TEXT, Failure, FailureLog
+from messaging.queue import WORKER_LOST, WORKER_LOST_TEXT, Failure, FailureLog, LastAttempt
 
 log = logging.getLogger("copper.ingest")
 MAX_ERROR_TEXT = 1000
@@ -43,11 +47,19 @@ class Consumer:
     max_receive_count: int
     clock: Callable[[], float] = field(default=time.time)
 
-    def handle_message(self, message_id: str, body: str, receive_count: int) -> Handled:
-        """Handle every request in a message; raise (after logging it) if any failed."""
+    def handle_message(
+        self, message_id: str, body: str, receive_count: int, sent_at: float | None = None
+    ) -> Handled:
+        """Handle every request in a message; raise (after logging it) if any failed.
+
+        `sent_at` (epoch seconds; default: now) is when the message was first sent.
+        """
         requests: list[Request] = []
+        last = receive_count >= self.max_receive_count
         if receive_count > 1:
             self._note_lost_attempts(message_id, receive_count)
+        if last:
+            self._note_last_attempt(message_id, body, receive_count, sent_at)
         try:
             requests = parse_body(body)
             outcomes = [self.processor.handle(request) for request in requests]
@@ -56,6 +68,8 @@ class Consumer:
                 for request, outcome in zip(requests, outcomes, strict=True)
                 if isinstance(request, ObjectEvent) and outcome in PROCESSING_OUTCOMES
             )
+            if last:
+                self._forget(message_id)
             return Handled(outcomes, read)
         except Exception as error:
             self._record(message_id, error)
@@ -73,6 +87,26 @@ class Consumer:
                 self.failures.record(lost)
         except Exception:
             log.warning("could not check earlier attempts of %s", message_id, exc_info=True)
+
+    def _note_last_attempt(
+        self, message_id: str, body: str, receive_count: int, sent_at: float | None
+    ) -> None:
+        """Remember the message before its last attempt (it dead-letters if this one fails)."""
+        now = self.clock()
+        attempt = LastAttempt(
+            message_id, body, now if sent_at is None else sent_at, receive_count, now
+        )
+        try:
+            self.failures.last_attempt(attempt)
+        except Exception:
+            log.warning("could not note the last attempt of %s", message_id, exc_info=True)
+
+    def _forget(self, message_id: str) -> None:
+        """Drop what the failure log holds of a message whose last attempt succeeded."""
+        try:
+            self.failures.forget([message_id])
+        except Exception:
+            log.warning("could not forget the failures of %s", message_id, exc_info=True)
 
     def _record(self, message_id: str, error: Exception) -> None:
         """Store the failure; a failure log outage must not hide the original error."""

@@ -1,6 +1,11 @@
 """Admin operations on the event flow: dead letters and reprocessing.
 
 The same use cases serve `copper dlq|reprocess` and the admin API, on both backends.
+Listing dead letters (`listed_dead_letters`) receives nothing: SQS has no peek, and
+receiving a dead letter raises its receive count and hides it for a while, so on SQS the
+list comes from the failure log's last attempts; a queue that reads its dead letters freely
+(SQLite) is read as it is. Receiving them (`dead_letters`) is for replay, purge, the
+sweeper and the audit, and for an admin who asks to peek.
 Replaying the whole dead-letter queue uses the queue's bulk move (SQS StartMessageMoveTask);
 a selective replay moves each chosen message back (send, then delete), at most `rate` per
 second. The audit lives in `ingest/audit.py`, the sweeper in `ingest/sweeper.py`.
@@ -43,6 +48,10 @@ from messaging.queue import (
 )
 from pipeline.settings import PIPELINE_VERSION
 from storage.blobstore import BlobStore
+
+# Seconds after a message turns visible again within which a consumer's receive moves it
+# to the dead-letter queue (the local worker polls every 50 ms; Lambda's pollers at once).
+MOVE_MARGIN = 2.0
 
 
 @dataclass(frozen=True)
@@ -165,15 +174,46 @@ class Maintenance:
     # dead letters
 
     def dead_letters(self, chosen: DeadLetterFilter | None = None) -> list[DeadLetterView]:
-        """Return the dead letters that pass the filter, oldest first."""
+        """Return the dead letters in the queue that pass the filter, oldest first.
+
+        On SQS this receives each of them (and releases it): use it to act on them.
+        """
         letters = self.queue.dead_letters()
         failures = self.failures.get([letter.id for letter in letters])
         views = [self._view(letter, failures.get(letter.id)) for letter in letters]
         return [view for view in views if chosen is None or chosen.matches(view)]
 
-    def dead_letter(self, message_id: str) -> DeadLetterView:
-        """Return one dead letter, or raise NotFound."""
-        found = self.dead_letters(DeadLetterFilter(ids=(message_id,)))
+    def listed_dead_letters(self, chosen: DeadLetterFilter | None = None) -> list[DeadLetterView]:
+        """Return the dead letters that pass the filter, oldest first, receiving none of them."""
+        if self.queue.reads_dead_letters_freely:
+            return self.dead_letters(chosen)
+        return self.logged_dead_letters(chosen)
+
+    def logged_dead_letters(self, chosen: DeadLetterFilter | None = None) -> list[DeadLetterView]:
+        """Return the dead letters the failure log knows, oldest first; the queue is not read.
+
+        A message whose last attempt began is in the dead-letter queue once that receive's
+        visibility timeout has passed (plus MOVE_MARGIN for the next receive to move it) and
+        the attempt did not succeed (a success forgets it). Its error is the last attempt's,
+        or WorkerLost when that attempt never reported.
+        """
+        views = []
+        moved_after = self.queue.visibility_timeout + MOVE_MARGIN
+        now = self.clock()
+        for attempt, failure in self.failures.last_attempts():
+            if now - attempt.started_at < moved_after:
+                continue  # still running, or failed but not moved yet
+            reported = failure is not None and failure.attempts >= attempt.receive_count
+            letter = DeadLetter(
+                attempt.message_id, attempt.body, attempt.receive_count, attempt.sent_at
+            )
+            views.append(self._view(letter, failure if reported else None))
+        return [view for view in views if chosen is None or chosen.matches(view)]
+
+    def dead_letter(self, message_id: str, *, peek: bool = False) -> DeadLetterView:
+        """Return one dead letter from the failure log (or, with `peek`, the queue), or NotFound."""
+        chosen = DeadLetterFilter(ids=(message_id,))
+        found = self.dead_letters(chosen) if peek else self.listed_dead_letters(chosen)
         if not found:
             raise NotFound(f"no dead letter {message_id}")
         return found[0]
@@ -199,22 +239,27 @@ class Maintenance:
         if dry_run or not letters:
             return ReplayResult(dry_run, tuple(letters))
         if chosen.is_everything and limit is None and rate is None:
-            return ReplayResult(False, tuple(letters), self.queue.redrive_all())
+            task = self.queue.redrive_all()
+            logged = [attempt.message_id for attempt, _ in self.failures.last_attempts(100_000)]
+            self.failures.forget(list(dict.fromkeys([*(x.id for x in letters), *logged])))
+            return ReplayResult(False, tuple(letters), task)
         moved = []
         for number, letter in enumerate(letters):
             if rate and number:
                 self.sleep(1 / rate)
             if self.queue.redrive([letter.id]):
+                self.failures.forget([letter.id])  # back in the queue: a new life
                 moved.append(letter)
                 if progress is not None:
                     progress(letter)
         return ReplayResult(False, tuple(moved))
 
     def purge(self) -> int:
-        """Delete every dead letter and its recorded failure; return how many there were."""
+        """Delete every dead letter and what the failure log holds of it; return how many."""
         ids = [letter.id for letter in self.queue.dead_letters()]
+        ids += [attempt.message_id for attempt, _ in self.failures.last_attempts(limit=100_000)]
         purged = self.queue.purge_dead_letters()
-        self.failures.forget(ids)
+        self.failures.forget(list(dict.fromkeys(ids)))
         return purged
 
     def _view(self, letter: DeadLetter, failure: Any) -> DeadLetterView:

@@ -23,13 +23,15 @@ CopperError
 │   ├── content.repository.VersionConflict . the record changed since it was read
 │   ├── content.repository.StaleEvent ...... an event no newer than the one applied
 │   └── content.lifecycle.NotAllowed ....... the work's state does not allow the action
-└── Invalid ────── the input can never succeed as given: do not retry it
-    ├── pipeline.errors.RejectedInput
-    ├── search.errors.InvalidQuery
-    ├── content.repository.InvalidPage
-    ├── storage.blobstore.InvalidKey
-    ├── storage.blobstore.UploadRefused
-    └── ingest.maintenance.ReplayTooSlow
+├── Invalid ────── the input can never succeed as given: do not retry it
+│   ├── pipeline.errors.RejectedInput
+│   ├── search.errors.InvalidQuery
+│   ├── content.repository.InvalidPage
+│   ├── storage.blobstore.InvalidKey
+│   ├── storage.blobstore.UploadRefused
+│   └── ingest.maintenance.ReplayTooSlow
+└── Unsupported ── the backend lacks the operation (an emulator, an old SDK): do it another way
+    └── messaging.queue.OperationUnsupported
 ```
 
 Each port also has its own base under `CopperError` (ContentError, StorageError, SearchError,
@@ -42,7 +44,7 @@ This module imports nothing of the project, so every package may use it, the pip
 
 from __future__ import annotations
 
-__all__ = ["Conflicting", "CopperError", "Invalid", "Missing", "Transient"]
+__all__ = ["Conflicting", "CopperError", "Invalid", "Missing", "Transient", "Unsupported"]
 
 
 class CopperError(Exception):
@@ -63,3 +65,7 @@ class Conflicting(CopperError):
 
 class Invalid(CopperError):
     """The input can never succeed as given; retrying it changes nothing."""
+
+
+class Unsupported(CopperError):
+    """The backend does not offer the operation at all; retrying it changes nothing."""

@@ -2,6 +2,8 @@
 
 Items are `PK = FAILURE#<message id>`, `SK = FAILURE`, and expire (TTL attribute
 `expires_at`) after the dead-letter queue's retention, when the message is gone anyway.
+A message's last attempt before the dead-letter queue is one item of the partition
+`PK = LAST_ATTEMPT` (`SK` = the message id), so the dead letters list with one query.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import boto3
 
 from messaging.aws import translated
 from messaging.heartbeat import Beat
-from messaging.queue import Failure
+from messaging.queue import Failure, LastAttempt
 from messaging.tasks import Task, TaskNotFound
 
 SORT_KEY = "FAILURE"
+LAST_ATTEMPTS = "LAST_ATTEMPT"
 RETENTION_SECONDS = 14 * 86400
 BATCH_GET = 100
 UNAVAILABLE_CODES = frozenset(
@@ -87,10 +90,58 @@ class DynamoFailureLog:
         return found
 
     def forget(self, message_ids: Sequence[str]) -> None:
-        """Drop the failures of these messages."""
+        """Drop the failures and last attempts of these messages."""
         for message_id in message_ids:
             with _translated():
                 self._client.delete_item(TableName=self._table, Key=_key(message_id))
+                self._client.delete_item(TableName=self._table, Key=_attempt_key(message_id))
+
+    def last_attempt(self, attempt: LastAttempt) -> None:
+        """Remember a message whose last receive before the dead-letter queue has begun."""
+        item = _attempt_key(attempt.message_id) | {
+            "body": {"S": attempt.body},
+            "sent_at": {"N": repr(attempt.sent_at)},
+            "receive_count": {"N": str(attempt.receive_count)},
+            "started_at": {"N": repr(attempt.started_at)},
+            "expires_at": {"N": str(int(time.time()) + RETENTION_SECONDS)},
+        }
+        with _translated():
+            self._client.put_item(TableName=self._table, Item=item)
+
+    def last_attempts(self, limit: int = 1000) -> list[tuple[LastAttempt, Failure | None]]:
+        """Return up to `limit` last attempts, oldest sent first, each with its failure."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": LAST_ATTEMPTS}},
+        }
+        attempts: list[LastAttempt] = []
+        while True:
+            with _translated():
+                page = self._client.query(**request)
+            attempts += [_attempt(item) for item in page.get("Items", [])]
+            if "LastEvaluatedKey" not in page:
+                break
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        attempts = sorted(attempts, key=lambda a: (a.sent_at, a.message_id))[:limit]
+        failures = self.get([a.message_id for a in attempts])
+        return [(a, failures.get(a.message_id)) for a in attempts]
+
+
+def _attempt_key(message_id: str) -> dict[str, Any]:
+    """Return the item key of a message's last attempt."""
+    return {"PK": {"S": LAST_ATTEMPTS}, "SK": {"S": message_id}}
+
+
+def _attempt(item: dict[str, Any]) -> LastAttempt:
+    """Return a LastAttempt from its item."""
+    return LastAttempt(
+        message_id=item["SK"]["S"],
+        body=item["body"]["S"],
+        sent_at=float(item["sent_at"]["N"]),
+        receive_count=int(item["receive_count"]["N"]),
+        started_at=float(item["started_at"]["N"]),
+    )
 
 
 def _failure(item: dict[str, Any]) -> Failure:

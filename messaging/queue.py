@@ -12,7 +12,9 @@ Both adapters behave identically (one contract suite runs against both):
   `redrive_all` moves them all (SQS StartMessageMoveTask on AWS); a handle the queue does
   not know is NoSuchMoveTask.
 - The failure log records the last error of a message under its id, so the admin tools can
-  show why a dead letter died (SQS itself keeps no such thing).
+  show why a dead letter died (SQS itself keeps no such thing), and the message's last
+  attempt before the dead-letter queue (its body and send time), so they can list dead
+  letters without receiving them (SQS has no peek: a receive counts, and hides).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from kernel.errors import CopperError, Missing, Transient
+from kernel.errors import CopperError, Missing, Transient, Unsupported
 
 DEFAULT_VISIBILITY_TIMEOUT = 60
 DEFAULT_MAX_RECEIVE_COUNT = 5
@@ -42,6 +44,16 @@ class QueueUnavailable(QueueError, Transient):
 
 class NoSuchMoveTask(QueueError, Missing):
     """The queue knows no move task by that handle."""
+
+
+class OperationUnsupported(QueueError, Unsupported):
+    """The queue's backend lacks an operation (an emulator, an old SDK): name it."""
+
+    def __init__(self, service: str, operation: str, hint: str = "") -> None:
+        """Say which operation of which service the backend lacks, and what to do instead."""
+        self.service, self.operation = service, operation
+        text = f"This {service} endpoint does not offer {operation} (an emulator or an old SDK)."
+        super().__init__(f"{text} {hint}".strip())
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,17 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class LastAttempt:
+    """A message's last receive before the dead-letter queue: what it was, and when."""
+
+    message_id: str
+    body: str
+    sent_at: float
+    receive_count: int
+    started_at: float
+
+
+@dataclass(frozen=True)
 class MoveTask:
     """A redrive of the whole dead-letter queue: its handle, status and progress."""
 
@@ -90,6 +113,14 @@ class MessageQueue(Protocol):
     """A work queue with its dead-letter queue."""
 
     max_receive_count: int
+    # Whether `dead_letters` changes nothing (a database read), or receives each message
+    # (SQS has no peek: the receive is counted and hides the message for a while).
+    reads_dead_letters_freely: bool
+
+    @property
+    def visibility_timeout(self) -> float:
+        """Return the seconds a received message stays hidden (SQS: the queue's attribute)."""
+        ...
 
     def send(self, body: str) -> str:
         """Enqueue a message; return its id."""
@@ -155,5 +186,13 @@ class FailureLog(Protocol):
         ...
 
     def forget(self, message_ids: Sequence[str]) -> None:
-        """Drop the failures of messages that are gone (purged)."""
+        """Drop the failures and last attempts of messages that are gone (purged, replayed)."""
+        ...
+
+    def last_attempt(self, attempt: LastAttempt) -> None:
+        """Remember a message whose last receive before the dead-letter queue has begun."""
+        ...
+
+    def last_attempts(self, limit: int = 1000) -> list[tuple[LastAttempt, Failure | None]]:
+        """Return up to `limit` last attempts, oldest sent first, each with its failure."""
         ...

@@ -24,6 +24,7 @@ from messaging.queue import (
     MAX_BATCH,
     DeadLetter,
     Failure,
+    LastAttempt,
     Message,
     MoveTask,
     NoSuchMoveTask,
@@ -53,6 +54,12 @@ SCHEMA = (
         error_message TEXT NOT NULL,
         at REAL NOT NULL,
         attempts INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS last_attempts (
+        message_id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        sent_at REAL NOT NULL,
+        receive_count INTEGER NOT NULL,
+        started_at REAL NOT NULL)""",
     "CREATE TABLE IF NOT EXISTS sequencers (n INTEGER PRIMARY KEY AUTOINCREMENT, at REAL)",
     "CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, record TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS heartbeats (worker TEXT PRIMARY KEY, at REAL NOT NULL)",
@@ -73,6 +80,8 @@ def _translated() -> AbstractContextManager[None]:
 
 class SqliteQueue:
     """A work queue and its dead-letter queue in one SQLite database."""
+
+    reads_dead_letters_freely = True  # a SELECT: no receive is counted
 
     def __init__(
         self,
@@ -274,9 +283,39 @@ class SqliteFailureLog:
         return found
 
     def forget(self, message_ids: Sequence[str]) -> None:
-        """Drop the failures of these messages."""
+        """Drop the failures and last attempts of these messages."""
+        ids = [(i,) for i in message_ids]
         with _translated(), self._db.write() as db:
-            db.executemany("DELETE FROM failures WHERE message_id = ?", [(i,) for i in message_ids])
+            db.executemany("DELETE FROM failures WHERE message_id = ?", ids)
+            db.executemany("DELETE FROM last_attempts WHERE message_id = ?", ids)
+
+    def last_attempt(self, attempt: LastAttempt) -> None:
+        """Remember a message whose last receive before the dead-letter queue has begun."""
+        with _translated(), self._db.write() as db:
+            db.execute(
+                """INSERT OR REPLACE INTO last_attempts
+                   (message_id, body, sent_at, receive_count, started_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (
+                    attempt.message_id,
+                    attempt.body,
+                    attempt.sent_at,
+                    attempt.receive_count,
+                    attempt.started_at,
+                ),
+            )
+
+    def last_attempts(self, limit: int = 1000) -> list[tuple[LastAttempt, Failure | None]]:
+        """Return up to `limit` last attempts, oldest sent first, each with its failure."""
+        with _translated():
+            rows = self._db.fetch(
+                """SELECT message_id, body, sent_at, receive_count, started_at
+                   FROM last_attempts ORDER BY sent_at, message_id LIMIT ?""",
+                (limit,),
+            )
+        attempts = [LastAttempt(*row) for row in rows]
+        failures = self.get([a.message_id for a in attempts])
+        return [(a, failures.get(a.message_id)) for a in attempts]
 
 
 class SqliteTaskStore:

@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import boto3
+from botocore import xform_name
 from botocore.exceptions import ClientError
 
 from messaging.aws import translated
@@ -24,6 +25,7 @@ from messaging.queue import (
     Message,
     MoveTask,
     NoSuchMoveTask,
+    OperationUnsupported,
     QueueError,
 )
 from storage.aws import error_code
@@ -44,13 +46,22 @@ STALE_RECEIPT_CODES = frozenset({"ReceiptHandleIsInvalid", "InvalidParameterValu
 NO_SUCH_TASK_CODE = "ResourceNotFoundException"  # what CancelMessageMoveTask answers
 
 
-def _translated() -> AbstractContextManager[None]:
+MOVE_HINT = (
+    "Replay chosen messages instead (a filter, --limit or --rate moves them one by one), "
+    "or use the SQS console's redrive."
+)
+
+
+def _translated(operation: str = "") -> AbstractContextManager[None]:
     """Translate SQS and connection errors into the queue's own."""
-    return translated("SQS", UNAVAILABLE_CODES, server_errors=True)
+    hint = MOVE_HINT if "MessageMoveTask" in operation else ""
+    return translated("SQS", UNAVAILABLE_CODES, server_errors=True, operation=operation, hint=hint)
 
 
 class SqsQueue:
     """A work queue and its dead-letter queue in SQS."""
+
+    reads_dead_letters_freely = False  # each dead letter is received, then released
 
     def __init__(
         self,
@@ -65,6 +76,18 @@ class SqsQueue:
         self._url = queue_url
         self._dead_url = dead_letter_queue_url
         self.max_receive_count = max_receive_count
+        self._visibility: float | None = None
+
+    @property
+    def visibility_timeout(self) -> float:
+        """Return the queue's VisibilityTimeout attribute (read once)."""
+        if self._visibility is None:
+            with _translated():
+                attributes = self._client.get_queue_attributes(
+                    QueueUrl=self._url, AttributeNames=["VisibilityTimeout"]
+                )["Attributes"]
+            self._visibility = float(attributes["VisibilityTimeout"])
+        return self._visibility
 
     def send(self, body: str) -> str:
         """Enqueue a message; return its id."""
@@ -145,16 +168,16 @@ class SqsQueue:
 
     def redrive_all(self) -> MoveTask:
         """Start an SQS message move task from the DLQ back to its source queue."""
-        with _translated():
-            response = self._client.start_message_move_task(
+        with _translated("StartMessageMoveTask"):
+            response = self._operation("StartMessageMoveTask")(
                 SourceArn=self._arn(self._dead_url), DestinationArn=self._arn(self._url)
             )
         return self.move_status(response["TaskHandle"])
 
     def move_status(self, handle: str) -> MoveTask:
         """Return the state of a move task started by `redrive_all`; NoSuchMoveTask if unknown."""
-        with _translated():
-            tasks = self._client.list_message_move_tasks(
+        with _translated("ListMessageMoveTasks"):
+            tasks = self._operation("ListMessageMoveTasks")(
                 SourceArn=self._arn(self._dead_url), MaxResults=10
             )["Results"]
         for task in tasks:
@@ -171,9 +194,9 @@ class SqsQueue:
 
     def cancel_move(self, handle: str) -> MoveTask:
         """Cancel a running move task; NoSuchMoveTask if SQS knows no running task by it."""
-        with _translated():
+        with _translated("CancelMessageMoveTask"):
             try:
-                moved = self._client.cancel_message_move_task(TaskHandle=handle)
+                moved = self._operation("CancelMessageMoveTask")(TaskHandle=handle)
             except ClientError as e:
                 if error_code(e) == NO_SUCH_TASK_CODE:
                     raise NoSuchMoveTask(f"no running move task {handle}") from e
@@ -226,6 +249,14 @@ class SqsQueue:
                     ReceiptHandle=m["ReceiptHandle"],
                     VisibilityTimeout=0,
                 )
+
+    def _operation(self, name: str) -> Any:
+        """Return the client's method for an SQS action; an SDK without it is unsupported."""
+        method = getattr(self._client, xform_name(name), None)
+        if method is None:
+            hint = MOVE_HINT if "MessageMoveTask" in name else ""
+            raise OperationUnsupported("SQS", name, hint)
+        return method
 
     def _attributes(self, url: str) -> dict[str, str]:
         """Return a queue's message counts."""

@@ -21,6 +21,7 @@ class Task:
     started_at: float = 0.0
     finished_at: float | None = None
     error: str | None = None
+    updated_at: float | None = None  # the last time its runner reported progress
 
     def to_dict(self) -> dict[str, Any]:
         """Return the task as JSON-ready data."""

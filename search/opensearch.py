@@ -141,13 +141,20 @@ class OpenSearchIndex:
         client: OpenSearch | None = None,
         alias: str = "artworks",
         *,
-        refresh: bool | str = "wait_for",
+        refresh: bool | str = False,
         batch_size: int = BATCH_SIZE,
         max_attempts: int = MAX_ATTEMPTS,
         backoff: float = BACKOFF_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        """Use `client` (default: one for http://localhost:9200) and the index behind `alias`."""
+        """Use `client` (default: one for http://localhost:9200) and the index behind `alias`.
+
+        Writes do not wait for a refresh: a document becomes searchable within the index's
+        refresh interval (1 s by default), and versioned writes read the primary, so nothing
+        in the flow needs it sooner. `refresh` (True or "wait_for") makes every write
+        visible at once, for tests that search right after writing; `rebuild` refreshes its
+        new index once, before the swap.
+        """
         self._client = client if client is not None else OpenSearch()
         self._alias = alias
         self._refresh = refresh

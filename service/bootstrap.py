@@ -8,6 +8,7 @@ indexer its `Indexer` (none of them reads the token secret or builds the account
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.settings import PipelineSettings
 from search.indexer import Indexer
 from service.adapters import Adapters, adapters_for
-from service.config import check_upload_limit, from_env
+from service.config import SettingsError, check_upload_limit, from_env
 from service.settings import ServiceSettings
 
 # The use cases are imported by the builders that compose them, so a function's cold start
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from messaging.tasks import Task
     from search.index import SearchIndex
 
+log = logging.getLogger("copper.config")
+
 
 def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
     """Return the service settings from the environment; refuse an upload limit the pipeline's
@@ -45,8 +48,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> ServiceSettings:
 
 
 def build_adapters(settings: ServiceSettings | None = None) -> Adapters:
-    """Build the adapters of the configured backend (settings from the environment if None)."""
-    return adapters_for(settings or load_settings())
+    """Build the adapters of the configured backend (settings from the environment if None).
+
+    A function's cold start that cannot be configured logs why, once, then fails.
+    """
+    try:
+        return adapters_for(settings or load_settings())
+    except SettingsError as error:
+        log.error("the settings are not usable: %s", error)
+        raise
 
 
 def build_indexer(adapters: Adapters | None = None) -> Indexer:
@@ -134,6 +144,12 @@ class Services(Adapters):
         from ingest import tasks as background
 
         return background.start_reindex(self.tasks, self.runner, self.run_task)
+
+    def task(self, task_id: str) -> Task:
+        """Return a background task; one that stopped reporting is recorded failed."""
+        from ingest import tasks as background
+
+        return background.task_status(self.tasks, task_id)
 
     def run_task(self, task_id: str) -> Task:
         """Run a stored background task to its end."""

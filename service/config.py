@@ -31,6 +31,38 @@ class SettingsError(ValueError):
 
 
 @dataclasses.dataclass(frozen=True)
+class Requirement:
+    """A setting a backend cannot run without: its variable and what it means."""
+
+    variable: str
+    meaning: str
+
+
+class MissingSettings(SettingsError):
+    """Settings the chosen backend needs are not set: each is named with its meaning."""
+
+    def __init__(self, backend: str, missing: Iterable[Requirement]) -> None:
+        """List every missing setting, one line each."""
+        self.backend = backend
+        self.missing = tuple(missing)
+        lines = [f"the {backend} backend needs these settings, which are not set:"]
+        lines += [f"  {item.variable}: {item.meaning}" for item in self.missing]
+        lines.append("Set them (docs/deploy.md lists them), or use COPPER_BACKEND=local.")
+        super().__init__("\n".join(lines))
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """Return the names of the missing settings."""
+        return tuple(item.variable for item in self.missing)
+
+
+def requirement(cls: type, variable: str) -> Requirement:
+    """Return the requirement of a declared setting of `cls`, described by its declaration."""
+    doc = next(item.doc for item in declared(cls) if item.variable == variable)
+    return Requirement(variable, doc)
+
+
+@dataclasses.dataclass(frozen=True)
 class Declared:
     """One setting that can be read from the environment."""
 

@@ -13,6 +13,7 @@ from service.config import SettingsError, from_env
 if TYPE_CHECKING:
     from service.adapters import Adapters
     from service.bootstrap import Services
+    from service.settings import ServiceSettings
 
 
 class CliContext:
@@ -37,15 +38,32 @@ class CliContext:
         return self._services
 
 
+class ConfigurationError(click.ClickException):
+    """The settings are not usable: said on stderr, exit 2 (a usage error), no traceback."""
+
+    exit_code = 2
+
+
 def adapters_from_environment() -> Adapters:
-    """Build the adapters from the environment, or stop with a usage error."""
+    """Build the adapters from the environment, or stop naming what is wrong with the settings."""
     # Imported here so that `copper process` never loads the adapters it does not use.
-    from service.bootstrap import build_adapters, load_settings
+    from service.adapters import adapters_for
+    from service.bootstrap import load_settings
 
     try:
-        return build_adapters(load_settings())
+        return adapters_for(load_settings())
     except SettingsError as error:
-        raise click.UsageError(str(error)) from error
+        raise ConfigurationError(str(error)) from error
+
+
+def service_settings() -> ServiceSettings:
+    """Return the service settings from the environment, or stop naming what is wrong."""
+    from service.bootstrap import load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as error:
+        raise ConfigurationError(str(error)) from error
 
 
 def services_from_environment(adapters: Adapters | None) -> Services:

@@ -80,12 +80,17 @@ def format_age(seconds: int) -> str:
     return f"{seconds}s"
 
 
+PEEK_HELP = "Read the queue itself, not the failure log (on SQS this receives each message)."
+
+
 @dlq.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--peek", is_flag=True, help=PEEK_HELP)
 @pass_cli
-def dlq_list(cli: CliContext, as_json: bool) -> None:
+def dlq_list(cli: CliContext, as_json: bool, peek: bool) -> None:
     """List dead letters: id, age, receive count, error, artist, object key."""
-    letters = cli.services.maintenance().dead_letters()
+    tools = cli.services.maintenance()
+    letters = tools.dead_letters() if peek else tools.listed_dead_letters()
     if as_json:
         click.echo(json.dumps([letter.summary() for letter in letters], indent=2))
     else:
@@ -94,11 +99,12 @@ def dlq_list(cli: CliContext, as_json: bool) -> None:
 
 @dlq.command("show")
 @click.argument("message_id")
+@click.option("--peek", is_flag=True, help=PEEK_HELP)
 @pass_cli
-def dlq_show(cli: CliContext, message_id: str) -> None:
+def dlq_show(cli: CliContext, message_id: str, peek: bool) -> None:
     """Show one dead letter with its error and body."""
     try:
-        letter = cli.services.maintenance().dead_letter(message_id)
+        letter = cli.services.maintenance().dead_letter(message_id, peek=peek)
     except NotFound as error:
         raise click.ClickException(f"no dead letter {message_id}") from error
     try:
@@ -195,8 +201,10 @@ def dlq_purge(cli: CliContext, yes: bool) -> None:
 @pass_cli
 def reindex(cli: CliContext) -> None:
     """Rebuild the search index from the content store and swap it in without downtime."""
+    from ingest.tasks import documents_to_write
+
     services = cli.services
-    total = sum(1 for _ in services.repository.iter_artworks())
+    total = documents_to_write(services.indexer)
     with click.progressbar(length=total, label="Reindexing", file=sys.stderr) as bar:
         written = services.indexer.reindex(progress=lambda done: bar.update(done - bar.pos))
     click.echo(f"copper reindex: {written} documents indexed", err=True)

@@ -7,6 +7,7 @@ import importlib
 import click
 
 from copper.cli.context import CliContext
+from kernel.errors import Transient, Unsupported
 
 # Command name → "module:attribute". A command's module is imported only when that command
 # runs (or `--help` lists it), so `copper process` loads neither the services nor the queue.
@@ -39,6 +40,16 @@ class LazyGroup(click.Group):
             module, attribute = COMMANDS[cmd_name].split(":")
             self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a store that is down or an operation the backend lacks is said
+        plainly (exit 1), never as a traceback."""
+        try:
+            return super().invoke(ctx)
+        except Unsupported as error:
+            raise click.ClickException(str(error)) from error
+        except Transient as error:
+            raise click.ClickException(f"{error}. Retry shortly.") from error
 
 
 @click.group(cls=LazyGroup)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from copper.cli.context import CliContext, pass_cli
+from copper.cli.context import CliContext, ConfigurationError, pass_cli, service_settings
 
 
 @click.command("api")
@@ -85,11 +85,15 @@ def dev(
 
     Dead workers are restarted; SIGINT or SIGTERM stops everything.
     """
+    backend = service_settings().backend
+    if backend != "local":  # refused before anything is built
+        raise ConfigurationError(
+            f"copper dev runs the embedded backend only, and COPPER_BACKEND is {backend!r}: "
+            "unset it (or set COPPER_BACKEND=local). On AWS, deploy with serverless "
+            "(docs/deploy.md) and serve the API with `copper api`."
+        )
     from copper.local_stack import Ports, configure, run_stack
 
     ports = Ports(host, port, web_port, studio_port)
     urls = configure(ports)  # before the services are built: they read these settings
-    services = cli.services
-    if services.settings.backend != "local":
-        raise click.UsageError("copper dev runs the embedded backend (COPPER_BACKEND=local)")
-    run_stack(services, ports, urls, workers=workers, with_seed=with_seed)
+    run_stack(cli.services, ports, urls, workers=workers, with_seed=with_seed)

@@ -23,18 +23,23 @@ from service.adapters.lambda_invoke import LambdaTaskRunner
 from service.adapters.secrets import FixedSecret, SecretSource
 from service.adapters.secretsmanager import SecretsManagerSecret
 from service.adapters.threads import ThreadTaskRunner
+from service.config import MissingSettings, Requirement, requirement
 from service.settings import ServiceSettings
 from storage.s3 import S3BlobStore, regional_client
 
 SEARCH_TIMEOUT_SECONDS = 10
+# The settings without which the family cannot be built (the others have usable defaults).
+REQUIRED = ("opensearch_url", "queue_url", "dead_letter_queue_url")
+REGION_MEANING = (
+    "AWS region of the stack's resources (or AWS_DEFAULT_REGION, or a profile's region)."
+)
 
 
 def aws_adapters(settings: ServiceSettings, environ: Mapping[str, str] | None = None) -> Adapters:
     """Return the AWS adapters; `environ` (default: the process's) tells the running function."""
-    if not settings.opensearch_url:
-        raise RuntimeError("COPPER_OPENSEARCH_URL must be set on the aws backend")
-    if not settings.queue_url or not settings.dead_letter_queue_url:
-        raise RuntimeError("COPPER_QUEUE_URL and COPPER_DEAD_LETTER_QUEUE_URL must be set")
+    missing = missing_settings(settings)
+    if missing:
+        raise MissingSettings("aws", missing)
     table = settings.dynamodb_table
     dynamodb = boto3.client("dynamodb")
     s3 = regional_client()
@@ -56,6 +61,18 @@ def aws_adapters(settings: ServiceSettings, environ: Mapping[str, str] | None = 
         secret=aws_secret(settings),
         attempts=DynamoAttemptLog(table, client=dynamodb),
     )
+
+
+def missing_settings(settings: ServiceSettings) -> list[Requirement]:
+    """Return every setting the AWS family needs that is not set (the region included)."""
+    missing = [
+        requirement(ServiceSettings, f"COPPER_{name.upper()}")
+        for name in REQUIRED
+        if not getattr(settings, name)
+    ]
+    if boto3.Session().region_name is None:  # reads the environment and config files only
+        missing.append(Requirement("AWS_REGION", REGION_MEANING))
+    return missing
 
 
 def task_runner(environ: Mapping[str, str]) -> TaskRunner:

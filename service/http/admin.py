@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any, TypeVar
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from content.model import Status
 from content.repository import ContentRepository, NotFound, StoreUnavailable
@@ -21,7 +21,14 @@ from ingest.maintenance import (
     ReplayTooSlow,
     ReprocessFilter,
 )
-from messaging.queue import MessageQueue, MoveTask, NoSuchMoveTask, QueueError, QueueUnavailable
+from messaging.queue import (
+    MessageQueue,
+    MoveTask,
+    NoSuchMoveTask,
+    OperationUnsupported,
+    QueueError,
+    QueueUnavailable,
+)
 from messaging.tasks import TaskNotFound
 from service.http.auth import admin_only
 from service.http.context import services
@@ -152,18 +159,31 @@ def _move_status(handle: str) -> MoveTask:
         raise ApiError(404, "not_found", "No such move task.") from error
 
 
+def _peek() -> bool:
+    """Return the `peek` query flag: read the queue itself rather than the failure log."""
+    value = request.args.get("peek", "false").lower()
+    if value not in ("true", "false"):
+        raise ApiError(400, "bad_request", "'peek' must be true or false.")
+    return value == "true"
+
+
 @blueprint.get("/dlq")
 @admin_only
 def list_dead_letters() -> dict[str, Any]:
-    """List the dead letters with their error, artist and age."""
-    return {"items": _summaries(maintenance().dead_letters())}
+    """List the dead letters with their error, artist and age (from the failure log).
+
+    With `peek=true` the queue itself is read: on SQS that receives each dead letter once.
+    """
+    tools = maintenance()
+    views = tools.dead_letters() if _peek() else tools.listed_dead_letters()
+    return {"items": _summaries(views)}
 
 
 @blueprint.get("/dlq/<message_id>")
 @admin_only
 def show_dead_letter(message_id: str) -> dict[str, Any]:
-    """Show one dead letter with its body."""
-    view = maintenance().dead_letter(message_id)
+    """Show one dead letter with its body (from the failure log; `peek=true`: the queue)."""
+    view = maintenance().dead_letter(message_id, peek=_peek())
     return _summaries([view])[0] | {"body": view.body}
 
 
@@ -217,7 +237,7 @@ def cancel_move(handle: str) -> dict[str, Any]:
         return {"task": asdict(task)}
     try:
         return {"task": asdict(_queue().cancel_move(handle))}
-    except QueueUnavailable:
+    except (QueueUnavailable, OperationUnsupported):
         raise
     except QueueError as error:
         raise ApiError(409, "not_running", "The move task is no longer running.") from error
@@ -263,7 +283,7 @@ def reindex() -> tuple[dict[str, Any], int]:
 def task(task_id: str) -> dict[str, Any]:
     """Return a background task's progress."""
     try:
-        found = services().tasks.get(task_id)
+        found = services().task(task_id)
     except TaskNotFound as error:
         raise ApiError(404, "not_found", "No such task.") from error
     return {"task": found.to_dict()}

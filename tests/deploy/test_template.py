@@ -568,6 +568,45 @@ def test_a_failed_scheduled_run_is_not_retried_over_the_next_one(template: Templ
         assert config["MaximumRetryAttempts"] == 0, function
 
 
+def test_a_cut_off_background_task_of_the_admin_function_is_not_run_again(
+    template: Template,
+) -> None:
+    config = one(
+        template,
+        "AWS::Lambda::EventInvokeConfig",
+        FunctionName={"Ref": "AdminApiLambdaFunction"},
+    )
+    assert config["MaximumRetryAttempts"] == 0
+
+
+# Names that are unique in the whole account (or everywhere), not per region: the property
+# holding each. The same stage deployed in a second region must not collide with the first.
+ACCOUNT_WIDE_NAMES = {
+    "AWS::IAM::Role": ("RoleName",),
+    "AWS::IAM::ManagedPolicy": ("ManagedPolicyName",),
+    "AWS::S3::Bucket": ("BucketName",),
+    "AWS::CloudFront::OriginAccessControl": ("OriginAccessControlConfig", "Name"),
+    "AWS::CloudFront::CachePolicy": ("CachePolicyConfig", "Name"),
+    "AWS::CloudFront::OriginRequestPolicy": ("OriginRequestPolicyConfig", "Name"),
+    "AWS::CloudFront::ResponseHeadersPolicy": ("ResponseHeadersPolicyConfig", "Name"),
+    "AWS::CloudFront::Function": ("Name",),
+}
+
+
+def test_every_account_wide_name_includes_the_region(template: Template) -> None:
+    named = 0
+    for kind, path in ACCOUNT_WIDE_NAMES.items():
+        for logical_id, resource in resources(template, kind).items():
+            value: Any = resource["Properties"]
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if value is None:
+                continue  # CloudFormation makes a unique name itself
+            named += 1
+            assert "${AWS::Region}" in render(value), f"{logical_id}: {render(value)}"
+    assert named >= 3 + len(FUNCTIONS)  # the three CloudFront names and a role per function
+
+
 # functions and their roles
 
 

@@ -18,8 +18,8 @@ from content.repository import (
     VersionConflict,
 )
 from ingest.maintenance import ReplayTooSlow
-from kernel.errors import Conflicting, CopperError, Invalid, Missing, Transient
-from messaging.queue import NoSuchMoveTask, QueueError, QueueUnavailable
+from kernel.errors import Conflicting, CopperError, Invalid, Missing, Transient, Unsupported
+from messaging.queue import NoSuchMoveTask, OperationUnsupported, QueueError, QueueUnavailable
 from messaging.tasks import TaskNotFound
 from pipeline.errors import PipelineError, RejectedInput, TransientFailure
 from search.errors import DocumentRefused, InvalidQuery, SearchError, SearchUnavailable
@@ -43,6 +43,7 @@ FAMILIES = {
     Missing: (NotFound, BlobNotFound, NoSuchMoveTask, TaskNotFound),
     Conflicting: (Conflict, VersionConflict, StaleEvent, NotAllowed),
     Invalid: (RejectedInput, InvalidQuery, InvalidPage, InvalidKey, UploadRefused, ReplayTooSlow),
+    Unsupported: (OperationUnsupported,),
 }
 
 
