@@ -454,7 +454,11 @@ class DynamoAttemptLog:
     def __init__(self, table_name: str, *, client: Any = None) -> None:
         """Use `client` (a boto3 DynamoDB client), or make one from the environment."""
         self._table = table_name
-        self._client = client if client is not None else boto3.client("dynamodb")
+        if client is None:
+            import boto3  # only here, as above
+
+            client = boto3.client("dynamodb")
+        self._client = client
 
     def tally(self, key: str, now: float) -> Tally:
         """Return the live counter of `key` (count 0 when none, or expired at `now`)."""
