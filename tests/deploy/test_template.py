@@ -514,10 +514,10 @@ def test_the_indexer_is_invoked_only_for_artwork_and_artist_items(template: Temp
     assert pattern == {"dynamodb": {"Keys": {"SK": {"S": ["ARTWORK", "PROFILE"]}}}}
 
 
-def test_the_indexer_has_time_for_a_batch_that_waits_for_each_refresh(template: Template) -> None:
+def test_the_indexer_has_time_for_a_batch_on_a_slow_domain(template: Template) -> None:
     indexer = template["Resources"]["IndexChangesLambdaFunction"]["Properties"]
     batch = mapping(template, "ContentTable", "StreamArn")["BatchSize"]
-    assert indexer["Timeout"] >= batch + 60  # about a second per document (refresh=wait_for)
+    assert indexer["Timeout"] >= batch + 60  # room for a slow domain and the client retries
     assert indexer["Timeout"] <= 900
     assert 256 <= indexer["MemorySize"] <= 1024
 
