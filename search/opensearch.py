@@ -645,14 +645,23 @@ def _concept_clause(concept: Concept) -> dict[str, Any]:
 
 
 def _colour_word_clause(word: ColourWord) -> dict[str, Any]:
-    """Return a filter true when a palette colour of the word's families is in its colour's
-    box, or when the word itself matches the work's text."""
+    """Return a filter true when a palette colour is of the word's families (or of its near
+    families, inside its colour's box), or when the word itself matches the work's text."""
     ranges = [
         {"range": {f"palette.{axis}": {"gte": low, "lte": high}}}
         for axis, (low, high) in zip("lab", colour_box(ColourQuery(word.lab)), strict=True)
     ]
-    families = {"terms": {"palette.family": sorted(word.colour.families)}}
-    in_colour = {"nested": {"path": "palette", "query": {"bool": {"filter": [families, *ranges]}}}}
+    near = {"terms": {"palette.family": sorted(word.colour.near)}}
+    colour = [
+        {"terms": {"palette.family": sorted(word.colour.families)}},
+        {"bool": {"filter": [near, *ranges]}},
+    ]
+    in_colour = {
+        "nested": {
+            "path": "palette",
+            "query": {"bool": {"should": colour, "minimum_should_match": 1}},
+        }
+    }
     return {"bool": {"should": [in_colour, _concept_clause(word.text)], "minimum_should_match": 1}}
 
 

@@ -281,11 +281,18 @@ class Columns:
             return True
         return self.facets[name].code == self.facets[name].index.get(value, -2)
 
-    def colour_word(self, colour: ColourQuery, families: Iterable[str]) -> np.ndarray:
-        """Return a mask over seqs: a palette colour of one of `families` in the colour's box."""
-        codes = [self.families.index[name] for name in families if name in self.families.index]
-        rows = self._in_boxes((colour,)) & np.isin(self.palette_family, codes)
+    def colour_word(
+        self, colour: ColourQuery, families: Iterable[str], near: Iterable[str]
+    ) -> np.ndarray:
+        """Return a mask over seqs: a palette colour of one of `families`, or of one of `near`
+        inside the colour's box."""
+        rows = np.isin(self.palette_family, self._family_codes(families))
+        rows |= np.isin(self.palette_family, self._family_codes(near)) & self._in_boxes((colour,))
         return self.palette.holders(rows, self.size)
+
+    def _family_codes(self, families: Iterable[str]) -> list[int]:
+        """Return the codes of the colour families that some palette colour has."""
+        return [self.families.index[name] for name in families if name in self.families.index]
 
     def _in_boxes(self, colours: Sequence[ColourQuery]) -> np.ndarray:
         """Return a mask over palette rows: inside the box of any query colour."""

@@ -36,7 +36,8 @@ def search(
     match = match_expression(db, tables, reading.concepts)
     mask = columns.matches(query)
     for word in reading.colour_words:
-        in_colour = columns.colour_word(ColourQuery(word.lab), word.colour.families)
+        colour = word.colour
+        in_colour = columns.colour_word(ColourQuery(word.lab), colour.families, colour.near)
         in_words = np.zeros(columns.size, dtype=bool)
         in_words[text_seqs(db, tables, concept_expression(db, tables, word.text), mask)] = True
         mask &= in_colour | in_words

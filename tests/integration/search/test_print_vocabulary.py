@@ -216,3 +216,19 @@ def test_colour_word_pages_follow_the_cursor(coloured: SearchIndex) -> None:
     assert ids(first) == ["c1"] and first.total == 2
     second = coloured.search(SearchQuery(text="orange", limit=1, cursor=first.next_cursor))
     assert ids(second) == ["c6"] and second.next_cursor is None
+
+
+def test_a_colour_word_finds_its_own_family_anywhere_and_a_near_family_only_close_by(
+    index: SearchIndex,
+) -> None:
+    # GIVEN a vivid blue (far from the blue word's Lab colour) and a purple
+    index.upsert(
+        [
+            work("v1", "Kingfisher", palette=palette(("0000ff", 0.8), ("f2ede4", 0.2))),
+            work("v2", "Plums", palette=palette((PURPLE, 0.8), ("f2ede4", 0.2))),
+        ]
+    )
+    # THEN "blue" finds every blue, but navy and purple (near blue) only blues close to them
+    assert ids(index.search(SearchQuery(text="blue"))) == ["v1"]
+    assert ids(index.search(SearchQuery(text="navy"))) == []
+    assert ids(index.search(SearchQuery(text="purple"))) == ["v2"]
