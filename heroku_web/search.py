@@ -11,8 +11,9 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from heroku_web.api import ApiRejected
+from heroku_web.api import ApiError, ApiRejected
 from heroku_web.client import api
+from heroku_web.colours import NAMED, colour_name
 from heroku_web.pages import page, public_url
 
 blueprint = Blueprint("search", __name__)
@@ -23,20 +24,7 @@ SORTS = (("relevance", "Best match"), ("newest", "Newest"))
 COLOUR = re.compile(r"^#?([0-9a-fA-F]{6})(:(?:0|1)?(?:\.\d{1,3})?)?$")
 MAX_COLOURS = 5
 MAX_TEXT = 200
-SWATCHES = (
-    ("b03a2e", "red"),
-    ("d35400", "orange"),
-    ("e1b12c", "yellow"),
-    ("6a8d3a", "green"),
-    ("1e8c7e", "teal"),
-    ("2e5e8c", "blue"),
-    ("5b3f8c", "violet"),
-    ("c76b98", "pink"),
-    ("8b5a2b", "brown"),
-    ("f2ede4", "cream"),
-    ("7f8c8d", "grey"),
-    ("1c1c1c", "black"),
-)
+SWATCHES = NAMED[:12]
 MARK = re.compile(r"(</?mark>)")
 
 
@@ -106,6 +94,21 @@ def api_params(state: MultiDict[str, str]) -> list[tuple[str, str]]:
     return [*state.items(multi=True), ("limit", limit)]
 
 
+def gallery_facets() -> dict[str, Any] | None:
+    """Return the facet counts of the whole gallery (None if the API cannot say)."""
+    try:
+        facets: dict[str, Any] = api().search([("limit", "1")])["facets"]
+    except ApiError:
+        return None
+    return facets
+
+
+@blueprint.app_template_filter("colour_name")
+def colour_name_filter(value: str) -> str:
+    """Name a hex colour in words for a page ("teal", "near ochre")."""
+    return colour_name(value)
+
+
 @blueprint.get("/search")
 def results() -> ResponseReturnValue:
     """Search the gallery from the URL's state: results, facets, colour and paging."""
@@ -118,6 +121,9 @@ def results() -> ResponseReturnValue:
     except ApiRejected as rejected:
         status, error = 400, rejected.message or "That search could not be run."
         result = {"items": [], "total": 0, "facets": {}, "next_cursor": None}
+    everywhere = None
+    if not error and not result["total"] and any(name != "sort" for name in state):
+        everywhere = gallery_facets()
     directory = api().artist_directory()
     names = {artist["slug"]: artist["display_name"] for artist in directory.values()}
     names |= {hit["artist"]["slug"]: hit["artist"]["display_name"] for hit in result["items"]}
@@ -132,6 +138,8 @@ def results() -> ResponseReturnValue:
         swatches=SWATCHES,
         url_with=url_with,
         highlighted=highlighted,
+        interpreted=result.get("interpreted"),
+        everywhere=everywhere,
         filtered=any(name != "sort" and name != "cursor" for name in state),
         canonical_url=public_url(request.full_path.rstrip("?")),
     )

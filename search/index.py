@@ -6,10 +6,13 @@ Both adapters behave identically (one contract test suite runs against both):
   the stored one (a live document or a deletion's tombstone); otherwise it is stale.
   A delete applies if its version is at least the stored one and leaves a tombstone,
   so a late, older upsert never revives the work. Tombstones survive `rebuild`.
-- Text search: every query term (folded, stop words dropped) must match one of title ×3,
-  artist_name ×2, tags ×2, medium ×1.5, description ×1, with one typo allowed in terms of
-  4+ letters and two in terms of 8+ letters. Filters: artist slug, tags (all), medium,
-  orientation, year range; hidden works only with `include_hidden`.
+- Text search: the words are read by `search.interpret` (one reading for both adapters).
+  Every concept (a word, or a technique with its synonyms and phrases) must match one of
+  title ×3, artist_name ×2, tags ×2, medium ×1.5, description ×1; a plain word allows one
+  typo from 4 letters and two from 8, and a word of 3+ letters also matches the words it
+  begins, scored below an exact match. Every colour word must match a palette colour of its
+  families (or the word itself), and ranks by colour like an asked colour. Filters: artist
+  slug, tags (all), medium, orientation, year range; hidden works only with `include_hidden`.
 - Facets count every match (not just the page) for artist, medium, tags, orientation
   and year: at most FACET_SIZE values each, by count, then value.
 - Order: "relevance" is the text score (higher first), or the colour distance (nearest

@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -40,6 +40,7 @@ from search.cursor import COLOUR_KEY, NEWEST_KEY, OFFSET_KEY, Key, decode_cursor
 from search.document import DocumentStamp, PaletteEntry, SearchDocument, palette_entry
 from search.errors import SearchError, SearchUnavailable
 from search.index import Progress
+from search.interpret import ColourWord, Concept, Interpretation
 from search.query import (
     FACET_SIZE,
     FACETS,
@@ -63,7 +64,6 @@ from search.text import (
     MARK_CLOSE,
     MARK_OPEN,
     marked_html,
-    query_terms,
 )
 
 BATCH_SIZE = 500
@@ -71,6 +71,7 @@ CANDIDATE_PAGE = 1000
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 0.1
 FUZZINESS = "AUTO:4,8"  # no typo under 4 letters, one under 8, then two
+PREFIX = 0.5  # boost of a prefix match: an exact match also matches its prefix, so it ranks first
 RELEVANCE_WINDOW = 10_000  # OpenSearch's default index.max_result_window
 STAMP_FIELDS = ["artwork_id", "version", "visible", "title"]
 
@@ -280,17 +281,21 @@ class OpenSearchIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         """Return one page of matches with facets; InvalidQuery for a bad cursor."""
-        terms = query_terms(query.text)
-        body = _bool_query(query, terms)
+        reading = query.reading()
+        colours = query.ranking_colours(reading)
+        body = _bool_query(query, reading)
+        text = bool(reading.concepts)
         with _translated():
             try:
-                if query.colours:
-                    return self._colour_search(query, body, bool(terms))
-                return self._ranked_search(query, body, bool(terms))
+                if colours:
+                    result = self._colour_search(query, body, text, colours)
+                else:
+                    result = self._ranked_search(query, body, text)
             except NotFoundError as e:
                 if e.error != "index_not_found_exception":
                     raise
-                return SearchResult((), 0, {name: () for name in FACETS}, None)
+                result = SearchResult((), 0, {name: () for name in FACETS}, None)
+        return replace(result, interpretation=reading.shown())
 
     def _ranked_search(self, query: SearchQuery, body: dict[str, Any], text: bool) -> SearchResult:
         """Return a page ordered by text score or newest first, sorted by OpenSearch."""
@@ -339,12 +344,18 @@ class OpenSearchIndex:
         page = raw[: query.limit]
         return page, tuple(page[-1]["sort"]) if len(raw) > query.limit else None, response
 
-    def _colour_search(self, query: SearchQuery, body: dict[str, Any], text: bool) -> SearchResult:
+    def _colour_search(
+        self,
+        query: SearchQuery,
+        body: dict[str, Any],
+        text: bool,
+        colours: tuple[ColourQuery, ...],
+    ) -> SearchResult:
         """Return a page ranked in Python by colour distance, then text score, then id."""
         after = decode_cursor(query, COLOUR_KEY)
         first: dict[str, Any] = {}
         candidates = self._scan(body, self._alias, ["artwork_id", "palette"], first)
-        ranked = sorted(_colour_key(hit, query.colours) for hit in candidates)
+        ranked = sorted(_colour_key(hit, colours) for hit in candidates)
         if after is not None:
             bound = (after[0], -after[1], after[2])
             ranked = [key for key in ranked if key > bound]
@@ -614,14 +625,51 @@ def _bulk_outcome(
 # queries
 
 
-def _bool_query(query: SearchQuery, terms: Sequence[str]) -> dict[str, Any]:
-    """Return the bool query of a search: every term must match; filters do not score."""
+def _bool_query(query: SearchQuery, reading: Interpretation) -> dict[str, Any]:
+    """Return the bool query of a search: every concept must match; filters do not score."""
+    must = [_concept_clause(concept) for concept in reading.concepts]
+    words = [_colour_word_clause(word) for word in reading.colour_words]
+    return {"bool": {"must": must, "filter": _filters(query) + words}}
+
+
+def _concept_clause(concept: Concept) -> dict[str, Any]:
+    """Return the clause of one concept: a word (typos tolerated if allowed), a word as a
+    prefix (3+ letters, scored below an exact match) or a phrase must match."""
     fields_ = [f"{name}^{boost}" for name, boost in FIELD_BOOSTS.items()]
-    must = [
-        {"multi_match": {"query": term, "fields": fields_, "fuzziness": FUZZINESS}}
-        for term in terms
+    fuzzy = {"fuzziness": FUZZINESS} if concept.typos else {}
+    should: list[dict[str, Any]] = [
+        {"multi_match": {"query": word, "fields": fields_, **fuzzy}} for word in concept.words
     ]
-    return {"bool": {"must": must, "filter": _filters(query)}}
+    should += [
+        {"multi_match": {"query": w, "fields": fields_, "type": "phrase_prefix", "boost": PREFIX}}
+        for w in concept.prefixes
+    ]
+    should += [
+        {"multi_match": {"query": phrase, "fields": fields_, "type": "phrase"}}
+        for phrase in concept.phrases
+    ]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _colour_word_clause(word: ColourWord) -> dict[str, Any]:
+    """Return a filter true when a palette colour is of the word's families (or of its near
+    families, inside its colour's box), or when the word itself matches the work's text."""
+    ranges = [
+        {"range": {f"palette.{axis}": {"gte": low, "lte": high}}}
+        for axis, (low, high) in zip("lab", colour_box(ColourQuery(word.lab)), strict=True)
+    ]
+    near = {"terms": {"palette.family": sorted(word.colour.near)}}
+    colour = [
+        {"terms": {"palette.family": sorted(word.colour.families)}},
+        {"bool": {"filter": [near, *ranges]}},
+    ]
+    in_colour = {
+        "nested": {
+            "path": "palette",
+            "query": {"bool": {"should": colour, "minimum_should_match": 1}},
+        }
+    }
+    return {"bool": {"should": [in_colour, _concept_clause(word.text)], "minimum_should_match": 1}}
 
 
 def _filters(query: SearchQuery) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Literal
 
 from search.document import SearchDocument
 from search.errors import InvalidQuery
+from search.interpret import Interpretation, interpret
 
 Sort = Literal["relevance", "newest"]
 SORTS: tuple[str, ...] = ("relevance", "newest")
@@ -74,6 +75,15 @@ class SearchQuery:
             raise InvalidQuery(f"at most {MAX_TAGS} tags and {MAX_COLOURS} colours")
         object.__setattr__(self, "limit", min(self.limit, MAX_LIMIT))
 
+    def reading(self) -> Interpretation:
+        """Return how the words are read: concepts and colour words (`search.interpret`)."""
+        return interpret(self.text)
+
+    def ranking_colours(self, reading: Interpretation) -> tuple[ColourQuery, ...]:
+        """Return the colours that rank the works: the explicit ones, then the colour words'."""
+        named = tuple(ColourQuery(word.lab) for word in reading.colour_words)
+        return (*self.colours, *named)[:MAX_COLOURS]
+
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -86,12 +96,17 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """One page of hits, the number of matches, facet counts and the next page's cursor."""
+    """One page of hits, the number of matches, facet counts and the next page's cursor.
+
+    `interpretation` is what the words were read as, when that is more than the words typed
+    (a technique's other names, a colour word): the "Showing results for" of the gallery.
+    """
 
     hits: tuple[SearchHit, ...]
     total: int
     facets: dict[str, tuple[tuple[str, int], ...]]
     next_cursor: str | None
+    interpretation: Interpretation | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ or when the change log no longer reaches back that far).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,6 +118,8 @@ class Columns:
         self.seq_of: dict[str, int] = {}
         self.tags = _Pairs.empty()
         self.palette = _Pairs.empty(4)
+        self.families = _Codes()  # colour family names, coded
+        self.palette_family = np.zeros(0, dtype=np.int64)  # family code of each palette row
         self.palette_start = np.zeros(0, dtype=np.int64)
         self.palette_size = np.zeros(0, dtype=np.int64)
         self._order: Order | None = None
@@ -191,7 +193,7 @@ class Columns:
         for seq, artwork_id, stamp in zip(seqs, ids, published, strict=True):
             self.ids[seq], self.published[seq] = artwork_id, stamp
             self.seq_of[artwork_id] = seq
-        self._add_palettes(slots, colours)
+        self._add_palettes(slots, colours, _palette_families(db, tables, where, params))
         self._add_tags(db, tables, seqs, everything)
         return list(seqs)
 
@@ -220,11 +222,18 @@ class Columns:
         self.ids.extend([""] * extra)
         self.published.extend([""] * extra)
 
-    def _add_palettes(self, slots: np.ndarray, colours: Sequence[bytes]) -> None:
-        """Append the packed palettes (L, a, b, share) of these documents."""
+    def _add_palettes(
+        self, slots: np.ndarray, colours: Sequence[bytes], families: dict[int, list[str]]
+    ) -> None:
+        """Append the packed palettes (L, a, b, share) of these documents, and their families."""
         sizes = np.array([len(blob) // 32 for blob in colours], dtype=np.int64)
         values = np.frombuffer(b"".join(colours), dtype=np.float64).reshape(-1, 4)
         start = self.palette.append(np.repeat(slots, sizes), values)
+        names: list[str | None] = []
+        for seq, size in zip(slots.tolist(), sizes.tolist(), strict=True):
+            known = families.get(seq, [])
+            names += known if len(known) == size else [None] * size
+        self.palette_family = np.concatenate([self.palette_family, self.families.codes(names)])
         self.palette_start[slots] = start + np.cumsum(sizes) - sizes
         self.palette_size[slots] = sizes
 
@@ -272,6 +281,19 @@ class Columns:
             return True
         return self.facets[name].code == self.facets[name].index.get(value, -2)
 
+    def colour_word(
+        self, colour: ColourQuery, families: Iterable[str], near: Iterable[str]
+    ) -> np.ndarray:
+        """Return a mask over seqs: a palette colour of one of `families`, or of one of `near`
+        inside the colour's box."""
+        rows = np.isin(self.palette_family, self._family_codes(families))
+        rows |= np.isin(self.palette_family, self._family_codes(near)) & self._in_boxes((colour,))
+        return self.palette.holders(rows, self.size)
+
+    def _family_codes(self, families: Iterable[str]) -> list[int]:
+        """Return the codes of the colour families that some palette colour has."""
+        return [self.families.index[name] for name in families if name in self.families.index]
+
     def _in_boxes(self, colours: Sequence[ColourQuery]) -> np.ndarray:
         """Return a mask over palette rows: inside the box of any query colour."""
         if self._lab is None:
@@ -308,3 +330,18 @@ class Columns:
         ends = np.cumsum(sizes)
         rows = np.repeat(self.palette_start[seqs] - ends + sizes, sizes) + np.arange(ends[-1])
         return packed_colour_distances(self.palette.value[rows], sizes, colours)
+
+
+def _palette_families(
+    db: sqlite3.Connection, tables: Tables, where: str, params: Sequence[Any]
+) -> dict[int, list[str]]:
+    """Return the colour families of the documents' palettes by seq, in palette order."""
+    rows = db.execute(
+        f"""SELECT p.seq, p.family FROM {tables.palette} p
+            JOIN {tables.docs} d ON d.seq = p.seq {where} ORDER BY p.seq, p.rowid""",
+        params,
+    )
+    families: dict[int, list[str]] = {}
+    for seq, family in rows:
+        families.setdefault(seq, []).append(family)
+    return families

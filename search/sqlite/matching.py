@@ -1,8 +1,10 @@
 """Full-text matching in the SQLite search index: the FTS5 query, bm25 scores, highlights.
 
-Typo tolerance: a vocabulary table holds every distinct word of the documents (with how
-many documents use it); each query term also matches the vocabulary words within its edit
-budget (optimal string alignment).
+Each concept of the query (`search.interpret`) is a group of alternatives: its words, each
+also as a prefix (`"lino"*`, on porter-stemmed words), and its phrases. Typo tolerance: a
+vocabulary table holds every distinct word of the documents (with how many documents use
+it); a word that tolerates typos also matches the vocabulary words within its edit budget
+(optimal string alignment).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from search.interpret import Concept
 from search.query import SearchHit
 from search.sqlite.tables import Tables
 from search.text import FIELD_BOOSTS, MARK_CLOSE, MARK_OPEN, edit_budget, edit_distance, marked_html
@@ -20,15 +23,25 @@ from search.text import FIELD_BOOSTS, MARK_CLOSE, MARK_OPEN, edit_budget, edit_d
 MAX_EXPANSIONS = 50
 
 
-def match_expression(db: sqlite3.Connection, tables: Tables, terms: Sequence[str]) -> str | None:
-    """Return the FTS5 query: every term, or a word within its typo budget, must match."""
-    if not terms:
+def match_expression(
+    db: sqlite3.Connection, tables: Tables, concepts: Sequence[Concept]
+) -> str | None:
+    """Return the FTS5 query: every concept, by one of its alternatives, must match."""
+    if not concepts:
         return None
-    groups = []
-    for term in terms:
-        variants = [term, *_similar_words(db, tables, term)]
-        groups.append("(" + " OR ".join(f'"{variant}"' for variant in variants) + ")")
-    return " AND ".join(groups)
+    return " AND ".join(concept_expression(db, tables, concept) for concept in concepts)
+
+
+def concept_expression(db: sqlite3.Connection, tables: Tables, concept: Concept) -> str:
+    """Return the FTS5 query of one concept: its words (and, 3+ letters, the words they begin),
+    its phrases, and vocabulary words within a word's typo budget when typos are allowed."""
+    variants = [f'"{word}"' for word in concept.words]
+    variants += [f'"{word}"*' for word in concept.prefixes]
+    variants += [f'"{phrase}"' for phrase in concept.phrases]
+    if concept.typos:
+        for word in concept.words:
+            variants += [f'"{near}"' for near in _similar_words(db, tables, word)]
+    return "(" + " OR ".join(dict.fromkeys(variants)) + ")"
 
 
 def _similar_words(db: sqlite3.Connection, tables: Tables, term: str) -> list[str]:

@@ -8,9 +8,11 @@ import numpy as np
 
 from search.colour import MAX_COLOUR_CANDIDATES
 from search.cursor import COLOUR_KEY, NEWEST_KEY, RELEVANCE_KEY, Key, decode_cursor, encode_cursor
-from search.query import SearchHit, SearchQuery, SearchResult
+from search.interpret import Interpretation
+from search.query import ColourQuery, SearchHit, SearchQuery, SearchResult
 from search.sqlite.columns import Columns
 from search.sqlite.matching import (
+    concept_expression,
     highlighted,
     in_mask,
     match_expression,
@@ -21,7 +23,6 @@ from search.sqlite.matching import (
 from search.sqlite.order import Order
 from search.sqlite.records import page_hits
 from search.sqlite.tables import Tables
-from search.text import query_terms
 
 BEST_SCORED = 200  # text scores a relevance page asks for first
 
@@ -30,12 +31,21 @@ def search(
     db: sqlite3.Connection, tables: Tables, columns: Columns, query: SearchQuery
 ) -> SearchResult:
     """Return one page of matches with facets; InvalidQuery for a bad cursor."""
-    match = match_expression(db, tables, query_terms(query.text))
-    if match is not None and not query.colours and query.sort == "relevance":
-        return _best_text(db, tables, columns, query, match)
-    matches = _matches(db, tables, columns, query, match)
-    if query.colours:
-        hits, next_key = _colour_page(db, tables, columns, matches, query)
+    reading = query.reading()
+    colours = query.ranking_colours(reading)
+    match = match_expression(db, tables, reading.concepts)
+    mask = columns.matches(query)
+    for word in reading.colour_words:
+        colour = word.colour
+        in_colour = columns.colour_word(ColourQuery(word.lab), colour.families, colour.near)
+        in_words = np.zeros(columns.size, dtype=bool)
+        in_words[text_seqs(db, tables, concept_expression(db, tables, word.text), mask)] = True
+        mask &= in_colour | in_words
+    if match is not None and not colours and query.sort == "relevance":
+        return _best_text(db, tables, columns, query, match, mask, reading)
+    matches = _matches(db, tables, mask, match)
+    if colours:
+        hits, next_key = _colour_page(db, tables, columns, matches, query, colours)
     else:
         hits, next_key = _ranked_page(db, tables, columns, matches, query, bool(match))
     if match is not None:
@@ -45,20 +55,28 @@ def search(
         total=len(matches[0]),
         facets=columns.facet_counts(matches[0]),
         next_cursor=None if next_key is None else encode_cursor(query, next_key),
+        interpretation=reading.shown(),
     )
 
 
 def _best_text(
-    db: sqlite3.Connection, tables: Tables, columns: Columns, query: SearchQuery, match: str
+    db: sqlite3.Connection,
+    tables: Tables,
+    columns: Columns,
+    query: SearchQuery,
+    match: str,
+    mask: np.ndarray,
+    reading: Interpretation,
 ) -> SearchResult:
     """Return a text-relevance page, scoring only the best matches in Python."""
-    seqs = text_seqs(db, tables, match, columns.matches(query))
+    seqs = text_seqs(db, tables, match, mask)
     hits, next_key = _best_page(db, tables, columns, match, seqs, query)
     return SearchResult(
         hits=tuple(highlighted(db, tables, match, hits)),
         total=len(seqs),
         facets=columns.facet_counts(seqs),
         next_cursor=None if next_key is None else encode_cursor(query, next_key),
+        interpretation=reading.shown(),
     )
 
 
@@ -107,14 +125,9 @@ def _after(
 
 
 def _matches(
-    db: sqlite3.Connection,
-    tables: Tables,
-    columns: Columns,
-    query: SearchQuery,
-    match: str | None,
+    db: sqlite3.Connection, tables: Tables, mask: np.ndarray, match: str | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the seqs of a query's matches and their text scores (0 without text)."""
-    mask = columns.matches(query)
+    """Return the seqs of the filters' and the text's matches and text scores (0 without text)."""
     if match is not None:
         return text_matches(db, tables, match, mask)
     seqs = np.flatnonzero(mask)
@@ -167,8 +180,9 @@ def _colour_page(
     columns: Columns,
     matches: tuple[np.ndarray, np.ndarray],
     query: SearchQuery,
+    colours: tuple[ColourQuery, ...],
 ) -> tuple[list[SearchHit], Key | None]:
-    """Return a page of hits ranked by colour distance, then text score, then id."""
+    """Return a page of hits ranked by colour distance (to `colours`), then text score, then id."""
     after = decode_cursor(query, COLOUR_KEY)
     (seqs, scores), order = matches, columns.order()
     if len(seqs) > MAX_COLOUR_CANDIDATES:
@@ -176,7 +190,7 @@ def _colour_page(
         seqs, scores = seqs[lowest[:MAX_COLOUR_CANDIDATES]], scores[lowest[:MAX_COLOUR_CANDIDATES]]
     if not len(seqs):
         return [], None
-    distances, negated = columns.colour_distances(seqs, query.colours), -scores
+    distances, negated = columns.colour_distances(seqs, colours), -scores
     if after is not None:
         bound, later = -after[1], order.id_rank[seqs] >= order.ids_after(after[2])
         tied = (negated > bound) | ((negated == bound) & later)

@@ -26,7 +26,7 @@ CONNECTION_PRAGMAS = (
     "PRAGMA cache_size = -131072",  # KiB: 128 MB of page cache
     "PRAGMA temp_store = MEMORY",
 )
-LAYOUT = 2  # the layout of the generation tables, in search_meta
+LAYOUT = 3  # the layout of the generation tables, in search_meta (3: palette families)
 
 
 def run(db: sqlite3.Connection, statements: Iterable[str]) -> None:
@@ -81,7 +81,14 @@ def swap_generations(db: sqlite3.Connection, old: Tables, new: Tables) -> None:
 def _migrate(db: sqlite3.Connection, old: Tables) -> None:
     """Copy a generation of an older layout into a new generation and swap it in."""
     new = next_generation(db, old)
-    rows = db.execute(f"SELECT record FROM {old.docs} ORDER BY seq")
+    source = old.records if _exists(db, old.records) else old.docs  # layout 1 kept it in docs
+    rows = db.execute(f"SELECT record FROM {source} ORDER BY seq")
     while batch := rows.fetchmany(BATCH_SIZE):
         insert(db, new, [decode(record) for (record,) in batch])
     swap_generations(db, old, new)
+
+
+def _exists(db: sqlite3.Connection, table: str) -> bool:
+    """Return whether a table exists."""
+    row = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+    return row.fetchone() is not None

@@ -56,7 +56,7 @@ class Tables:
 
     @property
     def palette(self) -> str:
-        """One row per palette colour (document seq, L, a, b)."""
+        """One row per palette colour (document seq, L, a, b, colour family), in palette order."""
         return self.name("palette")
 
     @property
@@ -97,7 +97,7 @@ class Tables:
                 PRIMARY KEY (seq, tag)) WITHOUT ROWID""",
             f"CREATE INDEX {self.tags}_by_tag ON {self.tags} (tag, seq)",
             f"""CREATE TABLE {self.palette} (seq INTEGER NOT NULL,
-                l REAL NOT NULL, a REAL NOT NULL, b REAL NOT NULL)""",
+                l REAL NOT NULL, a REAL NOT NULL, b REAL NOT NULL, family TEXT NOT NULL)""",
             f"CREATE INDEX {self.palette}_by_seq ON {self.palette} (seq, l, a, b)",
             f"""CREATE TABLE {self.chunks} (seq INTEGER NOT NULL, chunk TEXT NOT NULL,
                 PRIMARY KEY (seq, chunk)) WITHOUT ROWID""",

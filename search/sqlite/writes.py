@@ -155,7 +155,7 @@ def insert(db: sqlite3.Connection, tables: Tables, documents: Sequence[SearchDoc
         searchable = _searchable_texts(d)
         texts.append((seq, *searchable.values()))
         tags.extend((seq, tag) for tag in dict.fromkeys(d.tags))
-        palette.extend((seq, *entry[:3]) for entry in d.palette)
+        palette.extend((seq, *entry[:3], entry[5]) for entry in d.palette)
         chunks.extend((seq, chunk) for chunk in dict.fromkeys(phash_chunks(d.phash)))
         for word in _vocabulary(d, searchable):
             vocabulary[word] = vocabulary.get(word, 0) + 1
@@ -167,7 +167,7 @@ def insert(db: sqlite3.Connection, tables: Tables, documents: Sequence[SearchDoc
         texts,
     )
     db.executemany(f"INSERT INTO {tables.tags} VALUES (?, ?)", tags)
-    db.executemany(f"INSERT INTO {tables.palette} VALUES (?, ?, ?, ?)", palette)
+    db.executemany(f"INSERT INTO {tables.palette} VALUES (?, ?, ?, ?, ?)", palette)
     db.executemany(f"INSERT INTO {tables.chunks} VALUES (?, ?)", chunks)
     db.executemany(
         f"""INSERT INTO {tables.vocab} (word, length, documents) VALUES (?, ?, ?)

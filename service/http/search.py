@@ -9,6 +9,7 @@ from flask import Blueprint, request
 from search.document import SearchDocument
 from search.errors import InvalidQuery
 from search.index import SearchIndex
+from search.interpret import Interpretation
 from search.query import SearchHit, SearchQuery, SearchResult, Sort
 from service.http.context import services
 from service.http.params import whole_number
@@ -101,8 +102,21 @@ def hit_view(hit: SearchHit) -> dict[str, Any]:
     return document_view(hit.document) | {"score": hit.score, "highlights": hit.highlights}
 
 
+def interpretation_view(reading: Interpretation | None) -> dict[str, Any] | None:
+    """Return what the words were read as (None when they were searched as typed)."""
+    if reading is None:
+        return None
+    return {
+        "words": [{"said": c.said, "also": list(c.also)} for c in reading.concepts],
+        "colours": [
+            {"said": w.said, "name": w.colour.name, "hex": w.colour.hex}
+            for w in reading.colour_words
+        ],
+    }
+
+
 def result_view(result: SearchResult) -> dict[str, Any]:
-    """Return a page of results with facet counts."""
+    """Return a page of results with facet counts and what the words were read as."""
     facets = {
         name: [{"value": value, "count": count} for value, count in counts]
         for name, counts in result.facets.items()
@@ -112,6 +126,7 @@ def result_view(result: SearchResult) -> dict[str, Any]:
         "total": result.total,
         "facets": facets,
         "next_cursor": result.next_cursor,
+        "interpreted": interpretation_view(result.interpretation),
     }
 
 

@@ -192,3 +192,25 @@ def test_search_results_are_json_cards(client: FlaskClient, gallery: dict) -> No
     assert card["artist"] == {"slug": "ada-lovelace", "display_name": "Ada Lovelace"}
     assert card["palette"][0] == "#0000ff"
     json.dumps(card)
+
+
+def test_a_search_says_what_it_searched_for_when_it_read_more_than_the_words(
+    client: FlaskClient, gallery: dict
+) -> None:
+    # GIVEN the blue "Harbour in winter", a watercolour
+    # WHEN a visitor asks for blue harbours in watercolour, in their own words
+    page = client.get("/search?q=blue+harbour").json
+    # THEN the colour word is read as a colour, and the API says so
+    assert ids_of(page) == [gallery["harbour"]]
+    assert page["interpreted"] == {
+        "words": [{"said": "harbour", "also": []}],
+        "colours": [{"said": "blue", "name": "blue", "hex": "2e5e8c"}],
+    }
+    etching = client.get("/search?q=etching").json["interpreted"]
+    assert etching["colours"] == [] and "aquatint" in etching["words"][0]["also"]
+    assert client.get("/search?q=harbour").json["interpreted"] is None
+
+
+def ids_of(page: dict[str, Any]) -> list[str]:
+    """Return the artwork ids of a result page's JSON."""
+    return [item["id"] for item in page["items"]]
