@@ -121,7 +121,7 @@ class TilePyramid:
 
     def describe(self) -> dict[str, Any]:
         """Return the manifest entry for this pyramid (no pixels)."""
-        return {
+        entry: dict[str, Any] = {
             "name": "deep-zoom",
             "format": "dzi",
             "width": self.width,
@@ -130,10 +130,12 @@ class TilePyramid:
             "overlap": self.overlap,
             "tile_format": self.format,
             "levels": self.levels,
-            "watermarked_from_level": self.marked_from,
             "tiles": len(self.tiles),
             "bytes": self.bytes,
         }
+        if self.marked_from is not None:
+            entry["watermarked_from_level"] = self.marked_from
+        return entry
 
 
 @dataclass(frozen=True)
