@@ -102,7 +102,7 @@ bench-flow: setup ## event flow on the local stack (2 workers) against the pipel
 bench-convergence: setup ## change-to-searchable latency (p50/p95), steady and after an index outage
 	$(PYTHON) -m bench.convergence
 
-bench-web: setup browser ## visitor gallery: page server time and first-view image bytes
+bench-web: setup browser ## visitor gallery: page server time, first-view image bytes, zoom viewer first tile
 	$(PYTHON) -m bench.web
 
 clean:
