@@ -1,4 +1,4 @@
-"""A large work's tile pyramid goes into the media store with its renditions, and leaves with them."""
+"""A large work's tile pyramid is stored with its renditions, and removed with them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A closer look in Chromium: a large work zooms (keys, wheel, full screen), a small one opens large."""
+"""A closer look in Chromium: a large work zooms and goes full screen; a small one opens large."""
 
 from __future__ import annotations
 

@@ -78,4 +78,4 @@ def test_the_csp_hash_is_the_one_style_sheet_the_vendored_viewer_writes() -> Non
     )
     assert len(sheets) == 1
     digest = base64.b64encode(hashlib.sha256(sheets[0].encode()).digest()).decode()
-    assert VIEWER_STYLE == f"'sha256-{digest}'"
+    assert f"'sha256-{digest}'" == VIEWER_STYLE
