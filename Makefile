@@ -113,7 +113,7 @@ bench-convergence: setup ## change-to-searchable latency (p50/p95), steady and a
 bench-coldstart: setup artifact ## each Lambda function's cold start (import + first request) vs target
 	$(PYTHON) -m bench.coldstart
 
-bench-web: setup browser ## visitor gallery: page server time and first-view image bytes
+bench-web: setup browser ## visitor gallery: page server time, first-view image bytes, zoom viewer first tile
 	$(PYTHON) -m bench.web
 
 clean:

@@ -44,6 +44,17 @@ def process(path: Path, settings: PipelineSettings) -> pipeline.ProcessResult:
     return run_pipeline(path, settings)
 
 
+def renditions_only(settings: PipelineSettings) -> PipelineSettings:
+    """Return the settings without the deep-zoom pyramid.
+
+    The floor makes the rendition set and nothing else, so the ratio compares that set; the
+    pyramid is an extra output, timed on its own (`deep_zoom_s`).
+    """
+    return dataclasses.replace(
+        settings, deep_zoom=dataclasses.replace(settings.deep_zoom, enabled=False)
+    )
+
+
 def web_settings(settings: PipelineSettings) -> PipelineSettings:
     """Return the settings restricted to the formats Pillow also produces."""
     return dataclasses.replace(settings, formats=("webp", "jpeg"))
@@ -114,7 +125,17 @@ def time_input(path: Path, settings: PipelineSettings, repeat: int) -> dict[str,
 
     path.read_bytes()  # the file comes from the page cache in every timed run
     web = web_settings(settings)
-    runs: dict[str, list[float]] = {"pipeline": [], "floor": [], "pipeline_web": [], "pillow": []}
+    with_deep_zoom = dataclasses.replace(
+        settings, deep_zoom=dataclasses.replace(settings.deep_zoom, enabled=True)
+    )
+    runs: dict[str, list[float]] = {
+        "pipeline": [],
+        "floor": [],
+        "pipeline_web": [],
+        "pillow": [],
+        "pipeline_deep_zoom": [],
+    }
+    pyramid: dict[str, Any] | None = None
     encodes: list[dict[str, float]] = []
     same_set = True
     pillow_error: str | None = None
@@ -128,12 +149,16 @@ def time_input(path: Path, settings: PipelineSettings, repeat: int) -> dict[str,
             (r.name, r.format, r.width, r.height) for r in result.renditions
         )
         runs["pipeline_web"].append(timed(lambda: process(path, web))[0])
+        elapsed, zoomed = timed(lambda: process(path, with_deep_zoom))
+        runs["pipeline_deep_zoom"].append(elapsed)
+        if zoomed.pyramid is not None:
+            pyramid = {"tiles": len(zoomed.pyramid.tiles), "bytes": zoomed.pyramid.bytes}
         if pillow_error is None:
             try:
                 runs["pillow"].append(timed(lambda: pillow_baseline.run(path, web))[0])
             except Exception as error:  # Pillow may not read every input
                 pillow_error = f"{type(error).__name__}: {error}"
-    return summarise(runs, encodes, same_set, pillow_error)
+    return summarise(runs, encodes, same_set, pillow_error) | {"deep_zoom": pyramid}
 
 
 def encode_seconds(result: pipeline.ProcessResult) -> dict[str, float]:
@@ -162,6 +187,9 @@ def summarise(
         "pillow_s": pillow_s,
         "pillow_error": pillow_error,
         "speedup": pillow_s / median["pipeline_web"] if pillow_s else None,
+        "deep_zoom_s": median["pipeline_deep_zoom"] - median["pipeline"]
+        if median["pipeline_deep_zoom"] is not None
+        else None,
         "runs": runs,
         "encode_s": {fmt: statistics.median(e[fmt] for e in encodes) for fmt in encodes[0]},
         "same_set_as_floor": same_set,
@@ -171,7 +199,7 @@ def summarise(
 def child_rss(path: Path) -> None:
     """In a fresh process: print RSS after imports and peak RSS after processing, as JSON."""
     after_imports = rss_mb()
-    process(path, PipelineSettings())
+    process(path, renditions_only(PipelineSettings()))
     print(json.dumps({"rss_imports_mb": after_imports, "rss_peak_mb": rss_mb()}))
 
 
@@ -188,13 +216,13 @@ def measure_rss(path: Path) -> dict[str, float]:
 
 def worker_init(warm: str, barrier: Any) -> None:
     """Warm a throughput worker up, then wait until every worker is ready."""
-    process(Path(warm), PipelineSettings())
+    process(Path(warm), renditions_only(PipelineSettings()))
     barrier.wait()
 
 
 def worker_run(path: str) -> int:
     """Process one file in a throughput worker; return its rendition count."""
-    return len(process(Path(path), PipelineSettings()).renditions)
+    return len(process(Path(path), renditions_only(PipelineSettings())).renditions)
 
 
 def throughput(paths: list[Path], workers: int, passes: int, warm: Path) -> dict[str, float]:
@@ -227,7 +255,7 @@ def repeats_for(spec: inputs.InputSpec, repeat: int) -> int:
 
 def measure_input(spec: inputs.InputSpec, path: Path, repeat: int) -> dict[str, Any]:
     """Return every per-input figure: header facts, timings, encode split and RSS."""
-    settings = PipelineSettings()
+    settings = renditions_only(PipelineSettings())
     header = pyvips.Image.new_from_file(str(path))
     record: dict[str, Any] = {
         "file": path.name,
@@ -395,6 +423,23 @@ def encode_table(records: dict[str, dict[str, Any]]) -> str:
     )
 
 
+def deep_zoom_table(records: dict[str, dict[str, Any]]) -> str:
+    """Return what the tile pyramid adds (an extra output, outside the floor comparison)."""
+    rows = []
+    for name, rec in records.items():
+        if rec.get("deep_zoom_s") is None:
+            continue
+        pyramid = rec.get("deep_zoom") or {}
+        tiles = str(pyramid.get("tiles", "none"))
+        size = num(pyramid["bytes"] / MB) if pyramid else "-"
+        rows.append([name, num(rec["pipeline_s"]), f"+{num(rec['deep_zoom_s'])}", tiles, size])
+    return table(
+        "Deep zoom: time and storage the tile pyramid adds (an extra output, not in the ratio)",
+        ["input", "renditions s", "pyramid s", "tiles", "pyramid MB"],
+        rows,
+    )
+
+
 def throughput_table(result: dict[str, Any] | None) -> str:
     """Return the images/second table."""
     if result is None:
@@ -453,6 +498,8 @@ def render(report: dict[str, Any]) -> str:
         "",
         encode_table(records),
         "",
+        deep_zoom_table(records),
+        "",
         throughput_table(report["throughput"]),
         "",
         f"targets: {len(checks) - missed} PASS, {missed} MISS; total {report['seconds']:.0f} s",
@@ -490,7 +537,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     paths = inputs.ensure_all(directory, args.quick, args.only)
     warm = inputs.warmup(directory)
     pyvips.cache_set_max(0)  # as the pipeline does: nothing is reused between runs
-    warm_up(warm, PipelineSettings())
+    warm_up(warm, renditions_only(PipelineSettings()))
     chosen = {s.name: s for s in inputs.specs(args.quick)}
     records = {}
     for name, path in paths.items():

@@ -5,7 +5,9 @@ store), then writes `--count` works straight through the content store's port, e
 at one of those real renditions, and rebuilds the search index. It then measures the gallery's
 server time for the home, grid, artwork and search pages (the API's answer cache switched off,
 so every page asks the API), and, in Chromium at 1280 px wide, the bytes of the images a first
-view of the grid downloads. It prints PASS/MISS per target and writes var/bench/web.json.
+view of the grid downloads and, on the artwork page of a large work, the time from a click on
+"Zoom in" to the zoom viewer's first tile on screen (a fresh browser context each time, so the
+viewer's script is fetched too). It prints PASS/MISS per target and writes var/bench/web.json.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ SOURCES, QUICK_SOURCES = 6, 2
 ARTISTS = 150
 P99_MS = 100.0
 GRID_BYTES = 1_500_000
+FIRST_TILE_MS = 1000.0  # from the click on "Zoom in" to the first tile drawn, on loopback
+VIEWER_SAMPLES = 7
 UNTARGETED = ("similar",)
 VIEWPORT = {"width": 1280, "height": 800}
 SEED = 20_250_101
@@ -75,6 +79,11 @@ def process_sources(stack: LocalStack, count: int) -> list[dict[str, Any]]:
     ]
     works = [stack.wait_for(i, artist.token, {"ready"}, timeout=300) for i in ids]
     return works
+
+
+def pyramid_of(work: dict[str, Any]) -> dict[str, Any] | None:
+    """Return a processed work's tile pyramid entry, if it has one."""
+    return next((r for r in work["renditions"] if r.get("format") == "dzi"), None)
 
 
 def fake_work(
@@ -231,6 +240,29 @@ def grid_bytes(api_url: str) -> dict[str, Any]:
     return {"bytes": total, "images": len(transfers), "formats": formats}
 
 
+def first_tile(api_url: str, artwork_ids: list[str], samples: int) -> dict[str, Any]:
+    """Return the ms from a click on "Zoom in" to the viewer's first tile, per fresh visit."""
+    from playwright.sync_api import sync_playwright
+
+    app = create_app({"API_URL": api_url, "MEDIA_BASE_URL": f"{api_url}/media"})
+    times: list[float] = []
+    with served(app) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        for n in range(samples):
+            context = browser.new_context(viewport=VIEWPORT)
+            page = context.new_page()
+            page.goto(f"{url}/artworks/{artwork_ids[n % len(artwork_ids)]}")
+            page.wait_for_load_state("networkidle")
+            page.get_by_role("button", name="Zoom in").first.click()
+            page.wait_for_selector("dialog.zoom[data-state=ready]", timeout=30_000)
+            times.append(float(page.locator("dialog.zoom").get_attribute("data-first-tile-ms")))
+            context.close()
+        browser.close()
+    return percentiles(times)
+
+
 def report(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Print the results with PASS/MISS per target; return the checks."""
     checks = []
@@ -259,6 +291,15 @@ def report(result: dict[str, Any]) -> list[dict[str, Any]]:
             f"{grid['images']} images {grid['formats']}   ≤ {GRID_BYTES / MB:.1f} MB "
             f"{'PASS' if ok else 'MISS'}"
         )
+    viewer = result.get("viewer_first_tile_ms")
+    if viewer:
+        ok = viewer["p50"] <= FIRST_TILE_MS
+        checks.append({"metric": "viewer first tile p50 ms", "value": viewer["p50"], "pass": ok})
+        print(
+            f"Zoom viewer, click to first tile on screen ({viewer['n']} fresh visits): "
+            f"p50 {viewer['p50']:.0f} ms, max {viewer['max']:.0f} ms   p50 ≤ "
+            f"{FIRST_TILE_MS:.0f} ms {'PASS' if ok else 'MISS'}"
+        )
     return checks
 
 
@@ -283,6 +324,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
             if not args.no_browser:
                 result["grid_view"] = grid_bytes(stack.api_url)
+                zoomable = [t["id"] for t in templates if pyramid_of(t)]
+                if zoomable:
+                    samples_n = QUICK_SOURCES if args.quick else VIEWER_SAMPLES
+                    result["viewer_first_tile_ms"] = first_tile(stack.api_url, zoomable, samples_n)
     return result
 
 

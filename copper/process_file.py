@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import PipelineError, PipelineSettings, RejectedInput
-from pipeline.model import ProcessResult
+from pipeline.model import ProcessResult, TilePyramid
 from pipeline.process import process
 from pipeline.settings import Watermark
 
@@ -22,6 +22,7 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_REJECTED = 3
 STAGING_PREFIX = ".copper-staging-"
+TILES = "tiles"
 
 log = logging.getLogger("copper.process")
 
@@ -39,6 +40,7 @@ class ProcessOptions:
     focal_point: tuple[float, float] | None = None
     copyright_line: str | None = None
     credit: str | None = None
+    deep_zoom: bool = False  # write the tile pyramid of a large work too (off: renditions only)
     timeout: float = 300.0
 
     def settings(self, base: PipelineSettings) -> PipelineSettings:
@@ -57,6 +59,7 @@ class ProcessOptions:
             focal_point=self.focal_point,
             copyright=self.copyright_line,
             credit=self.credit,
+            deep_zoom=replace(base.deep_zoom, enabled=base.deep_zoom.enabled and self.deep_zoom),
         )
 
 
@@ -87,8 +90,13 @@ def run_process(
     watchdog = start_watchdog(options.timeout, staging, out_dir if created_out_dir else None)
     try:
         result = process(file, options.settings(base_settings))
+        if result.pyramid is not None:
+            stage_pyramid(result.pyramid, staging)  # written before anything is moved
         renditions = publish(result, staging, out_dir)
-        return Outcome(manifest(file, result, renditions), EXIT_OK)
+        document = manifest(file, result, renditions)
+        if result.pyramid is not None:
+            document["deep_zoom"] = publish_pyramid(result.pyramid, staging, out_dir)
+        return Outcome(document, EXIT_OK)
     except RejectedInput as error:
         return Outcome(error.to_dict(), EXIT_REJECTED)
     except PipelineError as error:
@@ -116,6 +124,24 @@ def publish(result: ProcessResult, staging: Path, out_dir: Path) -> list[dict[st
         os.replace(staging / rendition.filename, target)
         entries.append(rendition.describe() | {"path": str(target)})
     return entries
+
+
+def stage_pyramid(pyramid: TilePyramid, staging: Path) -> None:
+    """Write the pyramid's tiles and descriptor into `staging/tiles`."""
+    folder = staging / TILES
+    for path, data in pyramid.tiles:
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    (folder / pyramid.DESCRIPTOR).write_bytes(pyramid.descriptor)
+
+
+def publish_pyramid(pyramid: TilePyramid, staging: Path, out_dir: Path) -> dict[str, Any]:
+    """Move the staged pyramid to `out_dir/tiles`; return its manifest entry."""
+    folder = staging / TILES
+    target = out_dir / TILES
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(folder, target)
+    return pyramid.describe() | {"path": str(target / pyramid.DESCRIPTOR)}
 
 
 def manifest(file: Path, result: ProcessResult, renditions: list[dict[str, Any]]) -> dict[str, Any]:

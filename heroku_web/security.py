@@ -18,6 +18,13 @@ STATIC_HEADERS = {
 }
 
 
+# The one style sheet OpenSeadragon (the zoom viewer, static/vendor/openseadragon/) writes as a
+# <style> element: no focus outline on touch screens. Allowed by its hash, and only on a page
+# that has the viewer (`g.zoom_viewer`); tests/unit/web/test_viewer_vendor.py checks the hash
+# against the vendored file.
+VIEWER_STYLE = "'sha256-9xTiqzfwFaL2SGb1rmr8gysEwVVjIvqWAgmZgqFqpEE='"
+
+
 def media_origins() -> list[str]:
     """Return the origins images may come from: configured, and seen in this response."""
     config = current_app.config
@@ -33,11 +40,12 @@ def content_security_policy() -> str:
         [
             "default-src 'self'",
             "script-src 'self'",
-            # style sheets only from the site (no <style> element). Style attributes stay
+            # style sheets only from the site (no <style> element but, on a page with the zoom
+            # viewer, its one sheet by hash). Style attributes stay
             # allowed: the templates use them only to set a work's aspect ratio and placeholder
             # colour (--ar, --tint; a number and a validated hex colour), which the grid needs
             # without JavaScript
-            "style-src 'self'",
+            "style-src 'self'" + (f" {VIEWER_STYLE}" if g.get("zoom_viewer") else ""),
             "style-src-attr 'unsafe-inline'",
             f"img-src {images}",
             "connect-src 'self'",

@@ -34,7 +34,7 @@ from content.repository import ContentError, ContentRepository
 from ingest.maintenance import DeadLetterView
 from ingest.messages import OriginalRef
 from ingest.plan import from_pending_form
-from kernel.keys import ORIGINALS_PREFIX, RENDITIONS_PREFIX, rendition_artwork
+from kernel.keys import ORIGINALS_PREFIX, RENDITIONS_PREFIX, is_named, rendition_artwork
 from messaging.local_events import s3_notification
 from messaging.queue import MessageQueue, QueueError
 from search.document import DocumentStamp
@@ -210,7 +210,7 @@ class Auditor:
             if artwork is not None and not self._settled(artwork):
                 continue
             named = _rendition_keys(artwork) if artwork else set()
-            for key in sorted(keys - named):
+            for key in sorted(k for k in keys if not is_named(k, named)):
                 detail = "no record names it"
                 report.findings.append(Finding("orphan_rendition", detail, artwork_id, key))
         for artwork in snapshot.works.values():

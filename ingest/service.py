@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from content import lifecycle
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, deadline_after
@@ -34,9 +36,17 @@ from ingest.plan import (
     rendition_stamp,
     settings_for,
 )
-from kernel.keys import manifest_key, rendition_key, renditions_prefix
+from kernel.keys import (
+    DZI_SUFFIX,
+    is_named,
+    manifest_key,
+    pyramid_folder,
+    rendition_key,
+    renditions_prefix,
+    tile_key,
+)
 from pipeline import PipelineSettings, RejectedInput
-from pipeline.model import ProcessResult
+from pipeline.model import ProcessResult, TilePyramid
 from pipeline.process import process
 from search.errors import SearchError
 from search.indexer import Indexer
@@ -45,6 +55,8 @@ from storage.blobstore import BlobNotFound, BlobStore
 log = logging.getLogger("copper.ingest")
 
 WRITE_ATTEMPTS = 5
+TILE_WRITERS = 8  # tiles are written in parallel: one S3 PUT each, a pyramid has 100s
+DZI_TYPE = "application/xml"
 
 Pipeline = Callable[[Path, PipelineSettings], ProcessResult]
 Change = Callable[[Artwork], Artwork]
@@ -247,7 +259,8 @@ class Processor:
             return Outcome.REJECTED
         if saved is None:
             current = self.repository.get_artwork(artwork_id)
-            self._delete_keys({r["key"] for r in result.renditions} - _keys(current))
+            written = {r["key"] for r in result.renditions} - _keys(current)
+            self._delete_keys(self._with_tiles(written))
             return Outcome.STALE
         self._delete_renditions(saved, keep=_keys(saved))
         return Outcome.PROCESSED
@@ -270,17 +283,44 @@ class Processor:
             return self.pipeline(path, settings)
 
     def _write_renditions(self, artwork: Artwork, stamp: str, result: ProcessResult) -> RenderedSet:
-        """Write every rendition, then the set's manifest (so a retry can reuse them)."""
+        """Write every rendition and the tile pyramid, then the set's manifest (for a retry)."""
         entries = []
         for rendition in result.renditions:
             key = rendition_key(artwork.artist_id, artwork.id, stamp, rendition.filename)
             self.media.put(key, rendition.data, CONTENT_TYPES[rendition.format])
-            url = f"{self.media_base_url.rstrip('/')}/{key}"
-            entries.append(rendition.describe() | {"key": key, "url": url})
+            entries.append(rendition.describe() | {"key": key, "url": self._url(key)})
+        if result.pyramid is not None:
+            entries.append(self._write_pyramid(artwork, stamp, result.pyramid))
         rendered = RenderedSet(tuple(entries), result.facts.to_dict(), result.pipeline_version)
         manifest = manifest_key(artwork.artist_id, artwork.id, stamp)
         self.media.put(manifest, rendered.to_json().encode(), "application/json")
         return rendered
+
+    def _write_pyramid(self, artwork: Artwork, stamp: str, pyramid: TilePyramid) -> dict[str, Any]:
+        """Write the tiles (in parallel), then their `.dzi` descriptor; return its entry."""
+        content_type = CONTENT_TYPES[pyramid.format]
+
+        def put(tile: tuple[str, bytes]) -> None:
+            key = tile_key(artwork.artist_id, artwork.id, stamp, tile[0])
+            self.media.put(key, tile[1], content_type)
+
+        with ThreadPoolExecutor(TILE_WRITERS, thread_name_prefix="copper-tiles") as writers:
+            list(writers.map(put, pyramid.tiles))  # re-raises the first failed write
+        key = tile_key(artwork.artist_id, artwork.id, stamp, pyramid.DESCRIPTOR)
+        self.media.put(key, pyramid.descriptor, DZI_TYPE)
+        return pyramid.describe() | {"key": key, "url": self._url(key)}
+
+    def _url(self, key: str) -> str:
+        """Return where browsers fetch a media key."""
+        return f"{self.media_base_url.rstrip('/')}/{key}"
+
+    def _with_tiles(self, keys: Iterable[str]) -> set[str]:
+        """Return these media keys and every file of the pyramids among them."""
+        found = set(keys)
+        for key in list(found):
+            if key.endswith(DZI_SUFFIX):
+                found.update(self.media.list(pyramid_folder(key)))
+        return found
 
     def _stored_set(self, artwork: Artwork, stamp: str) -> RenderedSet | None:
         """Return the renditions an earlier attempt stored for this stamp, if it finished."""
@@ -314,7 +354,7 @@ class Processor:
     def _delete_renditions(self, artwork: Artwork, keep: set[str]) -> None:
         """Delete the work's renditions that its record no longer names."""
         prefix = renditions_prefix(artwork.artist_id, artwork.id)
-        self._delete_keys({key for key in self.media.list(prefix) if key not in keep})
+        self._delete_keys({key for key in self.media.list(prefix) if not is_named(key, keep)})
 
     def _delete_keys(self, keys: set[str]) -> None:
         """Delete these media keys."""

@@ -3,7 +3,10 @@
 - an original: `originals/{artist}/{artwork}/{upload}` in the uploads store (the upload id
   names the one-shot form that stored it);
 - a rendition set: `renditions/{artist}/{artwork}/{stamp}/` in the media store, its files and
-  then its `manifest.json` (outside `originals/`, so a rendition never triggers the pipeline).
+  then its `manifest.json` (outside `originals/`, so a rendition never triggers the pipeline);
+- a large work's tile pyramid, inside its set: `{stamp}/tiles/image_files/{level}/{col}_{row}.jpg`
+  and then its descriptor `{stamp}/tiles/image.dzi`. A record names the descriptor only; every
+  key in the descriptor's folder belongs to it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import NamedTuple
 ORIGINALS_PREFIX = "originals/"
 RENDITIONS_PREFIX = "renditions/"
 MANIFEST = "manifest.json"
+TILES_FOLDER = "tiles/"
+DZI_SUFFIX = ".dzi"
 
 _ORIGINAL_KEY = re.compile(
     rf"^{ORIGINALS_PREFIX}(?P<artist>[^/]+)/(?P<artwork>[^/]+)/(?P<upload>[^/]+)$"
@@ -60,3 +65,21 @@ def rendition_artwork(key: str) -> str | None:
     if not key.startswith(RENDITIONS_PREFIX) or len(parts) < 4:
         return None
     return parts[2]
+
+
+def tile_key(artist_id: str, artwork_id: str, stamp: str, path: str) -> str:
+    """Return the media-store key of one file of a set's tile pyramid (tiles or descriptor)."""
+    return f"{renditions_prefix(artist_id, artwork_id)}{stamp}/{TILES_FOLDER}{path}"
+
+
+def pyramid_folder(descriptor_key: str) -> str:
+    """Return the folder of the pyramid a `.dzi` key describes: its tiles are all inside."""
+    return descriptor_key.rpartition("/")[0] + "/"
+
+
+def is_named(key: str, named: set[str]) -> bool:
+    """Return whether a media key is one a record names, or a file of a pyramid it names."""
+    if key in named:
+        return True
+    folders = tuple(pyramid_folder(k) for k in named if k.endswith(DZI_SUFFIX))
+    return key.startswith(folders) if folders else False

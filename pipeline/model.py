@@ -98,9 +98,51 @@ class Facts:
 
 
 @dataclass(frozen=True)
+class TilePyramid:
+    """A Deep Zoom pyramid: its `.dzi` descriptor and tiles, by path inside its folder."""
+
+    width: int
+    height: int
+    tile_size: int
+    overlap: int
+    format: str
+    levels: int
+    marked_from: int | None  # the lowest level that carries the watermark; None: none does
+    descriptor: bytes = field(repr=False)
+    tiles: tuple[tuple[str, bytes], ...] = field(repr=False)
+    seconds: float = field(default=0.0, compare=False)
+
+    DESCRIPTOR = "image.dzi"
+
+    @property
+    def bytes(self) -> int:
+        """Return the size of the descriptor and every tile."""
+        return len(self.descriptor) + sum(len(data) for _, data in self.tiles)
+
+    def describe(self) -> dict[str, Any]:
+        """Return the manifest entry for this pyramid (no pixels)."""
+        entry: dict[str, Any] = {
+            "name": "deep-zoom",
+            "format": "dzi",
+            "width": self.width,
+            "height": self.height,
+            "tile_size": self.tile_size,
+            "overlap": self.overlap,
+            "tile_format": self.format,
+            "levels": self.levels,
+            "tiles": len(self.tiles),
+            "bytes": self.bytes,
+        }
+        if self.marked_from is not None:
+            entry["watermarked_from_level"] = self.marked_from
+        return entry
+
+
+@dataclass(frozen=True)
 class ProcessResult:
-    """Renditions and facts for one original."""
+    """Renditions and facts for one original, and the tile pyramid of a large one."""
 
     renditions: tuple[Rendition, ...]
     facts: Facts
     pipeline_version: str
+    pyramid: TilePyramid | None = None

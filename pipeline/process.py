@@ -11,11 +11,13 @@ from pipeline.errors import RejectedInput, TransientFailure
 from pipeline.facts import compute_facts
 from pipeline.intake import Header, Original, decode, harden_libvips, read_header
 from pipeline.integrity import check_plausible, decoder_warnings, explain_refusal
-from pipeline.mat import choose_mat
-from pipeline.model import ProcessResult
+from pipeline.mat import Colour, choose_mat
+from pipeline.model import ProcessResult, TilePyramid
 from pipeline.plan import plan_renditions
 from pipeline.render import render
 from pipeline.settings import Limits, PipelineSettings
+from pipeline.tiles import TilePlan, make_pyramid, plan_tiles
+from pipeline.watermark import apply_watermark
 
 LOGO_LIMITS = Limits(max_bytes=5_000_000, max_pixels=16_000_000, max_frames=1)
 
@@ -37,9 +39,30 @@ def process(
         mat = choose_mat(base, settings.mat)
         renditions = render(base, plan, settings, logo, mat)
         facts = compute_facts(base, header, fidelity, settings.palette_size, mat)
+        tiles = plan_tiles(*header.oriented_size, settings)
+        pyramid = deep_zoom(original, header, tiles, base, settings, logo, mat) if tiles else None
     except MemoryError as error:
         raise TransientFailure("Ran out of memory while processing the image.") from error
-    return ProcessResult(tuple(renditions), facts, settings.version)
+    return ProcessResult(tuple(renditions), facts, settings.version, pyramid)
+
+
+def deep_zoom(
+    original: Original,
+    header: Header,
+    plan: TilePlan,
+    base: pyvips.Image,
+    settings: PipelineSettings,
+    logo: pyvips.Image | None,
+    mat: Colour,
+) -> TilePyramid:
+    """Decode the original again at full size and cut its tile pyramid (the base if it is)."""
+    if (base.width, base.height) == (plan.width, plan.height):
+        full = base
+    else:
+        full = to_srgb(trusted_decode(original, header, max(plan.width, plan.height)), header)
+    return make_pyramid(
+        full, plan, lambda image: apply_watermark(image, settings.watermark, logo), mat, base
+    )
 
 
 def trusted_decode(original: Original, header: Header, long_edge: int) -> pyvips.Image:

@@ -8,9 +8,10 @@ from typing import Literal
 
 from kernel.settings import ORIGINAL_MAX_BYTES, check, setting
 
-PIPELINE_VERSION = "2026.12.3"
+PIPELINE_VERSION = "2026.12.4"
 
 Format = Literal["avif", "webp", "jpeg"]
+TileFormat = Literal["jpeg", "webp"]
 Position = Literal[
     "top-left",
     "top",
@@ -109,6 +110,27 @@ class Watermark:
 
 
 @dataclass(frozen=True)
+class DeepZoom:
+    """A Deep Zoom tile pyramid of a large work, for looking closely (an extra output)."""
+
+    enabled: bool = setting(True, "Write a tile pyramid for works larger than `min_edge`.")
+    min_edge: int = setting(
+        2400, "Only originals whose long edge exceeds this get a pyramid (the largest rendition)."
+    )
+    tile_size: int = setting(510, "Tile side in pixels, without the overlap (510 + 2 = 512).")
+    overlap: int = setting(1, "Pixels each tile shares with its neighbours on every side.")
+    format: TileFormat = setting("jpeg", "Tile format: jpeg or webp.")
+    quality: int = setting(80, "Tile quality, 1-100.")
+
+    def __post_init__(self) -> None:
+        check(self.min_edge > 0, "the deep zoom min edge must be positive")
+        check(64 <= self.tile_size <= 4096, "the tile size must be 64-4096")
+        check(0 <= self.overlap <= 8, "the tile overlap must be 0-8")
+        check(self.format in ("jpeg", "webp"), "the tile format is jpeg or webp")
+        check(1 <= self.quality <= 100, "the tile quality must be 1-100")
+
+
+@dataclass(frozen=True)
 class PipelineSettings:
     """Everything that decides the renditions and facts of one original."""
 
@@ -120,6 +142,7 @@ class PipelineSettings:
     thumbnail_size: int = setting(400, "Side of the square thumbnail, in pixels.")
     encoders: Encoders = setting(Encoders(), "Encoder settings per format.")
     watermark: Watermark = setting(Watermark(), "Watermark for the larger renditions.")
+    deep_zoom: DeepZoom = setting(DeepZoom(), "Tile pyramid of large works, for the zoom viewer.")
     copyright: str | None = setting(None, "Copyright line written into every rendition.", env=False)
     credit: str | None = setting(
         None, "Artist credit (creator) written into every rendition.", env=False

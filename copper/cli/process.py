@@ -47,6 +47,11 @@ def parse_focal_point(
 @click.option("--focal-point", callback=parse_focal_point, help="X,Y fractions, e.g. 0.5,0.3.")
 @click.option("--copyright", "copyright_line", help="Copyright line written into renditions.")
 @click.option("--credit", help="Artist credit (creator) written into renditions.")
+@click.option(
+    "--deep-zoom",
+    is_flag=True,
+    help="Also write the Deep Zoom tile pyramid of a large work into DIR/tiles.",
+)
 @click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True)
 def process(file: Path, out_dir: Path, **options: Any) -> None:
     """Process FILE into web renditions in --out DIR and print the manifest as JSON."""

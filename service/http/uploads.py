@@ -106,7 +106,12 @@ def _error(code: str, message: str, status: int) -> tuple[Response, int]:
     return jsonify({"error": {"code": code, "message": message}}), status
 
 
-MEDIA_TYPES = {".avif": "image/avif", ".webp": "image/webp", ".jpg": "image/jpeg"}
+MEDIA_TYPES = {
+    ".avif": "image/avif",
+    ".webp": "image/webp",
+    ".jpg": "image/jpeg",
+    ".dzi": "application/xml",  # a tile pyramid's descriptor
+}
 MEDIA_PREFIX = "renditions/"
 MEDIA_CACHE = "public, max-age=31536000, immutable"
 

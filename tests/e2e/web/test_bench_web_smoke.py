@@ -31,5 +31,6 @@ def test_the_gallery_benchmark_reports_server_times_and_grid_bytes(
     assert set(report["server_ms"]) == {"home", "grid", "artwork", "search", "similar"}
     assert report["seeded"]["works"] == 40
     assert report["grid_view"]["images"] >= 1 and report["grid_view"]["bytes"] > 0
+    assert report["viewer_first_tile_ms"]["n"] >= 1 and report["viewer_first_tile_ms"]["p50"] >= 0
     printed = capsys.readouterr().out
     assert "PASS" in printed or "MISS" in printed
