@@ -1,4 +1,4 @@
-"""The processor's worst case: `copper process` on the largest originals the limits allow.
+"""The processor's worst case: `copper process --deep-zoom` on the largest originals the limits allow.
 
 The Lambda processor's timeout (serverless.yml `processorTimeout`) and the queue's visibility
 timeout (at least six times it) are sized from this measurement: each input sits at the
@@ -106,7 +106,7 @@ def run_pinned(path: Path, out: Path) -> tuple[float, int]:
     copper = Path(sys.executable).with_name("copper")
     started = time.perf_counter()
     done = subprocess.run(
-        [str(copper), "process", str(path), "--out", str(out), "--timeout", "900"],
+        [str(copper), "process", str(path), "--out", str(out), "--deep-zoom", "--timeout", "900"],
         capture_output=True,
         check=False,
         preexec_fn=lambda: os.sched_setaffinity(0, {0}),

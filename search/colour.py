@@ -10,11 +10,11 @@ so each query colour is matched by the palette colour closest to it, and a colou
 covers more of the work counts as nearer (an exact match covering 10 % of a work is
 18 ΔE00 away; one covering 90 % is 2). Lower is better.
 
-Candidates: a work takes part in a colour search only if one of its palette colours lies
-inside the box of ± COLOUR_BOX Lab units around one of the query colours (a range filter
-both engines evaluate natively). Both adapters rank at most MAX_COLOUR_CANDIDATES
-candidates (the lowest artwork ids) in Python with `colour_distance`; total and facets
-still count every match.
+Candidates (`search.candidates`): a work takes part in a colour search only if one of its
+palette colours lies inside the box of ± COLOUR_BOX Lab units around one of the query
+colours (a range filter both engines evaluate natively). Both adapters rank at most
+MAX_COLOUR_CANDIDATES candidates (the lowest artwork ids) in Python with `colour_distance`;
+total and facets still count every match.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ from search.errors import InvalidQuery
 from search.query import ColourQuery
 
 COVERAGE_PENALTY = 20.0  # ΔE00 added for a palette colour that covers none of the work
-COLOUR_BOX = 40.0  # half-width, in Lab units, of the candidate box around a query colour
-MAX_COLOUR_CANDIDATES = 5000
 
 _HEX = re.compile(r"#?([0-9a-fA-F]{6})")
 
@@ -45,16 +43,6 @@ def colour_from_hex(value: str, weight: float = 1.0) -> ColourQuery:
     rgb = np.frombuffer(bytes.fromhex(match.group(1)), dtype=np.uint8)
     lightness, a, b = (float(v) for v in srgb_to_lab(rgb))
     return ColourQuery((lightness, a, b), weight)
-
-
-def palette_colours(palette: Sequence[PaletteEntry]) -> tuple[ColourQuery, ...]:
-    """Return a palette as colour queries weighted by each colour's share of the work."""
-    return tuple(ColourQuery(entry[:3], entry[3]) for entry in palette if entry[3] > 0)
-
-
-def colour_box(colour: ColourQuery) -> tuple[tuple[float, float], ...]:
-    """Return the (low, high) ranges of L, a and b that make a palette colour a candidate."""
-    return tuple((value - COLOUR_BOX, value + COLOUR_BOX) for value in colour.lab)
 
 
 def delta_e_2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:

@@ -35,7 +35,14 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConflictError, NotFoundError, TransportError
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 
-from search.colour import MAX_COLOUR_CANDIDATES, colour_box, colour_distance, palette_colours
+from search.candidates import (
+    MAX_COLOUR_CANDIDATES,
+    NEAR_DUPLICATE_CANDIDATES,
+    colour_box,
+    palette_colours,
+    phash_chunks,
+    similar_limit,
+)
 from search.cursor import COLOUR_KEY, NEWEST_KEY, OFFSET_KEY, Key, decode_cursor, encode_cursor
 from search.document import DocumentStamp, PaletteEntry, SearchDocument, palette_entry
 from search.errors import SearchError, SearchUnavailable
@@ -50,13 +57,6 @@ from search.query import (
     SearchHit,
     SearchQuery,
     SearchResult,
-)
-from search.similarity import (
-    NEAR_DUPLICATE_CANDIDATES,
-    most_alike,
-    nearest_hashes,
-    phash_chunks,
-    similar_limit,
 )
 from search.text import (
     FIELD_BOOSTS,
@@ -394,6 +394,8 @@ class OpenSearchIndex:
                 candidates = [_document(hit["_source"]) for hit in self._scan(query, self._alias)]
             except NotFoundError:
                 return ()
+        from search.similarity import most_alike  # numpy, only when ranking by likeness
+
         return most_alike(source, candidates, limit)
 
     def near_duplicates(self, phash: str, max_distance: int = NEAR_DUPLICATE_BITS) -> list[str]:
@@ -412,6 +414,8 @@ class OpenSearchIndex:
             except NotFoundError:
                 return []
         candidates = ((hit["_source"]["artwork_id"], hit["_source"].get("phash")) for hit in hits)
+        from search.similarity import nearest_hashes  # numpy, only for near-duplicates
+
         return nearest_hashes(phash, candidates, max_distance)
 
     def stamps(self) -> Iterator[DocumentStamp]:
@@ -761,6 +765,8 @@ def _facets(response: dict[str, Any]) -> dict[str, tuple[tuple[str, int], ...]]:
 
 def _colour_key(hit: dict[str, Any], colours: Sequence[ColourQuery]) -> Key:
     """Return a candidate's colour order: (distance, −text score, artwork id)."""
+    from search.colour import colour_distance  # numpy, only when ranking by colour
+
     distance = colour_distance(_palette(hit["_source"]), colours)
     return (distance, -float(hit.get("_score") or 0.0), hit["_id"])
 

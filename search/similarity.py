@@ -8,24 +8,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.phash import hamming_distance
-from search.colour import colour_distances, palette_colours
+from search.candidates import palette_colours
+from search.colour import colour_distances
 from search.document import SearchDocument
-from search.errors import InvalidQuery
-from search.query import MAX_LIMIT, PHASH_CHUNKS, SearchHit
+from search.query import SearchHit
 
 # more_like_this: weights of palette, perceptual hash and tag likeness (they sum to 1).
 LIKENESS_WEIGHTS = (0.45, 0.4, 0.15)
 LIKENESS_COLOUR_SCALE = 50.0  # colour distance at which palette likeness reaches 0
 LIKENESS_HASH_SCALE = 32  # Hamming distance at which hash likeness reaches 0 (random pairs)
-NEAR_DUPLICATE_CANDIDATES = 200
-
-
-def phash_chunks(phash: str | None) -> tuple[str, ...]:
-    """Return the hash's chunks as "index:hex" keys; near-duplicates share at least one."""
-    if not phash:
-        return ()
-    size = max(len(phash) // PHASH_CHUNKS, 1)
-    return tuple(f"{i}:{phash[i * size : (i + 1) * size]}" for i in range(PHASH_CHUNKS))
 
 
 @dataclass(frozen=True)
@@ -96,13 +87,6 @@ def _palette_likenesses(source: SearchDocument, candidates: Candidates) -> np.nd
         return np.zeros(len(candidates.ids))
     distances = colour_distances(candidates.lab, candidates.shares, candidates.present, colours)
     return np.maximum(0.0, 1.0 - distances / LIKENESS_COLOUR_SCALE)
-
-
-def similar_limit(limit: int) -> int:
-    """Return the limit of similar works, capped; InvalidQuery unless a positive integer."""
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise InvalidQuery(f"limit must be a positive integer, not {limit!r}")
-    return min(limit, MAX_LIMIT)
 
 
 def most_alike_rows(

@@ -3,7 +3,7 @@
 Colour words name a colour (sRGB hex and its CIELAB, D65, as the pipeline computes it) and
 the palette colour families (`pipeline.palette.colour_family`) that count as that colour:
 `families` wherever the colour lies, `near` only inside the candidate box around the Lab
-colour (`search.colour.COLOUR_BOX`). `near` covers where the pipeline's bins split a colour
+colour (`search.candidates.COLOUR_BOX`). `near` covers where the pipeline's bins split a colour
 (a deep orange is "brown", a blue-violet "blue") and the colours that are one family's
 corner (navy, ochre, cream); the Lab colour then ranks the nearest works first.
 

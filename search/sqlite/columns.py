@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from search.colour import colour_box, packed_colour_distances
+from search.candidates import colour_box
+from search.colour import packed_colour_distances
 from search.query import FACET_SIZE, FACETS, ColourQuery, SearchQuery
 from search.sqlite.changes import changes_since, last_change
 from search.sqlite.order import Order

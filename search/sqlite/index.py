@@ -12,11 +12,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+from search.candidates import phash_chunks, similar_limit
 from search.document import DocumentStamp, SearchDocument
 from search.errors import SearchUnavailable
 from search.index import Progress
 from search.query import NEAR_DUPLICATE_BITS, BulkReport, SearchHit, SearchQuery, SearchResult
-from search.similarity import nearest_hashes, phash_chunks, similar_limit
+from search.similarity import nearest_hashes
 from search.sqlite import ranking, records, similarity, writes
 from search.sqlite.changes import log_changes
 from search.sqlite.columns import Columns, current_columns

@@ -6,7 +6,7 @@ import sqlite3
 
 import numpy as np
 
-from search.colour import MAX_COLOUR_CANDIDATES
+from search.candidates import MAX_COLOUR_CANDIDATES
 from search.cursor import COLOUR_KEY, NEWEST_KEY, RELEVANCE_KEY, Key, decode_cursor, encode_cursor
 from search.interpret import Interpretation
 from search.query import ColourQuery, SearchHit, SearchQuery, SearchResult

@@ -9,10 +9,16 @@ from typing import Any
 
 import numpy as np
 
-from search.colour import MAX_COLOUR_CANDIDATES, colour_box, palette_colours
+from search.candidates import (
+    MAX_COLOUR_CANDIDATES,
+    NEAR_DUPLICATE_CANDIDATES,
+    colour_box,
+    palette_colours,
+    phash_chunks,
+)
 from search.document import SearchDocument
 from search.query import ColourQuery, SearchHit
-from search.similarity import NEAR_DUPLICATE_CANDIDATES, Candidates, most_alike_rows, phash_chunks
+from search.similarity import Candidates, most_alike_rows
 from search.sqlite.records import decode, load_document, records
 from search.sqlite.tables import Tables
 

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
+from search.candidates import phash_chunks
 from search.document import SearchDocument
 from search.query import BulkReport
-from search.similarity import phash_chunks
 from search.sqlite.records import MAX_PARAMS, decode
 from search.sqlite.tables import Tables
 from search.text import FIELD_BOOSTS, words

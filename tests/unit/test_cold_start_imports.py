@@ -60,3 +60,18 @@ def test_every_function_the_template_defines_is_checked() -> None:
 
 def test_the_probe_sees_what_a_module_loads() -> None:
     assert {"pyvips"} <= loaded_by("pipeline.process")
+
+
+# What an API function or the indexer builds on its first request on AWS: the adapter family
+# and the OpenSearch adapter select candidates without numpy, which only colour ranking and
+# "more like this" load when they run.
+AWS_FIRST_REQUEST = ("service.adapters.aws", "search.opensearch", "search.candidates")
+
+
+@pytest.mark.parametrize("module", AWS_FIRST_REQUEST)
+def test_the_aws_adapters_load_no_image_library_until_a_search_ranks_by_colour(
+    module: str,
+) -> None:
+    loaded = loaded_by(module)
+    assert not loaded & IMAGE_LIBRARIES, f"{module} loads {sorted(loaded & IMAGE_LIBRARIES)}"
+    assert {"numpy"} <= loaded_by("search.colour")

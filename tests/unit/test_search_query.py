@@ -9,12 +9,13 @@ import pytest
 
 from content.model import Artist, Artwork, Status, Visibility
 from pipeline.phash import hamming_distance
-from search.colour import colour_distance, palette_colours
+from search.candidates import palette_colours, phash_chunks
+from search.colour import colour_distance
 from search.cursor import NEWEST_KEY, RELEVANCE_KEY, decode_cursor, encode_cursor
 from search.document import SearchDocument, document_for
 from search.errors import InvalidQuery
 from search.query import MAX_LIMIT, SearchQuery
-from search.similarity import likeness, most_alike, phash_chunks
+from search.similarity import likeness, most_alike
 from search.text import edit_budget, edit_distance, marked_html, query_terms
 
 
