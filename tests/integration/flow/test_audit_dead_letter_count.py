@@ -8,6 +8,8 @@ is reading is hidden from receives for a while, so both must come from the same 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -76,3 +78,17 @@ def test_the_audit_and_the_listing_agree_while_someone_else_reads_a_dead_letter(
         assert len(held.get("Messages", [])) == 1
     # WHEN the admin reads both THEN the numbers agree
     assert flow.audit().counts["dead_letters"] == len(listing(flow))
+
+
+def test_an_overdue_work_names_its_deadline_as_people_read_it(local_flow: Flow) -> None:
+    # GIVEN a form whose file never arrived, audited a month later
+    artwork = local_flow.artwork(local_flow.artist())
+    local_flow.upload_key(artwork)
+    deadline = local_flow.record(artwork).deadline
+    auditor = replace(local_flow.services.auditor(), clock=lambda: time.time() + 30 * 86_400)
+    # WHEN the audit reports it
+    [overdue] = [f for f in auditor.audit().findings if f.kind == "overdue"]
+    # THEN its deadline reads as a UTC date and time, not as a timestamp
+    at = datetime.fromisoformat(str(deadline).replace("Z", "+00:00")).astimezone(UTC)
+    assert overdue.detail == f"awaiting_upload past its deadline, {at:%-d %b %Y, %H:%M} UTC"
+    assert str(deadline) not in overdue.detail
