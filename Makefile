@@ -1,22 +1,38 @@
 # Set-up is a dependency of every target: `make run` needs python3 and make; `make test`
 # also needs Node 20 with npm and apt (Debian) for Chromium.
+# `make run` installs only what running needs (RUN_STAMP); every other target installs the
+# test, lint and benchmark tools too (STAMP, the `dev` extra), into the same .venv/.
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.run-stamp
 DATA_DIR := $(or $(COPPER_DATA_DIR),var)
+# `make run API_PORT=9000 WEB_PORT=9001 STUDIO_PORT=9002 VERBOSE=1`
+API_PORT    ?= 8000
+WEB_PORT    ?= 8001
+STUDIO_PORT ?= 8002
 
-.PHONY: setup browser run reset lint format docs test test-fast rehearse bench bench-process bench-search bench-flow bench-web bench-convergence bench-worstcase bench-coldstart clean
+.PHONY: setup run-setup browser run reset lint format docs test test-fast rehearse bench bench-process bench-search bench-flow bench-web bench-convergence bench-worstcase bench-coldstart clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
 	$(PYTHON) -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
-setup: $(STAMP) ## create .venv/ and install the project (.venv/bin/copper)
+$(RUN_STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e . --config-settings editable_mode=compat
+	touch $(RUN_STAMP)
 
-run: setup ## the whole gallery on the embedded backend, seeded with demo works (data in ./var/)
-	$(VENV)/bin/copper dev --seed
+setup: $(STAMP) ## create .venv/ and install the project with the test tools (.venv/bin/copper)
+
+run-setup: $(RUN_STAMP) ## create .venv/ and install only what running the gallery needs
+
+# Ctrl-C stops everything; `make reset` then removes the local data.
+run: run-setup ## the whole gallery on the embedded backend, seeded with demo works (data in ./var/)
+	$(VENV)/bin/copper dev --seed --port $(API_PORT) --web-port $(WEB_PORT) --studio-port $(STUDIO_PORT)$(if $(VERBOSE), --verbose)
 
 # Only the data directory's contents go (benchmark files in its bench/ stay); nothing is asked.
 # A directory that does not look like copper's (no content.db or queue.db) is refused.

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from copper.console import quiet_servers
 from copper.demo import Say, say_as_copper_dev, seed_when_empty
 from copper.supervise import Supervisor
 from service.adapters.secrets import local_secret
@@ -54,9 +55,15 @@ def configure(ports: Ports) -> dict[str, str]:
 
 
 @contextmanager
-def worker_processes(count: int, say: Say = say_as_copper_dev) -> Iterator[Supervisor]:
-    """Run `count` `copper worker` processes, restarting any that dies; stop them on exit."""
+def worker_processes(
+    count: int, say: Say = say_as_copper_dev, *, verbose: bool = True
+) -> Iterator[Supervisor]:
+    """Run `count` `copper worker` processes, restarting any that dies; stop them on exit.
+
+    Unless `verbose`, each prints one plain line per message instead of its JSON logs.
+    """
     command = [sys.executable, "-m", "copper.cli", "worker", "--parent-pid", str(os.getpid())]
+    command += ["--console", "json" if verbose else "events"]
     supervisor = Supervisor(command, count, say=say)
     supervisor.start()
     try:
@@ -99,9 +106,13 @@ def run_stack(
     *,
     workers: int,
     with_seed: bool,
+    verbose: bool = False,
     say: Say = say_as_copper_dev,
 ) -> None:
-    """Serve the API and the web apps, supervise the workers, until SIGINT or SIGTERM."""
+    """Serve the API and the web apps, supervise the workers, until SIGINT or SIGTERM.
+
+    Unless `verbose`, the console shows one line per event, not access and JSON logs.
+    """
     data_dir = Path(services.settings.data_dir)
     server = make_server(ports.host, ports.api, create_app(services), threaded=True)
     stop_on_sigterm(server)
@@ -109,7 +120,9 @@ def run_stack(
     for (module, name), port in zip(WEB_APPS, (ports.gallery, ports.studio), strict=True):
         if start_web_app(module, ports.host, port, urls, data_dir):
             say(f"{name} on {urls[name]}")
-    with worker_processes(workers, say):
+    if not verbose:
+        quiet_servers()
+    with worker_processes(workers, say, verbose=verbose):
         say(f"{workers} workers polling {data_dir}/queue.db")
         if with_seed:
             seed_when_empty(services, urls["api"], say)

@@ -1,10 +1,17 @@
-"""`copper worker`'s runtime: the local queue and change log feed the Lambda handlers."""
+"""`copper worker`'s runtime: the local queue and change log feed the Lambda handlers.
+
+Its console is the handlers' JSON logs and metrics (`json`, as on Lambda), or one plain line
+per message with warnings and errors as lines (`events`, what `copper dev` shows).
+"""
 
 from __future__ import annotations
 
 import signal
 import threading
+from typing import Literal
 
+from copper.console import quiet_worker, say_event
+from copper.event_lines import reporting
 from copper.worker import ChangeFeed, Worker
 from handlers import index_changes
 from handlers.process_uploads import handler
@@ -12,11 +19,25 @@ from messaging.heartbeat import local_worker_name
 from service.adapters import Adapters
 from service.bootstrap import build_sweeper
 
+Console = Literal["json", "events"]
 
-def local_worker(adapters: Adapters, *, batch_size: int, parent_pid: int | None) -> Worker:
+
+def local_worker(
+    adapters: Adapters, *, batch_size: int, parent_pid: int | None, console: Console = "json"
+) -> Worker:
     """Return a worker that feeds the processing and indexing handlers, beating and sweeping."""
     if adapters.changes is None:
         raise ValueError("a local worker needs the embedded change log")
+    process = handler
+    if console == "events":
+        quiet_worker()
+        process = reporting(
+            handler,
+            adapters.repository,
+            adapters.failures,
+            adapters.queue.max_receive_count,
+            say_event,
+        )
     name = local_worker_name()
     sweeper = build_sweeper(adapters)
 
@@ -30,7 +51,7 @@ def local_worker(adapters: Adapters, *, batch_size: int, parent_pid: int | None)
 
     return Worker(
         adapters.queue,
-        handler,
+        process,
         batch_size=batch_size,
         changes=ChangeFeed(adapters.changes, index_changes.handler),
         periodic=(

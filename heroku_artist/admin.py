@@ -25,6 +25,7 @@ from flask import (
 from heroku_artist.api import ApiError, ApiUnavailable
 from heroku_artist.auth import login_required, token, wants_json
 from heroku_artist.client import Audit, api
+from heroku_artist.letters import UNREADABLE, first_bytes, sent_time, unreadable
 from heroku_artist.present import plural
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -53,6 +54,8 @@ FINDINGS = {
     "index_lagging": "Search index lagging behind",
 }
 HEALTH_CHECKS = (("workers", "Workers"), ("queue", "Queue"))
+# A replay preview reads at most this many bodies of unreadable messages (one call each).
+PREVIEW_BODIES = 20
 
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -186,11 +189,27 @@ def replay() -> Any:
     confirmed = request.form.get("confirm") == "yes"
     answer = api().replay(token(), body, dry_run=not confirmed)
     if not confirmed:
-        return render_template("admin/replay.html", body=body, answer=answer)
+        bodies = unreadable_bodies(answer.get("messages") or [])
+        return render_template("admin/replay.html", body=body, answer=answer, bodies=bodies)
     flash(f"Replayed {plural(answer['count'], 'message')} onto the queue.", "success")
     if answer.get("task"):
         return redirect(url_for("admin.move", handle=answer["task"]["handle"]))
     return redirect(url_for("admin.dead_letters"))
+
+
+def unreadable_bodies(items: list[Any]) -> dict[str, str]:
+    """Return the bodies of the first unreadable messages of a preview, by id."""
+    bodies: dict[str, str] = {}
+    for item in [i for i in items if unreadable(i)][:PREVIEW_BODIES]:
+        if "body" in item:
+            bodies[item["id"]] = item["body"]
+            continue
+        try:
+            bodies[item["id"]] = api().dead_letter(token(), item["id"]).get("body", "")
+        except ApiError as error:
+            if error.status != 404:  # gone meanwhile: shown without its bytes
+                raise
+    return bodies
 
 
 @blueprint.get("/dlq/moves/<path:handle>")
@@ -218,10 +237,13 @@ def cancel_move(handle: str) -> Any:
 @blueprint.route("/dlq/purge", methods=["GET", "POST"])
 @admin_required
 def purge() -> Any:
-    """Ask for confirmation, then delete every dead-lettered message."""
+    """Ask for confirmation, then delete every dead-lettered message (none: nothing to do)."""
+    count = len(api().dead_letters(token()))
     if request.method == "GET" or request.form.get("confirm") != "yes":
-        count = len(api().dead_letters(token()))
         return render_template("admin/purge.html", count=count)
+    if not count:
+        flash("The dead-letter queue is empty: nothing to purge.", "info")
+        return redirect(url_for("admin.dead_letters"))
     purged = api().purge(token())
     flash(f"Purged {plural(purged, 'message')}.", "success")
     return redirect(url_for("admin.dead_letters"))
@@ -277,17 +299,15 @@ def gallery_work_url(artwork_id: Any) -> str | None:
     return f"{base}/artworks/{quote(str(artwork_id), safe='')}"
 
 
-@blueprint.app_template_global()
-def age(seconds: Any) -> str:
-    """Return an age in seconds as a short human duration."""
-    try:
-        value = int(float(seconds))
-    except (TypeError, ValueError):
-        return "—"
-    for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60)):
-        if value >= size:
-            return f"{value // size} {unit}"
-    return f"{value} s"
+@blueprint.record_once
+def letter_helpers(state: Any) -> None:
+    """Make the dead-letter helpers available to templates."""
+    state.app.jinja_env.globals.update(
+        sent_time=sent_time,
+        unreadable=unreadable,
+        first_bytes=first_bytes,
+        unreadable_label=UNREADABLE,
+    )
 
 
 @blueprint.app_template_global()

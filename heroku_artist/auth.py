@@ -63,9 +63,14 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def landing() -> str:
+    """Return where a signed-in user starts: admins on the admin pages, artists on their works."""
+    return url_for("admin.index" if session.get("role") == "admin" else "works.index")
+
+
 def safe_next(target: str | None) -> str:
     """Return a local path to go to after log-in (never another site, never a bad header)."""
-    return local_next(target) or url_for("works.index")
+    return local_next(target) or landing()
 
 
 def sign_in(answer: SignedIn) -> None:
@@ -83,8 +88,8 @@ def sign_in(answer: SignedIn) -> None:
 
 @blueprint.get("/")
 def home() -> Response:
-    """Send artists to their works and everyone else to the log-in page."""
-    return redirect(url_for("works.index" if "token" in session else "auth.login"))
+    """Send admins to the admin pages, artists to their works, everyone else to log in."""
+    return redirect(landing() if "token" in session else url_for("auth.login"))
 
 
 @blueprint.route("/register", methods=["GET", "POST"])

@@ -115,10 +115,11 @@ def when(moment: Any) -> str:
 
 
 def megabytes(count: int | None) -> str:
-    """Return a byte count as megabytes for people."""
+    """Return a byte count in binary megabytes for people ("250 MiB"), as the docs state it."""
     if not count:
         return "unknown"
-    return f"{count / 1_000_000:.0f} MB" if count >= 10_000_000 else f"{count / 1_000_000:.1f} MB"
+    value = count / (1024 * 1024)
+    return f"{value:,.0f} MiB" if value >= 10 else f"{value:.1f} MiB"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

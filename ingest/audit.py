@@ -14,6 +14,10 @@ dead letters and the change-log backlog, and finds:
 - works past their deadline — repair: sweep them (failed, with a reason);
 - a change log that is not being drained, and dead letters: reported (replay them).
 
+The dead letters it counts come from `dead_letters`, the function the admin API's listing
+(`GET /admin/dlq`, `copper dlq list`) reads, so the two numbers an admin sees always agree,
+messages that are not upload events included.
+
 Records changed within the last `grace` seconds are left alone: their event may be in flight.
 """
 
@@ -126,6 +130,7 @@ class Auditor:
     index: SearchIndex
     indexer: Indexer
     queue: MessageQueue
+    # the dead letters as the admin listing shows them (the same function: the counts agree)
     dead_letters: Callable[[], list[DeadLetterView]]
     render_again: Callable[[Artwork], bool]
     sweep: Callable[[], object]
@@ -240,7 +245,7 @@ class Auditor:
         at = iso(datetime.fromtimestamp(self.clock(), UTC))
         for artwork in snapshot.works.values():
             if is_overdue(artwork, at):
-                detail = f"{artwork.status.value} past its deadline {artwork.deadline}"
+                detail = f"{artwork.status.value} past its deadline, {_readable(artwork.deadline)}"
                 report.findings.append(Finding("overdue", detail, artwork.id))
 
     def _check_changes(self, report: AuditReport) -> None:
@@ -313,6 +318,15 @@ class Auditor:
         sequencer = format(int(self.clock() * 1_000_000), "X").rjust(16, "0")
         body = s3_notification("ObjectCreated:Put", self.bucket, key, sequencer)
         self.queue.send(body)
+
+
+def _readable(moment: str | None) -> str:
+    """Return a record timestamp as a UTC date and time for people ("6 Dec 2026, 12:04 UTC")."""
+    try:
+        at = datetime.fromisoformat(str(moment).replace("Z", "+00:00")).astimezone(UTC)
+    except ValueError:
+        return str(moment)
+    return f"{at.day} {at:%b %Y, %H:%M} UTC"
 
 
 def _rendition_keys(artwork: Artwork) -> set[str]:

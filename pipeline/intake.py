@@ -303,6 +303,10 @@ def corrupt(kind: Kind) -> RejectedInput:
     )
 
 
+MEBIBYTE = 1024 * 1024
+
+
 def megabytes(size: int) -> str:
-    """Format a byte count for people."""
-    return f"{size / 1_000_000:,.1f} MB"
+    """Format a byte count for people in binary megabytes ("250 MiB"), as the docs state it."""
+    value = size / MEBIBYTE
+    return f"{value:,.0f} MiB" if value >= 10 else f"{value:.1f} MiB"

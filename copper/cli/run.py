@@ -46,15 +46,29 @@ def serve_api(cli: CliContext, host: str, port: int) -> None:
     default=None,
     help="Exit when this process is no longer the parent (copper dev passes its own pid).",
 )
+@click.option(
+    "--console",
+    type=click.Choice(["json", "events"]),
+    default="json",
+    show_default=True,
+    help="JSON logs and metrics as on Lambda, or one plain line per message (copper dev's).",
+)
 @pass_cli
-def worker(cli: CliContext, once: bool, batch_size: int, parent_pid: int | None) -> None:
+def worker(
+    cli: CliContext, once: bool, batch_size: int, parent_pid: int | None, console: str
+) -> None:
     """Feed the local queue to the processing handler (Lambda's SQS event source, locally)."""
     adapters = cli.adapters
     if adapters.changes is None:
         raise click.UsageError("on AWS, Lambda's SQS event source invokes the handler")
     from copper.local_worker import local_worker, stop_on_signals
 
-    runner = local_worker(adapters, batch_size=batch_size, parent_pid=parent_pid)
+    runner = local_worker(
+        adapters,
+        batch_size=batch_size,
+        parent_pid=parent_pid,
+        console="events" if console == "events" else "json",
+    )
     if once:
         click.echo(f"copper worker: handled {runner.drain()} messages", err=True)
         return
@@ -71,6 +85,11 @@ def worker(cli: CliContext, once: bool, batch_size: int, parent_pid: int | None)
 @click.option("--studio-port", type=click.IntRange(1, 65535), default=8002, show_default=True)
 @click.option("--workers", type=click.IntRange(0, 16), default=2, show_default=True)
 @click.option("--seed", "with_seed", is_flag=True, help="Load demo data if the gallery is empty.")
+@click.option(
+    "--verbose",
+    is_flag=True,
+    help="Show the JSON logs, metrics and HTTP access logs, not one line per event.",
+)
 @pass_cli
 def dev(
     cli: CliContext,
@@ -80,6 +99,7 @@ def dev(
     studio_port: int,
     workers: int,
     with_seed: bool,
+    verbose: bool,
 ) -> None:
     """Run the API, the workers and the web apps on the embedded backend (data in ./var/).
 
@@ -96,4 +116,4 @@ def dev(
 
     ports = Ports(host, port, web_port, studio_port)
     urls = configure(ports)  # before the services are built: they read these settings
-    run_stack(cli.services, ports, urls, workers=workers, with_seed=with_seed)
+    run_stack(cli.services, ports, urls, workers=workers, with_seed=with_seed, verbose=verbose)

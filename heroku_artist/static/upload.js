@@ -54,8 +54,10 @@
     return dot >= 0 ? name.slice(dot).toLowerCase() : "";
   }
 
+  /** Return a byte count in binary megabytes ("250 MiB"), as the server and the docs say it. */
   function megabytes(bytes) {
-    return (bytes / 1000000).toFixed(bytes >= 10000000 ? 0 : 1) + " MB";
+    const mib = bytes / 1048576;
+    return (mib >= 10 ? Math.round(mib).toLocaleString("en") : mib.toFixed(1)) + " MiB";
   }
 
   /** Return why a file cannot be uploaded, or null when it can. */

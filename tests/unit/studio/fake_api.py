@@ -341,7 +341,8 @@ def dlq_replay(api: FakeApi, token: str | None, body: dict[str, Any]) -> dict[st
         if ("ids" not in body or m["id"] in body["ids"])
         and ("error_class" not in body or m["error_class"] == body["error_class"])
     ]
-    answer = {"dry_run": body["dry_run"], "messages": picked, "count": len(picked)}
+    summaries = [{k: v for k, v in m.items() if k != "body"} for m in picked]
+    answer = {"dry_run": body["dry_run"], "messages": summaries, "count": len(picked)}
     if not body["dry_run"]:
         api.dead_letters = [m for m in api.dead_letters if m not in picked]
         if not set(body) - {"dry_run"}:

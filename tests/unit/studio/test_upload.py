@@ -131,7 +131,7 @@ def test_a_fresh_studio_gives_the_page_its_configured_limit_before_any_form(
 ) -> None:
     page = ada.get("/upload").get_data(as_text=True)
     assert f'data-max-bytes="{DEFAULTS["UPLOAD_MAX_BYTES"]}"' in page
-    assert "up to 262 MB each" in page
+    assert "up to 250 MiB each" in page
     assert not [c for c in fake.calls if c.path.endswith("/upload")], "no form was issued"
 
 
@@ -145,7 +145,7 @@ def test_a_file_over_the_configured_limit_is_refused_before_the_api_is_asked(
     body = {"name": "big.jpg", "type": "image/jpeg", "size": 5_000_001}
     response = client.post("/studio/works", json=body, headers=XHR)
     assert (response.status_code, response.json["error"]["code"]) == (413, "too_large")
-    assert "the largest upload is 5.0 MB" in response.json["error"]["message"]
+    assert "the largest upload is 4.8 MiB" in response.json["error"]["message"]
     assert len(fake.calls) == calls
 
 
@@ -156,7 +156,7 @@ def test_the_limit_of_the_apis_form_overrides_the_configured_one(
     body = {"name": "Harbour.jpg", "type": "image/jpeg", "size": 1_000}
     assert ada.post("/studio/works", json=body, headers=XHR).status_code == 201
     page = ada.get("/upload").get_data(as_text=True)
-    assert 'data-max-bytes="3000000"' in page and "up to 3.0 MB each" in page
+    assert 'data-max-bytes="3000000"' in page and "up to 2.9 MiB each" in page
 
 
 def test_the_upload_limit_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
