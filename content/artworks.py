@@ -117,12 +117,47 @@ def clean_focal_point(value: Any) -> tuple[float, float] | None:
     return round(x, 4), round(y, 4)
 
 
+def fill_from_file(artwork: Artwork, embedded: Any) -> Artwork:
+    """Return the work with the file's own title, description and keywords where it has none.
+
+    `embedded` is the facts' `embedded` entry. The title replaces only a stand-in title (the
+    file's name); the description and tags fill only empty fields. A value that does not
+    pass the artist's own rules is left out.
+    """
+    if not isinstance(embedded, dict):
+        return artwork
+    found: dict[str, Any] = {}
+    for name, value, empty in (
+        ("title", embedded.get("title"), artwork.title_from_file),
+        ("description", embedded.get("description"), not artwork.description),
+        ("tags", list(embedded.get("keywords") or []), not artwork.tags),
+    ):
+        if not (empty and value):
+            continue
+        try:
+            found[name] = CLEANERS[name](value)
+        except InvalidArtwork:
+            continue
+    if found.get("title"):
+        found["title_from_file"] = False
+    return replace(artwork, **{k: v for k, v in found.items() if v or k == "title_from_file"})
+
+
 def keep_original(key: str) -> None:
     """Do nothing with a deleted work's original (the default when no store is wired)."""
 
 
 def ignore_request(artwork: Artwork) -> None:
     """Do nothing with a reprocess request (the default when no queue is wired)."""
+
+
+@dataclass(frozen=True)
+class Resembled:
+    """The work another was flagged as resembling, as far as its owner may see it."""
+
+    own: bool
+    artwork: Artwork | None = None
+    artist_name: str | None = None
 
 
 @dataclass
@@ -135,9 +170,17 @@ class ArtworkService:
     processing_seconds: float = DEFAULT_PROCESSING_SECONDS
 
     def create(self, artist_id: str, fields: dict[str, Any]) -> Artwork:
-        """Create a draft artwork awaiting its upload."""
+        """Create a draft artwork awaiting its upload.
+
+        With `title_from_file` true the title is a stand-in (the file's name): a title the
+        file itself carries replaces it when the file is processed.
+        """
+        fields = dict(fields)
+        from_file = fields.pop("title_from_file", False)
+        if not isinstance(from_file, bool):
+            raise InvalidArtwork("title_from_file", "'title_from_file' must be true or false.")
         cleaned = clean_fields({"title": fields.get("title", ""), **fields})
-        artwork = Artwork(id=str(ULID()), artist_id=artist_id, **cleaned)
+        artwork = Artwork(id=str(ULID()), artist_id=artist_id, title_from_file=from_file, **cleaned)
         self.repository.add_artwork(artwork)
         return artwork
 
@@ -153,6 +196,8 @@ class ArtworkService:
     ) -> Artwork:
         """Change the descriptive fields of the artist's own work."""
         cleaned = clean_fields(fields)
+        if "title" in cleaned:
+            cleaned["title_from_file"] = False  # the artist chose a title
         return self._change(artist_id, artwork_id, version, lambda a: replace(a, **cleaned))
 
     def set_focal_point(
@@ -223,6 +268,28 @@ class ArtworkService:
         if not artwork.is_public:
             raise NotFound(artwork_id)
         return artwork
+
+    def resembled(self, artist_id: str, artwork_id: str) -> Resembled:
+        """Return what the artist may know of the work their work was flagged as resembling.
+
+        Their own work in full; another artist's only if it is public (title, artist's name,
+        renditions), else nothing but that it is someone else's. NotFound without a flag.
+        """
+        flagged = self.own(artist_id, artwork_id).possible_duplicate_of
+        if flagged is None:
+            raise NotFound(artwork_id)
+        try:
+            other = self.repository.get_artwork(flagged)
+        except NotFound:
+            return Resembled(own=False)
+        if lifecycle.is_deleted(other):
+            return Resembled(own=False)
+        if other.artist_id == artist_id:
+            return Resembled(own=True, artwork=other)
+        if not other.is_public:
+            return Resembled(own=False)
+        artist = self.repository.get_artist(other.artist_id)
+        return Resembled(own=False, artwork=other, artist_name=artist.display_name)
 
     def change(
         self, artist_id: str, artwork_id: str, change: Callable[[Artwork], Artwork]

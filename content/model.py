@@ -99,6 +99,7 @@ class Artwork:
     focal_point: tuple[float, float] | None = None
     pipeline_version: str | None = None
     possible_duplicate_of: str | None = None
+    title_from_file: bool = False  # the title is the file's name: the file's own title wins
     reprocess_request: str | None = None  # a pending render; a ready work stays public meanwhile
     upload_id: str | None = None  # the upload form that may still deliver a file (one-shot)
     deadline: str | None = None  # when the current non-terminal state (or request) is overdue

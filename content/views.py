@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from content.artworks import Resembled
 from content.model import Artist, Artwork
 
 
@@ -61,4 +62,20 @@ def own_artwork(artwork: Artwork) -> dict[str, Any]:
         "version": artwork.version,
         "created_at": artwork.created_at,
         "updated_at": artwork.updated_at,
+    }
+
+
+def resembled_work(found: Resembled) -> dict[str, Any]:
+    """Return what a possible duplicate's owner sees of the work it resembles.
+
+    Another artist's work is named only when public, and never by its id.
+    """
+    work = found.artwork
+    return {
+        "own": found.own,
+        "artwork_id": work.id if work is not None and found.own else None,
+        "title": work.title if work is not None else None,
+        "artist": found.artist_name,
+        "status": work.status.value if work is not None and found.own else None,
+        "renditions": list(work.renditions) if work is not None else [],
     }

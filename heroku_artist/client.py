@@ -49,6 +49,18 @@ class WorkPage(TypedDict):
     next_cursor: str | None
 
 
+class Resembled(TypedDict):
+    """The work a possible duplicate resembles: in full if the artist's own, else only a
+    public work's title, artist and renditions (never its id)."""
+
+    own: bool
+    artwork_id: str | None
+    title: str | None
+    artist: str | None
+    status: str | None
+    renditions: list[dict[str, Any]]
+
+
 class UploadForm(TypedDict):
     """A signed one-shot form to post one original straight to storage."""
 
@@ -174,9 +186,16 @@ class StudioClient:
         """Return one of the artist's works."""
         return self.send("GET", path("/me/artworks/{}", artwork_id), token)
 
-    def create_artwork(self, token: str, title: str) -> Work:
-        """Create a work awaiting its upload."""
-        return self.send("POST", "/me/artworks", token, {"title": title})
+    def create_artwork(self, token: str, title: str, title_from_file: bool = False) -> Work:
+        """Create a work awaiting its upload (its title a stand-in from the file's name)."""
+        body: dict[str, Any] = {"title": title}
+        if title_from_file:
+            body["title_from_file"] = True
+        return self.send("POST", "/me/artworks", token, body)
+
+    def resembles(self, token: str, artwork_id: str) -> Resembled:
+        """Return what the artist may see of the work their work resembles."""
+        return self.send("GET", path("/me/artworks/{}/resembles", artwork_id), token)
 
     def update(
         self, token: str, artwork_id: str, fields: dict[str, Any], version: int | None

@@ -27,8 +27,9 @@ DEFAULTS: dict[str, Any] = {
     # Largest upload in bytes, checked in the browser until an upload form from the API gives
     # its own limit (equal to the API's default COPPER_UPLOAD_MAX_BYTES; a test holds them equal).
     "UPLOAD_MAX_BYTES": 262_144_000,
-    # Milliseconds between status polls of the upload page.
-    "POLL_INTERVAL_MS": 1500,
+    # Milliseconds between status polls of the upload and work pages (at most 1000, so a
+    # work shows "Ready" within a second of being ready).
+    "POLL_INTERVAL_MS": 1000,
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted: 0 (no
     # proxy: the socket's address is the client's) unless deployed behind one; Heroku's
     # router is exactly one (deploy/heroku/studio/app.json sets FLASK_TRUSTED_PROXIES=1).

@@ -109,7 +109,7 @@ def create() -> tuple[Response, int]:
     limit = max_bytes()
     if isinstance(size, int) and size > limit:
         return json_error(413, "too_large", too_large(limit))
-    work = api().create_artwork(token(), title_from(name))
+    work = api().create_artwork(token(), title_from(name), title_from_file=True)
     try:
         form = issue(work["id"], content_type)
     except ApiError:
@@ -146,6 +146,18 @@ def reprocess(artwork_id: str) -> Response:
     """Send a failed work through the pipeline again."""
     work = api().reprocess(token(), artwork_id)
     return jsonify(work=card(work))
+
+
+@blueprint.post("/studio/works/<artwork_id>/discard")
+@login_required
+def discard(artwork_id: str) -> Response | tuple[Response, int]:
+    """Delete a work the upload page gave up on (a refused or failed file)."""
+    try:
+        api().delete(token(), artwork_id)
+    except ApiError as error:
+        if error.status != 404:
+            raise
+    return jsonify(discarded=artwork_id)
 
 
 @blueprint.get("/studio/works/status")

@@ -21,7 +21,7 @@ from heroku_artist.api import ApiError
 from heroku_artist.auth import login_required, token, wants_json
 from heroku_artist.client import api
 from heroku_artist.inputs import json_object
-from heroku_artist.present import STATUS_LABELS, pending
+from heroku_artist.present import STATUS_LABELS, pending, plural, thumbnail_url
 from heroku_artist.upload import EXTENSIONS, IMAGE_TYPES, max_bytes
 
 blueprint = Blueprint("works", __name__)
@@ -34,6 +34,9 @@ API_PAGE = 100
 MAX_API_PAGES = 10
 # Statuses the API issues an upload form for (a processing work answers 409).
 UPLOADABLE = ("awaiting_upload", "ready", "rejected", "failed")
+# Statuses a work can be published in (a refused or failed file has no image to show).
+PUBLISHABLE = ("awaiting_upload", "processing", "ready")
+MAX_BULK = 100
 # A failed work whose file never arrived has nothing to process again.
 NOTHING_KEPT = ("UploadNotReceived",)
 
@@ -102,6 +105,7 @@ def index() -> str:
         status=status,
         visibility=visibility,
         statuses=[(s, STATUS_LABELS[s]) for s in STATUS_FILTERS],
+        selected=set(request.args.get("selected", "").split(",")),
     )
 
 
@@ -120,25 +124,88 @@ def version_field() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+@blueprint.post("/works/bulk")
+@login_required
+def bulk() -> Response:
+    """Apply a title, description or added tags to the chosen works, or publish them."""
+    chosen = [i for i in request.form.getlist("selected") if i][:MAX_BULK]
+    action = request.form.get("action", "")
+    if not chosen:
+        flash("Choose one or more works first.", "error")
+        return redirect(url_for("works.index"))
+    done, skipped = 0, []
+    for artwork_id in chosen:
+        try:
+            work = api().artwork(token(), artwork_id)
+            if action == "publish":
+                if work.get("status") not in PUBLISHABLE:
+                    skipped.append(work.get("title", ""))
+                    continue
+                api().publish(token(), artwork_id)
+            else:
+                fields = bulk_fields(work)
+                if not fields:
+                    continue
+                api().update(token(), artwork_id, fields, None)
+        except ApiError as error:
+            if error.status not in (404, 409, 422):
+                raise
+            skipped.append(error.message)
+            continue
+        done += 1
+    verb = "Published" if action == "publish" else "Updated"
+    flash(f"{verb} {plural(done, 'work')}.", "success")
+    if skipped:
+        flash(
+            f"Left out {plural(len(skipped), 'work')}: a refused or failed work "
+            "cannot be published, and a value must fit every work.",
+            "error",
+        )
+    return redirect(url_for("works.index"))
+
+
+def bulk_fields(work: dict[str, Any]) -> dict[str, Any]:
+    """Return the bulk form's non-empty fields for one work (tags are added to its own)."""
+    fields: dict[str, Any] = {}
+    for name in ("title", "description"):
+        value = request.form.get(name, "").strip()
+        if value:
+            fields[name] = value
+    added = [t.strip() for t in request.form.get("tags", "").split(",") if t.strip()]
+    if added:
+        own = list(work.get("tags") or [])
+        fields["tags"] = own + [t for t in added if t.lower() not in own]
+    return fields
+
+
 @blueprint.get("/works/<artwork_id>")
 @login_required
 def detail(artwork_id: str) -> str:
     """Show one work: its facts, the edit form, the focal point and the actions."""
     work = fetch(artwork_id)
-    duplicate = None
-    if work.get("possible_duplicate_of"):
-        duplicate = other_work(work["possible_duplicate_of"])
     return render_template(
-        "works/detail.html", work=work, duplicate=duplicate, error=None, actions=actions(work)
+        "works/detail.html",
+        work=work,
+        duplicate=resembled(work),
+        error=None,
+        actions=actions(work),
+        poll_ms=current_app.config["POLL_INTERVAL_MS"],
     )
 
 
-def other_work(artwork_id: str) -> dict[str, Any]:
-    """Return the work a duplicate flag names (just its id if it is gone)."""
+def resembled(work: dict[str, Any]) -> dict[str, Any] | None:
+    """Return what the artist may see of the work theirs resembles (None: not flagged).
+
+    Never another artist's id: their work is named by title and artist only when public.
+    """
+    if not work.get("possible_duplicate_of"):
+        return None
     try:
-        return dict(api().artwork(token(), artwork_id))
+        found = dict(api().resembles(token(), work["id"]))
     except ApiError:
-        return {"id": artwork_id, "title": artwork_id}
+        found = {"own": False, "title": None, "artist": None, "renditions": []}
+    found["thumbnail"] = thumbnail_url(found)
+    return found
 
 
 @blueprint.post("/works/<artwork_id>")
@@ -160,7 +227,12 @@ def edit(artwork_id: str) -> Any:
             message = error.message
         work.update({name: fields[name] for name in FIELDS})
         page = render_template(
-            "works/detail.html", work=work, duplicate=None, error=message, actions=actions(work)
+            "works/detail.html",
+            work=work,
+            duplicate=resembled(work),
+            error=message,
+            actions=actions(work),
+            poll_ms=current_app.config["POLL_INTERVAL_MS"],
         )
         return page, error.status
     flash("Saved.", "success")

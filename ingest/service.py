@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from content import lifecycle
+from content.artworks import fill_from_file
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, deadline_after
 from content.model import Artwork, OriginalObject, Status
 from content.repository import ContentRepository, NotFound, StaleEvent, VersionConflict
@@ -230,13 +231,16 @@ class Processor:
         rendered = result
         near = self._near_duplicates(str(rendered.facts.get("phash", "")))
         owners = self._owners(near)
-        return lambda a: lifecycle.finish_ready(
-            a,
-            original,
-            rendered.renditions,
-            rendered.facts,
-            rendered.pipeline_version,
-            duplicate_of(a, near, owners),
+        return lambda a: fill_from_file(
+            lifecycle.finish_ready(
+                a,
+                original,
+                rendered.renditions,
+                rendered.facts,
+                rendered.pipeline_version,
+                duplicate_of(a, near, owners),
+            ),
+            rendered.facts.get("embedded"),
         )
 
     def _settle(

@@ -45,6 +45,7 @@ def compute_facts(
         phash=perceptual_hash(grey_square(flatten(proxy, mat))),
         print=print_sizes(width, height),
         fidelity=fidelity,
+        embedded=header.embedded.to_dict(),
     )
 
 

@@ -8,11 +8,12 @@ import mmap
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyvips
 
+from pipeline.embedded import Embedded, embedded_text
 from pipeline.errors import RejectedInput
 from pipeline.frames import declared_frames
 from pipeline.geometry import oriented_size
@@ -123,6 +124,7 @@ class Header:
     icc_profile: bytes | None
     hevc: bool = False
     metadata_orientation: int = UPRIGHT  # from XMP or PNG raw-EXIF text, when EXIF has no tag
+    embedded: Embedded = field(default_factory=Embedded)  # title, description, keywords
 
     @property
     def orientation(self) -> int:
@@ -189,6 +191,7 @@ def header_of(image: pyvips.Image, kind: Kind) -> Header:
         icc_profile=bytes(profile) if profile else None,
         hevc="heif-compression" in fields and image.get("heif-compression") == "hevc",
         metadata_orientation=fallback_orientation(image, kind, fields),
+        embedded=embedded_text(image, fields),
     )
 
 

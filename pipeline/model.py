@@ -91,6 +91,7 @@ class Facts:
     phash: str
     print: tuple[PrintSize, ...]
     fidelity: Fidelity
+    embedded: dict[str, Any] | None = None  # the file's own title, description and keywords
 
     def to_dict(self) -> dict[str, Any]:
         """Return the facts as JSON-ready data."""

@@ -213,9 +213,32 @@ def exif_block(*, orientation: int | None = None, gps: bool = False, camera: boo
     )
 
 
-def xmp_packet() -> bytes:
-    """Return an XMP packet carrying CreatorTool, City and GPS marker values."""
+def _xml(text: str) -> str:
+    """Escape text for an XML element."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _dc_elements(title: str | None, description: str | None, keywords: tuple[str, ...]) -> str:
+    """Return XMP dc:title, dc:description and dc:subject elements for the given values."""
+    parts = []
+    for name, value in (("title", title), ("description", description)):
+        if value is not None:
+            parts.append(
+                f'   <dc:{name}><rdf:Alt><rdf:li xml:lang="x-default">{_xml(value)}</rdf:li>'
+                f"</rdf:Alt></dc:{name}>\n"
+            )
+    if keywords:
+        items = "".join(f"<rdf:li>{_xml(word)}</rdf:li>" for word in keywords)
+        parts.append(f"   <dc:subject><rdf:Bag>{items}</rdf:Bag></dc:subject>\n")
+    return "".join(parts)
+
+
+def xmp_packet(
+    title: str | None = None, description: str | None = None, keywords: tuple[str, ...] = ()
+) -> bytes:
+    """Return an XMP packet carrying CreatorTool, City and GPS marker values (and any dc text)."""
     m = {k: v.decode() for k, v in METADATA_MARKERS.items()}
+    dc = _dc_elements(title, description, keywords)
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
@@ -227,7 +250,9 @@ def xmp_packet() -> bytes:
         f'    xmp:CreatorTool="{m["xmp_creator_tool"]}"\n'
         f'    photoshop:City="{m["xmp_city"]}"\n'
         f'    exif:GPSLatitude="{m["xmp_gps"]}"\n'
-        '    exif:GPSLongitude="0,7.68000W"/>\n'
+        '    xmlns:dc="http://purl.org/dc/elements/1.1/"\n'
+        f'    exif:GPSLongitude="0,7.68000W">\n{dc}'
+        "  </rdf:Description>\n"
         " </rdf:RDF>\n"
         "</x:xmpmeta>\n"
         '<?xpacket end="w"?>'
@@ -239,15 +264,27 @@ def _iptc_dataset(number: int, value: bytes) -> bytes:
     return struct.pack(">BBBH", 0x1C, 2, number, len(value)) + value
 
 
-def iptc_block() -> bytes:
-    """Return an APP13 payload: 'Photoshop 3.0' + 8BIM resource 0x0404 holding IPTC-IIM."""
-    iim = b"".join(
+def iptc_block(
+    title: str | None = None, description: str | None = None, keywords: tuple[str, ...] = ()
+) -> bytes:
+    """Return an APP13 payload: 'Photoshop 3.0' + 8BIM resource 0x0404 holding IPTC-IIM.
+
+    The object name (2:05) is `title` or "Copper test image"; a caption (2:120) and keywords
+    (2:25) are written when given, in UTF-8 (declared by the 1:90 dataset).
+    """
+    name = (title or "Copper test image").encode()
+    extra = [_iptc_dataset(25, word.encode()) for word in keywords]
+    if description is not None:
+        extra.append(_iptc_dataset(120, description.encode()))
+    charset = struct.pack(">BBBH", 0x1C, 1, 90, 3) + b"\x1b%G" if title or extra else b""
+    iim = charset + b"".join(
         [
             _iptc_dataset(0, b"\0\x04"),  # record version
-            _iptc_dataset(5, b"Copper test image"),  # object name
+            _iptc_dataset(5, name),  # object name
             _iptc_dataset(80, METADATA_MARKERS["iptc_byline"]),
             _iptc_dataset(90, METADATA_MARKERS["iptc_city"]),
             _iptc_dataset(116, b"(c) Copper Print Gallery test kit"),
+            *extra,
         ]
     )
     resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(iim)) + iim
@@ -289,8 +326,8 @@ def jpeg(
     quality: int = 90,
     orientation: int | None = None,
     gps: bool = False,
-    xmp: bool = False,
-    iptc: bool = False,
+    xmp: bool | bytes = False,
+    iptc: bool | bytes = False,
     icc: bytes | None = None,
     camera: bool = False,
 ) -> bytes:
@@ -301,9 +338,10 @@ def jpeg(
     if orientation is not None or gps or camera:
         segments.append(_segment(0xE1, exif_block(orientation=orientation, gps=gps, camera=camera)))
     if xmp:
-        segments.append(_segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0" + xmp_packet()))
+        packet = xmp if isinstance(xmp, bytes) else xmp_packet()
+        segments.append(_segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0" + packet))
     if iptc:
-        segments.append(_segment(0xED, iptc_block()))
+        segments.append(_segment(0xED, iptc if isinstance(iptc, bytes) else iptc_block()))
     return _insert_segments(data, segments)
 
 

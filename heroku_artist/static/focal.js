@@ -12,6 +12,10 @@
   const xInput = document.getElementById("focal-x");
   const yInput = document.getElementById("focal-y");
   const status = document.getElementById("focal-status");
+  const cropFigure = document.getElementById("crop-figure");
+  const current = document.getElementById("current-thumb");
+  const currentCaption = document.getElementById("current-thumb-caption");
+  const pollMs = Math.min(parseInt(root.dataset.pollMs, 10) || 1000, 1000);
   const STEP = 0.02;
 
   function clamp(value) {
@@ -48,6 +52,7 @@
     xInput.value = clamp(x).toFixed(3);
     yInput.value = clamp(y).toFixed(3);
     status.textContent = "Not saved yet: " + xInput.value + ", " + yInput.value + ".";
+    cropFigure.hidden = false;
     render();
   }
 
@@ -78,9 +83,30 @@
     if (result.ok) {
       const saved = result.body.focal_point || [x, y];
       status.textContent = "Saved at " + saved[0] + ", " + saved[1] + ". The thumbnail is being cropped again.";
+      if (currentCaption) currentCaption.textContent = "The thumbnail visitors see (a new one is being made)";
+      followRender(result.body.version || 0);
     } else {
       status.textContent = Studio.errorMessage(result, "The focal point could not be saved.");
     }
   });
+  /** Poll the work until the render after `savedVersion` is done, then show its thumbnail. */
+  function followRender(savedVersion, tries) {
+    tries = tries || 0;
+    if (tries > 600) return;
+    window.setTimeout(async function () {
+      const result = await Studio.send("GET", root.dataset.statusUrl);
+      const work = result.ok && result.body.works[0];
+      if (!work || work.status === "deleted") return;
+      if (work.pending || work.version <= savedVersion) {
+        followRender(savedVersion, tries + 1);
+        return;
+      }
+      if (work.thumbnail && current) current.src = work.thumbnail;
+      if (currentCaption) currentCaption.textContent = "The thumbnail visitors see";
+      cropFigure.hidden = true;
+      status.textContent = work.rejection_reason || "The new thumbnail is ready.";
+    }, pollMs);
+  }
+
   render();
 })();

@@ -4,7 +4,12 @@
    one file goes to that existing work: a new file for a failed or rejected work, or the
    replacement of a ready one. Every attempt posts a fresh one-shot form from the studio
    (reissue); a form that was posted once is never posted again, even after a network error,
-   because storage refuses a used form (403 form_used). */
+   because storage refuses a used form (403 form_used).
+
+   A batch uploads MAX_PARALLEL files at a time; the others wait in line in the browser, and a
+   file that arrived waits in line again until the processor takes it. Each card shows the
+   dropped file at once (a local object URL) until the real thumbnail is made; the summary
+   counts the batch ("7 of 10 ready"). */
 "use strict";
 
 (function () {
@@ -20,10 +25,16 @@
   const pollMs = parseInt(root.dataset.pollMs, 10) || 1500;
   let maxBytes = parseInt(root.dataset.maxBytes, 10) || 0;
   const artworkId = root.dataset.artworkId || null; // set on a work's own upload page
+  const summary = document.getElementById("upload-summary");
   const cards = new Map(); // artwork id -> card state
+  const all = []; // every card of this page, in the order dropped
+  const line = []; // cards waiting in the browser for an upload slot
+  const MAX_PARALLEL = 3;
+  let running = 0;
   const TERMINAL = ["ready", "rejected", "failed", "deleted"];
   const LABELS = {
     checking: "Checking",
+    waiting: "Waiting in line",
     uploading: "Uploading",
     processing: "Processing",
     ready: "Ready",
@@ -32,6 +43,7 @@
     deleted: "Deleted",
   };
   const THUMB_TEXT = {
+    waiting: "Waiting…",
     uploading: "Uploading…",
     processing: "Processing…",
     rejected: "No preview",
@@ -81,7 +93,77 @@
     // stamp: the work's version right after its form was issued; the poll waits for a newer one.
     const card = { node: node, file: file, id: null, state: "checking", sent: false, stamp: null };
     node.querySelector(".card-retry").addEventListener("click", function () { retry(card); });
+    node.querySelector(".card-discard").addEventListener("click", function () { discard(card); });
+    const picker = node.querySelector(".card-file");
+    node.querySelector(".card-new-file").addEventListener("click", function () { picker.click(); });
+    picker.addEventListener("change", function () {
+      if (picker.files.length) replaceFile(card, picker.files[0]);
+      picker.value = "";
+    });
+    all.push(card);
+    showLocal(card);
     return card;
+  }
+
+  /** Show the dropped file itself in the card's thumbnail until the real one exists. */
+  function showLocal(card) {
+    const holder = card.node.querySelector(".card-thumb");
+    const old = holder.querySelector("img");
+    if (old) {
+      if (old.dataset.local) URL.revokeObjectURL(old.src);
+      old.remove();
+    }
+    holder.querySelector(".thumb-placeholder").hidden = false;
+    if (refusal(card.file)) return;
+    const img = document.createElement("img");
+    img.className = "local-preview";
+    img.dataset.local = "yes";
+    img.alt = "Your file " + card.file.name + ", before processing";
+    img.width = 160;
+    img.height = 160;
+    img.addEventListener("load", function () {
+      if (img.isConnected) holder.querySelector(".thumb-placeholder").hidden = true;
+    });
+    img.addEventListener("error", function () { img.remove(); }); // TIFF or HEIC: no preview
+    img.src = URL.createObjectURL(card.file);
+    holder.appendChild(img);
+    holder.removeAttribute("aria-hidden");
+  }
+
+  /** Remove the dropped file's local preview and show the placeholder again. */
+  function dropLocal(card) {
+    const holder = card.node.querySelector(".card-thumb");
+    const img = holder.querySelector("img.local-preview");
+    if (!img) return;
+    URL.revokeObjectURL(img.src);
+    img.remove();
+    holder.querySelector(".thumb-placeholder").hidden = false;
+  }
+
+  /** Write the batch's overall progress: how many are ready, and what the others are doing. */
+  function summarise() {
+    if (!summary) return;
+    const counts = {};
+    all.forEach(function (card) { counts[card.state] = (counts[card.state] || 0) + 1; });
+    const total = all.length;
+    const ready = counts.ready || 0;
+    const parts = [];
+    [["waiting", "waiting in line"], ["uploading", "uploading"], ["processing", "processing"],
+     ["rejected", "refused"], ["failed", "failed"]].forEach(function (pair) {
+      if (counts[pair[0]]) parts.push(counts[pair[0]] + " " + pair[1]);
+    });
+    summary.hidden = total === 0;
+    summary.querySelector(".summary-count").textContent = ready + " of " + total + " ready";
+    summary.querySelector(".summary-detail").textContent = parts.join(", ");
+    const bar = summary.querySelector("progress");
+    bar.max = total || 1;
+    bar.value = ready;
+    const edit = summary.querySelector(".summary-edit");
+    const done = all.filter(function (card) { return card.id && card.state === "ready"; });
+    if (edit && done.length > 1) {
+      edit.href = root.dataset.bulkUrl + "?selected=" + done.map(function (card) { return encodeURIComponent(card.id); }).join(",");
+      edit.hidden = false;
+    }
   }
 
   function show(card, state, detail, reason) {
@@ -98,7 +180,11 @@
     progress.hidden = state !== "uploading" && state !== "processing";
     if (state === "processing") progress.removeAttribute("value");
     node.querySelector(".card-retry").hidden = state !== "failed";
+    const givenUp = state === "rejected" || state === "failed";
+    node.querySelector(".card-discard").hidden = Boolean(artworkId) || !givenUp;
+    node.querySelector(".card-new-file").hidden = Boolean(artworkId) || state !== "rejected" || !card.id;
     node.querySelector(".thumb-text").textContent = THUMB_TEXT[state] || "";
+    if (state === "rejected") dropLocal(card); // a refused file is not shown as if it were fine
     const link = node.querySelector(".card-link");
     if (card.id && state !== "deleted") {
       link.href = urlFor("workUrl", card.id);
@@ -107,11 +193,17 @@
     } else {
       link.hidden = true;
     }
+    summarise();
   }
 
   function showThumbnail(card, url, title) {
     const holder = card.node.querySelector(".card-thumb");
-    if (!url || holder.querySelector("img")) return;
+    const old = holder.querySelector("img");
+    if (!url || (old && !old.dataset.local)) return;
+    if (old) {
+      URL.revokeObjectURL(old.src);
+      old.remove();
+    }
     const img = document.createElement("img");
     img.src = url;
     img.alt = "Thumbnail of " + title;
@@ -191,8 +283,8 @@
       return;
     }
     card.sent = true;
-    show(card, "processing", "Making renditions…");
-    announce(card.file.name + " uploaded; processing.");
+    show(card, "waiting", "Uploaded; waiting for processing to start.");
+    announce(card.file.name + " uploaded; waiting in line for processing.");
     schedulePoll();
   }
 
@@ -210,6 +302,27 @@
       await uploadAgain(card);
       return;
     }
+    show(card, "waiting", "Waits for a free upload slot.");
+    line.push(card);
+    pump();
+  }
+
+  /** Start the next cards in line while fewer than MAX_PARALLEL are uploading. */
+  function pump() {
+    while (running < MAX_PARALLEL && line.length) {
+      const card = line.shift();
+      if (card.discarded) continue;
+      running += 1;
+      create(card).finally(function () {
+        running -= 1;
+        pump();
+      });
+    }
+  }
+
+  /** Create the card's work and upload its file with the form that comes with it. */
+  async function create(card) {
+    const file = card.file;
     show(card, "uploading", "Preparing…");
     const result = await Studio.send("POST", root.dataset.createUrl, { name: file.name, type: file.type, size: file.size });
     if (!result.ok) {
@@ -224,6 +337,40 @@
     cards.set(card.id, card);
     if (result.body.upload.max_bytes) maxBytes = result.body.upload.max_bytes;
     await upload(card, result.body.upload, card.contentType);
+  }
+
+  /** Delete the card's work (a refused or failed file) and remove the card. */
+  async function discard(card) {
+    card.discarded = true;
+    if (card.id) {
+      const result = await Studio.send("POST", urlFor("discardUrl", card.id));
+      if (!result.ok) {
+        card.discarded = false;
+        announce(Studio.errorMessage(result, "Could not discard this work."));
+        return;
+      }
+      cards.delete(card.id);
+    }
+    const preview = card.node.querySelector("img");
+    if (preview && preview.dataset.local) URL.revokeObjectURL(preview.src);
+    card.node.remove();
+    all.splice(all.indexOf(card), 1);
+    summarise();
+    announce(card.file.name + " discarded.");
+  }
+
+  /** Upload a new file for the card's work (after its file was refused). */
+  async function replaceFile(card, file) {
+    const problem = refusal(file);
+    card.file = file;
+    card.node.querySelector(".card-title").textContent = file.name;
+    showLocal(card);
+    if (problem) {
+      show(card, "rejected", "", problem);
+      return;
+    }
+    card.sent = false;
+    await uploadAgain(card);
   }
 
   async function retry(card) {
@@ -260,13 +407,23 @@
   async function poll() {
     pollTimer = null;
     const waiting = [];
-    cards.forEach(function (card, id) { if (card.sent && card.state === "processing") waiting.push(id); });
+    cards.forEach(function (card, id) {
+      if (card.sent && (card.state === "processing" || card.state === "waiting")) waiting.push(id);
+    });
     if (!waiting.length) return;
     const result = await Studio.send("GET", root.dataset.statusUrl + "?ids=" + waiting.map(encodeURIComponent).join(","));
     if (result.ok) {
       result.body.works.forEach(function (work) {
         const card = cards.get(work.id);
-        if (!card || card.state !== "processing" || !settled(card, work)) return;
+        if (!card || (card.state !== "processing" && card.state !== "waiting")) return;
+        if (!settled(card, work)) {
+          if (work.status === "processing" || work.pending) {
+            if (card.state !== "processing") show(card, "processing", "Making renditions…");
+          } else if (work.status === "awaiting_upload" && card.state !== "waiting") {
+            show(card, "waiting", "Uploaded; waiting for processing to start.");
+          }
+          return;
+        }
         if (work.status === "ready" && artworkId && work.rejection_reason) {
           show(card, "rejected", "The work keeps its current image.", work.rejection_reason);
         } else if (work.status === "ready") {
@@ -295,7 +452,7 @@
       return;
     }
     const busy = Array.from(cards.values()).some(function (card) {
-      return card.state === "uploading" || card.state === "processing";
+      return ["waiting", "uploading", "processing"].indexOf(card.state) >= 0;
     });
     if (busy) {
       announce("Wait until this upload has finished before choosing another file.");

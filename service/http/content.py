@@ -11,7 +11,13 @@ from flask import Blueprint, g
 from content.model import Visibility
 from content.profile import ProfileService
 from content.repository import Page
-from content.views import own_artist, own_artwork, public_artist, public_artwork
+from content.views import (
+    own_artist,
+    own_artwork,
+    public_artist,
+    public_artwork,
+    resembled_work,
+)
 from service.http.auth import attempt_limited, authenticated, principal
 from service.http.context import services
 from service.http.errors import ApiError
@@ -84,6 +90,13 @@ def create_artwork() -> tuple[dict[str, Any], int]:
 def my_artwork(artwork_id: str) -> dict[str, Any]:
     """Return one of the caller's works."""
     return own_artwork(services().artworks.own(principal().artist_id, artwork_id))
+
+
+@blueprint.get("/me/artworks/<artwork_id>/resembles")
+@authenticated
+def resembles(artwork_id: str) -> dict[str, Any]:
+    """Return the work a possible duplicate resembles, as far as its owner may see it."""
+    return resembled_work(services().artworks.resembled(principal().artist_id, artwork_id))
 
 
 @blueprint.patch("/me/artworks/<artwork_id>")

@@ -234,6 +234,43 @@ def get_work(api: FakeApi, token: str | None, body: dict[str, Any], wid: str) ->
     return api.own(token, wid)
 
 
+def resembles(api: FakeApi, token: str | None, body: dict[str, Any], wid: str) -> dict[str, Any]:
+    """GET /me/artworks/{id}/resembles: an own work in full, another's only when public."""
+    flagged = api.own(token, wid)["possible_duplicate_of"]
+    if flagged is None:
+        raise ApiError(404, "not_found", "Not found.")
+    other = api.works.get(flagged)
+    if other is None:
+        return {
+            "own": False,
+            "artwork_id": None,
+            "title": None,
+            "artist": None,
+            "status": None,
+            "renditions": [],
+        }
+    own = other["artist_id"] == api.works[wid]["artist_id"]
+    public = other["status"] == "ready" and other["visibility"] == "published"
+    if not own and not public:
+        return {
+            "own": False,
+            "artwork_id": None,
+            "title": None,
+            "artist": None,
+            "status": None,
+            "renditions": [],
+        }
+    artist = api.artists.get(other["artist_id"], {})
+    return {
+        "own": own,
+        "artwork_id": other["id"] if own else None,
+        "title": other["title"],
+        "artist": None if own else artist.get("display_name"),
+        "status": other["status"] if own else None,
+        "renditions": other["renditions"],
+    }
+
+
 def edit_work(api: FakeApi, token: str | None, body: dict[str, Any], wid: str) -> dict[str, Any]:
     """PATCH /me/artworks/{id}."""
     work = api.own(token, wid)
@@ -442,6 +479,7 @@ ROUTES: list[tuple[str, str, Any]] = [
     (WORK, "PATCH", edit_work),
     (WORK, "DELETE", delete_work),
     (WORK + "/focal-point", "PUT", focal),
+    (WORK + "/resembles", "GET", resembles),
     (WORK + "/(publish|unpublish)", "POST", visibility),
     (WORK + "/reprocess", "POST", reprocess),
     (WORK + "/upload", "POST", upload),
