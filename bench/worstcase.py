@@ -1,4 +1,4 @@
-"""The processor's worst case: `copper process --deep-zoom` on the largest originals the limits allow.
+"""The processor's worst case: `copper process --deep-zoom` on the largest originals allowed.
 
 The Lambda processor's timeout (serverless.yml `processorTimeout`) and the queue's visibility
 timeout (at least six times it) are sized from this measurement: each input sits at the
