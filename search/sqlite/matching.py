@@ -32,16 +32,48 @@ def match_expression(
     return " AND ".join(concept_expression(db, tables, concept) for concept in concepts)
 
 
-def concept_expression(db: sqlite3.Connection, tables: Tables, concept: Concept) -> str:
+def highlight_expression(
+    db: sqlite3.Connection, tables: Tables, concepts: Sequence[Concept]
+) -> str | None:
+    """Return `match_expression` with each prefix spelt out as the vocabulary words it begins.
+
+    It matches the same words in a document, but FTS5 evaluates a prefix query over the whole
+    index even when asked for a few rows, so highlighting one page with `"sun"*` cost as much
+    as the search itself.
+    """
+    if not concepts:
+        return None
+    return " AND ".join(
+        concept_expression(db, tables, concept, spelt_out=True) for concept in concepts
+    )
+
+
+def concept_expression(
+    db: sqlite3.Connection, tables: Tables, concept: Concept, *, spelt_out: bool = False
+) -> str:
     """Return the FTS5 query of one concept: its words (and, 3+ letters, the words they begin),
     its phrases, and vocabulary words within a word's typo budget when typos are allowed."""
     variants = [f'"{word}"' for word in concept.words]
-    variants += [f'"{word}"*' for word in concept.prefixes]
+    if spelt_out:
+        for prefix in concept.prefixes:
+            variants += [f'"{word}"' for word in _words_beginning(db, tables, prefix)]
+    else:
+        variants += [f'"{word}"*' for word in concept.prefixes]
     variants += [f'"{phrase}"' for phrase in concept.phrases]
     if concept.typos:
         for word in concept.words:
             variants += [f'"{near}"' for near in _similar_words(db, tables, word)]
     return "(" + " OR ".join(dict.fromkeys(variants)) + ")"
+
+
+def _words_beginning(db: sqlite3.Connection, tables: Tables, prefix: str) -> list[str]:
+    """Return the vocabulary words that begin with `prefix` (the most used first, at most 50)."""
+    rows = db.execute(
+        f"""SELECT word FROM {tables.vocab} WHERE word >= ? AND word < ?
+            ORDER BY documents DESC LIMIT ?""",
+        (prefix, prefix + "\U0010ffff", MAX_EXPANSIONS),
+    )
+    return [word for (word,) in rows]
 
 
 def _similar_words(db: sqlite3.Connection, tables: Tables, term: str) -> list[str]:

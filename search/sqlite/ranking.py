@@ -13,6 +13,7 @@ from search.query import ColourQuery, SearchHit, SearchQuery, SearchResult
 from search.sqlite.columns import Columns
 from search.sqlite.matching import (
     concept_expression,
+    highlight_expression,
     highlighted,
     in_mask,
     match_expression,
@@ -43,13 +44,14 @@ def search(
         mask &= in_colour | in_words
     if match is not None and not colours and query.sort == "relevance":
         return _best_text(db, tables, columns, query, match, mask, reading)
+    marks = highlight_expression(db, tables, reading.concepts)
     matches = _matches(db, tables, mask, match)
     if colours:
         hits, next_key = _colour_page(db, tables, columns, matches, query, colours)
     else:
         hits, next_key = _ranked_page(db, tables, columns, matches, query, bool(match))
-    if match is not None:
-        hits = highlighted(db, tables, match, hits)
+    if marks is not None:
+        hits = highlighted(db, tables, marks, hits)
     return SearchResult(
         hits=tuple(hits),
         total=len(matches[0]),
@@ -71,8 +73,9 @@ def _best_text(
     """Return a text-relevance page, scoring only the best matches in Python."""
     seqs = text_seqs(db, tables, match, mask)
     hits, next_key = _best_page(db, tables, columns, match, seqs, query)
+    marks = highlight_expression(db, tables, reading.concepts) or match
     return SearchResult(
-        hits=tuple(highlighted(db, tables, match, hits)),
+        hits=tuple(highlighted(db, tables, marks, hits)),
         total=len(seqs),
         facets=columns.facet_counts(seqs),
         next_cursor=None if next_key is None else encode_cursor(query, next_key),

@@ -133,6 +133,12 @@ def test_a_word_also_matches_the_words_it_begins_ranked_below_exact_matches(
     assert ids(index.search(SearchQuery(text="mo"))) == []  # under 3 letters: whole words only
 
 
+def test_a_word_matched_as_a_prefix_is_highlighted(index: SearchIndex) -> None:
+    index.upsert([work("a1", "Sunflower field"), work("a2", "Winter sun")])
+    hits = {hit.document.artwork_id: hit for hit in index.search(SearchQuery(text="sunflo")).hits}
+    assert "<mark>Sunflower</mark>" in hits["a1"].highlights["title"]
+
+
 def test_a_search_says_how_its_words_were_read(prints: SearchIndex) -> None:
     result = prints.search(SearchQuery(text="etching harbour"))
     assert result.interpretation is not None
