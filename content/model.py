@@ -63,6 +63,7 @@ class Artist:
     bio: str = ""
     copyright_line: str = ""
     watermark: WatermarkPreference = field(default_factory=WatermarkPreference)
+    cover_artwork_id: str | None = None  # the work that stands for them in the directory
     version: int = 1
     created_at: str = field(default_factory=now)
     updated_at: str = field(default_factory=now)

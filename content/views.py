@@ -15,6 +15,7 @@ def public_artist(artist: Artist) -> dict[str, Any]:
         "slug": artist.slug,
         "display_name": artist.display_name,
         "bio": artist.bio,
+        "cover_artwork_id": artist.cover_artwork_id,
     }
 
 

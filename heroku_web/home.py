@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 
 from heroku_web.api import ApiError, ApiNotFound
+from heroku_web.artists import artist_card
 from heroku_web.client import api
 from heroku_web.media import alt_text, picture, rendition
 from heroku_web.pages import canonical, page, work_cards
@@ -97,12 +98,15 @@ def artists_to_discover() -> list[dict[str, Any]]:
     artists = sorted(api().artist_directory().values(), key=lambda a: daily_order(a["id"]))
     chosen = []
     for artist in artists[: DISCOVER * 3]:
+        if isinstance(artist.get("cover"), dict):
+            chosen.append(artist_card(artist))
+            continue
         try:
             works = api().artist_artworks(artist["slug"], limit=1)["items"]
         except ApiError:
             continue
         if works:
-            chosen.append({"artist": artist, "cover": work_cards(works)[0]})
+            chosen.append(artist_card(artist, works[0]))
         if len(chosen) == DISCOVER:
             break
     return chosen

@@ -28,6 +28,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
 @pytest.fixture(scope="module")
 def shaped(stack: LocalStack) -> dict[str, str]:
     """Publish a portrait, a 2.5:1 panorama and a landscape by one artist; return their ids."""
+    stack.register("Nobody Yet", "Has published nothing.")
     artist = stack.register("Iris Umber", "Iris Umber prints panoramas of estuaries.")
     ids = {}
     for name, (width, height) in SHAPES.items():
@@ -107,3 +108,31 @@ def test_featured_images_grow_with_wide_screens(
     measured = page.locator(".featured-item").evaluate_all(MEASURE)
     panorama = next(m for m in measured if m["href"].endswith(shaped["panorama"]))
     assert "/1024px." in panorama["source"], panorama["source"]  # the test ladder's largest
+
+
+COVERS = """cards => cards.map(card => {
+    const img = card.querySelector('img');
+    const box = img.getBoundingClientRect();
+    return {
+        name: card.querySelector('.artist-card-name').textContent,
+        box: box.width / box.height,
+        natural: img.naturalWidth / img.naturalHeight,
+        loaded: img.complete && img.naturalWidth > 0,
+    };
+})"""
+
+
+def test_the_artists_page_shows_cards_with_whole_covers_and_no_empty_accounts(
+    curated: str, open_page: Any
+) -> None:
+    page, watch = open_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{curated}/artists")
+    settle(page)
+    cards = page.locator(".artist-card").evaluate_all(COVERS)
+    names = [card["name"] for card in cards]
+    assert "Iris Umber" in names and "Nobody Yet" not in names
+    assert len(names) == 4
+    for card in cards:
+        assert card["loaded"], card["name"]
+        assert card["box"] == pytest.approx(card["natural"], rel=TOLERANCE), card["name"]
+    assert watch.errors == []
