@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from ulid import ULID
 
-from content import lifecycle
+from content import collector, lifecycle
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
 from content.model import Artwork, Visibility, now
 from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
@@ -25,7 +25,7 @@ MAX_MEDIUM = 80
 MAX_SIZE_TEXT = 80
 EARLIEST_YEAR = 1000
 TAG_PATTERN = re.compile(r"[^\w\s-]", re.UNICODE)
-EDITABLE = ("title", "description", "tags", "medium", "year", "physical_size")
+EDITABLE = ("title", "description", "tags", "medium", "year", "physical_size", *collector.FIELDS)
 __all__ = ["REPROCESSABLE", "ArtworkService", "InvalidArtwork", "NotAllowed"]
 
 
@@ -93,6 +93,7 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
     "medium": lambda v: clean_text(v, "medium", MAX_MEDIUM),
     "year": clean_year,
     "physical_size": lambda v: clean_text(v, "physical_size", MAX_SIZE_TEXT),
+    **collector.CLEANERS,
 }
 
 
@@ -137,7 +138,9 @@ class ArtworkService:
     def create(self, artist_id: str, fields: dict[str, Any]) -> Artwork:
         """Create a draft artwork awaiting its upload."""
         cleaned = clean_fields({"title": fields.get("title", ""), **fields})
-        artwork = Artwork(id=str(ULID()), artist_id=artist_id, **cleaned)
+        artwork = collector.check_collector_facts(
+            Artwork(id=str(ULID()), artist_id=artist_id, **cleaned)
+        )
         self.repository.add_artwork(artwork)
         return artwork
 
@@ -153,7 +156,9 @@ class ArtworkService:
     ) -> Artwork:
         """Change the descriptive fields of the artist's own work."""
         cleaned = clean_fields(fields)
-        return self._change(artist_id, artwork_id, version, lambda a: replace(a, **cleaned))
+        return self._change(
+            artist_id, artwork_id, version, lambda a: collector.with_collector_facts(a, cleaned)
+        )
 
     def set_focal_point(
         self, artist_id: str, artwork_id: str, point: Any, version: int | None = None

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from content.accounts import MAX_NAME_LENGTH, DisplayNameTaken
+from content.accounts import EMAIL_PATTERN, MAX_NAME_LENGTH, DisplayNameTaken
 from content.artworks import REPROCESSABLE, InvalidArtwork, NotAllowed, clean_text
 from content.model import Artist, Artwork, WatermarkPreference
 from content.repository import (
@@ -22,7 +22,14 @@ from pipeline.settings import POSITIONS
 
 log = logging.getLogger("copper.profile")
 
-EDITABLE = ("display_name", "bio", "copyright_line", "watermark", "cover_artwork_id")
+EDITABLE = (
+    "display_name",
+    "bio",
+    "copyright_line",
+    "watermark",
+    "cover_artwork_id",
+    "contact_email",
+)
 WATERMARK_FIELDS = ("enabled", "text", "position", "opacity")
 MAX_BIO = 2000
 MAX_COPYRIGHT = 200
@@ -94,6 +101,11 @@ def clean_profile(fields: dict[str, Any], current: Artist) -> dict[str, Any]:
         )
     if "watermark" in fields:
         cleaned["watermark"] = clean_watermark(fields["watermark"], current.watermark)
+    if "contact_email" in fields:
+        contact = profile_text(fields["contact_email"], "contact_email", 254, "contact e-mail")
+        if contact and not EMAIL_PATTERN.match(contact):
+            raise InvalidProfile("contact_email", "Please enter a valid e-mail address.")
+        cleaned["contact_email"] = contact
     if "cover_artwork_id" in fields:
         cover = fields["cover_artwork_id"]
         if cover is not None and not isinstance(cover, str):

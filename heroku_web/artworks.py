@@ -8,6 +8,7 @@ from flask import Blueprint, Response, url_for
 
 from heroku_web.api import ApiError
 from heroku_web.client import api
+from heroku_web.collector import collector_facts
 from heroku_web.media import alt_text, aspect, palette, picture, rendition
 from heroku_web.pages import canonical, page
 
@@ -28,7 +29,7 @@ def detail(artwork_id: str) -> Response:
         artist=artist,
         picture=picture(artwork, stage_sizes(ratio), fallback_width=1024),
         colours=palette(artwork),
-        prints=print_sizes(artwork),
+        collector=collector_facts(artwork, artist),
         fidelity_warning=bool(((artwork.get("facts") or {}).get("fidelity") or {}).get("warning")),
         og_image=og_image(artwork, artist),
         canonical_url=canonical("artworks.detail", artwork_id=artwork_id),
@@ -45,12 +46,6 @@ def og_image(artwork: dict[str, Any], artist: dict[str, Any] | None) -> dict[str
 def stage_sizes(ratio: float) -> str:
     """Return the `sizes` of the artwork stage: full width, no taller than 80% of the screen."""
     return f"min(calc(100vw - 2rem), {round(ratio * 80, 2)}vh, 1400px)"
-
-
-def print_sizes(artwork: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the largest prints the original allows, best resolution first."""
-    sizes = (artwork.get("facts") or {}).get("print") or []
-    return sorted(sizes, key=lambda size: -int(size.get("dpi", 0)))
 
 
 @blueprint.get("/artworks/<artwork_id>/similar")

@@ -109,3 +109,55 @@ def test_the_directory_pages_by_slug_skipping_artists_without_works(
     second = client.get(f"/artists?limit=2&cursor={first['next_cursor']}").json
     assert [a["display_name"] for a in second["items"]] == ["Eve E"]
     assert second["next_cursor"] is None
+
+
+def test_a_work_carries_its_collector_facts_to_the_public(
+    client: FlaskClient, services: Services
+) -> None:
+    ada = auth(register(client, "Ada Verdigris"))
+    work_id = public_work(client, services, ada, "Harbour")
+    facts = {
+        "edition_size": "30",
+        "edition_number": 12,
+        "paper": "Hahnemühle cotton rag, 300 gsm",
+        "signed": True,
+        "availability": "available",
+        "price": "450.5",
+        "currency": "eur",
+    }
+    version = client.get(f"/me/artworks/{work_id}", headers=ada).json["version"]
+    edited = client.patch(f"/me/artworks/{work_id}", json=facts | {"version": version}, headers=ada)
+    assert edited.status_code == 200, edited.json
+    public = client.get(f"/artworks/{work_id}").json
+    assert {key: public[key] for key in facts} == facts | {
+        "edition_size": 30,
+        "price": "450.50",
+        "currency": "EUR",
+    }
+    assert public["open_edition"] is False
+    contact = client.patch("/me", json={"contact_email": "ada@studio.example"}, headers=ada)
+    assert contact.status_code == 200
+    assert client.get("/artists/ada-verdigris").json["contact_email"] == "ada@studio.example"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"edition_number": 31, "edition_size": 30}, "edition_number"),
+        ({"edition_number": 3}, "edition_size"),
+        ({"open_edition": True, "edition_size": 30}, "edition_size"),
+        ({"availability": "maybe"}, "availability"),
+        ({"price": "12.345", "currency": "EUR"}, "price"),
+        ({"price": "120"}, "currency"),
+        ({"currency": "euro"}, "currency"),
+        ({"signed": "yes"}, "signed"),
+    ],
+)
+def test_collector_facts_that_disagree_are_422_naming_what_to_fix(
+    client: FlaskClient, fields: dict[str, Any], field: str
+) -> None:
+    ada = auth(register(client, "Ada Verdigris"))
+    work = client.post("/me/artworks", json={"title": "Tide"}, headers=ada).json
+    refused = client.patch(f"/me/artworks/{work['id']}", json=fields, headers=ada)
+    assert (refused.status_code, refused.json["error"]["code"]) == (422, "invalid_field")
+    assert refused.json["error"]["message"]

@@ -36,6 +36,10 @@ def shaped(stack: LocalStack) -> dict[str, str]:
         ids[name] = stack.upload(artist.token, image, {"title": f"Estuary {name}"})
     for artwork_id in ids.values():
         stack.wait_for(artwork_id, artist.token, {"ready"})
+    stack.call("PATCH", "/me", artist.token, json={"contact_email": "iris@studio.example"})
+    collector = {"edition_number": 12, "edition_size": 30, "paper": "Somerset velvet"}
+    collector |= {"signed": True, "availability": "available", "price": "450", "currency": "GBP"}
+    stack.call("PATCH", f"/me/artworks/{ids['panorama']}", artist.token, json=collector)
     return ids
 
 
@@ -135,4 +139,17 @@ def test_the_artists_page_shows_cards_with_whole_covers_and_no_empty_accounts(
     for card in cards:
         assert card["loaded"], card["name"]
         assert card["box"] == pytest.approx(card["natural"], rel=TOLERANCE), card["name"]
+    assert watch.errors == []
+
+
+def test_an_artwork_page_speaks_to_a_collector_not_in_pixels(
+    curated: str, shaped: dict[str, str], open_page: Any
+) -> None:
+    page, watch = open_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{curated}/artworks/{shaped['panorama']}")
+    facts = page.locator(".facts").inner_text()
+    assert "12 of 30" in facts and "Somerset velvet" in facts and "£450" in facts
+    assert "dpi" not in facts and " px" not in facts
+    enquire = page.get_by_role("link", name="Enquire about this print")
+    assert enquire.get_attribute("href").startswith("mailto:iris@studio.example?subject=")
     assert watch.errors == []
