@@ -153,3 +153,22 @@ def test_an_artwork_page_speaks_to_a_collector_not_in_pixels(
     enquire = page.get_by_role("link", name="Enquire about this print")
     assert enquire.get_attribute("href").startswith("mailto:iris@studio.example?subject=")
     assert watch.errors == []
+
+
+def test_the_gallery_sets_its_type_in_its_own_fonts_and_asks_no_one_else(
+    curated: str, open_page: Any
+) -> None:
+    page, watch = open_page(viewport={"width": 1280, "height": 800})
+    fonts: list[str] = []
+    page.on("request", lambda r: fonts.append(r.url) if r.resource_type == "font" else None)
+    page.goto(f"{curated}/artists")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+    )
+    assert {"Source Serif 4", "Source Sans 3"} <= {family.strip('"') for family in loaded}
+    assert fonts and all(url.startswith(f"{curated}/static/fonts/") for url in fonts)
+    heading = page.locator("h1").evaluate("h => getComputedStyle(h).fontFamily")
+    assert heading.startswith('"Source Serif 4"')
+    assert watch.errors == []
