@@ -12,6 +12,7 @@ from typing import Any
 from ulid import ULID
 
 from content import collector, lifecycle
+from content.fields import InvalidArtwork, clean_text
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
 from content.model import Artwork, Visibility, now
 from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
@@ -27,29 +28,6 @@ EARLIEST_YEAR = 1000
 TAG_PATTERN = re.compile(r"[^\w\s-]", re.UNICODE)
 EDITABLE = ("title", "description", "tags", "medium", "year", "physical_size", *collector.FIELDS)
 __all__ = ["REPROCESSABLE", "ArtworkService", "InvalidArtwork", "NotAllowed"]
-
-
-class InvalidArtwork(ValueError):
-    """Form input that cannot be saved, with a message for the artist (and the field)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def clean_text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
-    """Return trimmed text without control characters, or raise InvalidArtwork."""
-    if not isinstance(value, str):
-        raise InvalidArtwork(field, f"The {field.replace('_', ' ')} must be text.")
-    text = "".join(ch for ch in value if ch.isprintable() or ch in "\n\t").strip()
-    if required and not text:
-        raise InvalidArtwork(field, f"Please give the work a {field}.")
-    if len(text) > limit:
-        raise InvalidArtwork(
-            field, f"The {field.replace('_', ' ')} is limited to {limit} characters."
-        )
-    return text
 
 
 def clean_tags(value: Any) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from content.fields import InvalidArtwork, clean_text
 from content.model import AVAILABILITY, Artwork
 
 MAX_EDITION = 100_000
@@ -26,10 +27,8 @@ FIELDS = (
 )
 
 
-def invalid(field: str, message: str) -> Exception:
-    """Return the error of a field that cannot be saved (content.artworks.InvalidArtwork)."""
-    from content.artworks import InvalidArtwork  # the artworks module registers these cleaners
-
+def invalid(field: str, message: str) -> InvalidArtwork:
+    """Return the error of a field that cannot be saved."""
     return InvalidArtwork(field, message)
 
 
@@ -102,8 +101,6 @@ def clean_currency(value: Any) -> str:
 
 def clean_paper(value: Any) -> str:
     """Return the paper as text."""
-    from content.artworks import clean_text
-
     return clean_text(value, "paper", MAX_PAPER)
 
 

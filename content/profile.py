@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from content.accounts import EMAIL_PATTERN, MAX_NAME_LENGTH, DisplayNameTaken
-from content.artworks import REPROCESSABLE, InvalidArtwork, NotAllowed, clean_text
+from content.artworks import REPROCESSABLE, NotAllowed
+from content.fields import InvalidArtwork, clean_text
 from content.model import Artist, Artwork, WatermarkPreference
 from content.repository import (
     ContentRepository,
