@@ -12,7 +12,7 @@ import jwt
 from ulid import ULID
 
 from content.model import Artist, Role
-from content.repository import Conflict, ContentRepository, NotFound, VersionConflict
+from content.repository import Conflict, ContentRepository, NameTaken, NotFound, VersionConflict
 
 TOKEN_ALGORITHM = "HS256"
 TOKEN_ISSUER = "copper"
@@ -26,6 +26,16 @@ LOGIN_FAILED = "The e-mail address or password is incorrect."
 
 class AccountError(Exception):
     """A registration or log-in that cannot go ahead, with a message for the person."""
+
+
+class DisplayNameTaken(AccountError):
+    """Another artist already uses the display name; the message says what to do."""
+
+    def __init__(self, display_name: str) -> None:
+        super().__init__(
+            f"Another artist already shows their work as “{display_name}”. "
+            "Please choose a different name, for example with a middle initial or a place."
+        )
 
 
 class InvalidCredentials(AccountError):
@@ -155,6 +165,8 @@ class Accounts:
             except Conflict as error:
                 if self.email_taken(email):
                     raise AccountError("An account with this e-mail address exists.") from error
+                if isinstance(error, NameTaken):
+                    raise DisplayNameTaken(artist.display_name) from error
         raise AccountError("Please choose a more distinctive name.")
 
     def email_taken(self, email: str) -> bool:

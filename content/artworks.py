@@ -11,7 +11,8 @@ from typing import Any
 
 from ulid import ULID
 
-from content import lifecycle
+from content import collector, lifecycle
+from content.fields import InvalidArtwork, clean_text
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
 from content.model import Artwork, Visibility, now
 from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
@@ -25,31 +26,8 @@ MAX_MEDIUM = 80
 MAX_SIZE_TEXT = 80
 EARLIEST_YEAR = 1000
 TAG_PATTERN = re.compile(r"[^\w\s-]", re.UNICODE)
-EDITABLE = ("title", "description", "tags", "medium", "year", "physical_size")
+EDITABLE = ("title", "description", "tags", "medium", "year", "physical_size", *collector.FIELDS)
 __all__ = ["REPROCESSABLE", "ArtworkService", "InvalidArtwork", "NotAllowed"]
-
-
-class InvalidArtwork(ValueError):
-    """Form input that cannot be saved, with a message for the artist (and the field)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-def clean_text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
-    """Return trimmed text without control characters, or raise InvalidArtwork."""
-    if not isinstance(value, str):
-        raise InvalidArtwork(field, f"The {field.replace('_', ' ')} must be text.")
-    text = "".join(ch for ch in value if ch.isprintable() or ch in "\n\t").strip()
-    if required and not text:
-        raise InvalidArtwork(field, f"Please give the work a {field}.")
-    if len(text) > limit:
-        raise InvalidArtwork(
-            field, f"The {field.replace('_', ' ')} is limited to {limit} characters."
-        )
-    return text
 
 
 def clean_tags(value: Any) -> tuple[str, ...]:
@@ -93,6 +71,7 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
     "medium": lambda v: clean_text(v, "medium", MAX_MEDIUM),
     "year": clean_year,
     "physical_size": lambda v: clean_text(v, "physical_size", MAX_SIZE_TEXT),
+    **collector.CLEANERS,
 }
 
 
@@ -180,7 +159,9 @@ class ArtworkService:
         if not isinstance(from_file, bool):
             raise InvalidArtwork("title_from_file", "'title_from_file' must be true or false.")
         cleaned = clean_fields({"title": fields.get("title", ""), **fields})
-        artwork = Artwork(id=str(ULID()), artist_id=artist_id, title_from_file=from_file, **cleaned)
+        artwork = collector.check_collector_facts(
+            Artwork(id=str(ULID()), artist_id=artist_id, title_from_file=from_file, **cleaned)
+        )
         self.repository.add_artwork(artwork)
         return artwork
 
@@ -198,7 +179,9 @@ class ArtworkService:
         cleaned = clean_fields(fields)
         if "title" in cleaned:
             cleaned["title_from_file"] = False  # the artist chose a title
-        return self._change(artist_id, artwork_id, version, lambda a: replace(a, **cleaned))
+        return self._change(
+            artist_id, artwork_id, version, lambda a: collector.with_collector_facts(a, cleaned)
+        )
 
     def set_focal_point(
         self, artist_id: str, artwork_id: str, point: Any, version: int | None = None

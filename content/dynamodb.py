@@ -5,6 +5,8 @@ Single-table design; every key attribute is a string (S). Items and their keys:
 - artist:       PK `ARTIST#<id>`, SK `PROFILE`; GSI1PK `ARTISTS`, GSI1SK `<slug>`
 - e-mail guard: PK `EMAIL#<lower-case e-mail>`, SK `EMAIL`; attribute `artist_id`
 - slug guard:   PK `SLUG#<slug>`, SK `SLUG`; attribute `artist_id`
+- name guard:   PK `NAME#<name_key(display name)>`, SK `NAME`; attribute `artist_id`
+                (artists only: an admin's name is not held; see `guarded_name`)
 - artwork:      PK `ARTWORK#<id>`, SK `ARTWORK`; GSI1PK `ARTIST#<artist_id>`, GSI1SK `<id>`;
                 and, only while ready and published, GSI2PK `PUBLISHED`,
                 GSI2SK `<published_at>#<id>` (see `content.cursor.published_key`)
@@ -21,8 +23,8 @@ Single-table design; every key attribute is a string (S). Items and their keys:
   the changed record itself.
 
 Record fields are top-level attributes; nested values (watermark, original, renditions,
-facts, focal point) are JSON strings so floats stay exact. The guard items make e-mail
-and slug unique through `TransactWriteItems` with `attribute_not_exists(PK)`. Listings
+facts, focal point) are JSON strings so floats stay exact. The guard items make e-mail,
+display name and slug unique through `TransactWriteItems` with `attribute_not_exists(PK)`. Listings
 read the GSIs, which are eventually consistent; single-record reads are consistent.
 `ARTISTS` and `PUBLISHED` are each one GSI partition (about 1,000 writes/s): ample for a
 gallery; shard those keys if it ever is not.
@@ -58,6 +60,7 @@ from content.model import (
 from content.repository import (
     DEFAULT_PAGE_SIZE,
     Conflict,
+    NameTaken,
     NotFound,
     Page,
     StoreUnavailable,
@@ -65,6 +68,7 @@ from content.repository import (
     check_event_applies,
     check_event_record,
     email_key,
+    guarded_name,
     visible_artwork,
 )
 from storage.aws import UNREACHABLE, error_code
@@ -154,9 +158,11 @@ class DynamoContentRepository:
             },
             "slug": {"Put": _put(self._table, _guard("SLUG", artist.slug, artist.id), new)},
         }
+        name = guarded_name(artist)
+        if name is not None:
+            writes["name"] = {"Put": _put(self._table, _guard("NAME", name, artist.id), new)}
         failed = self._transact(writes)
-        if failed:
-            raise Conflict(f"artist {failed[0]} is taken")
+        _refuse_taken(failed, artist)
 
     def get_artist(self, artist_id: str) -> Artist:
         """Return an artist by id, or raise NotFound."""
@@ -186,12 +192,12 @@ class DynamoContentRepository:
             "email", email_key(current.email), email_key(saved.email), saved.id
         )
         writes |= self._guard_moves("slug", current.slug, saved.slug, saved.id)
+        writes |= self._name_moves(current, saved)
         failed = self._transact(writes)
         if "version" in failed or any(name.startswith("old ") for name in failed):
             self.get_artist(artist.id)
             raise VersionConflict(f"artist {artist.id} changed since it was read")
-        if failed:
-            raise Conflict(f"artist {failed[0]} is taken")
+        _refuse_taken(failed, saved)
         return saved
 
     def list_artists(
@@ -371,6 +377,22 @@ class DynamoContentRepository:
                 }
             },
         }
+
+    def _name_moves(self, current: Artist, saved: Artist) -> dict[str, Any]:
+        """Return the writes that move the name guard; an artist stored before names were
+        guarded (no guard of their own) only claims the new one."""
+        old, new = guarded_name(current), guarded_name(saved)
+        held = self._get(_guard_key("NAME", old)) if old is not None else None
+        mine = held is not None and held["artist_id"]["S"] == saved.id
+        if old == new and (mine or new is None):
+            return {}
+        moves: dict[str, Any] = {}
+        if new is not None and not (old == new and held is not None):
+            claim = _put(self._table, _guard("NAME", new, saved.id), "attribute_not_exists(PK)")
+            moves["name"] = {"Put": claim}
+        if mine and old != new:
+            moves["old name"] = self._guard_moves("name", str(old), "", saved.id)["old name"]
+        return moves
 
     def _transact(self, writes: dict[str, dict[str, Any]]) -> list[str]:
         """Write all or nothing; return the names of the writes whose condition failed."""
@@ -582,6 +604,14 @@ def _guard_key(kind: str, value: str) -> Item:
 
 def _guard(kind: str, value: str, artist_id: str) -> Item:
     return {**_guard_key(kind, value), "artist_id": _s(artist_id)}
+
+
+def _refuse_taken(failed: list[str], artist: Artist) -> None:
+    """Raise NameTaken or Conflict for the uniqueness writes that failed (none: return)."""
+    if failed and failed[0] == "name":
+        raise NameTaken(f"artist name {artist.display_name!r} is taken")
+    if failed:
+        raise Conflict(f"artist {failed[0]} is taken")
 
 
 def _artist_item(artist: Artist) -> Item:

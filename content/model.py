@@ -28,6 +28,9 @@ class Status(StrEnum):
     DELETED = "deleted"
 
 
+AVAILABILITY = ("available", "sold", "not_for_sale")  # what a collector may ask for
+
+
 class Visibility(StrEnum):
     """Whether visitors may see an artwork (once it is ready)."""
 
@@ -63,6 +66,8 @@ class Artist:
     bio: str = ""
     copyright_line: str = ""
     watermark: WatermarkPreference = field(default_factory=WatermarkPreference)
+    cover_artwork_id: str | None = None  # the work that stands for them in the directory
+    contact_email: str = ""  # public: where collectors' enquiries go ("" for none)
     version: int = 1
     created_at: str = field(default_factory=now)
     updated_at: str = field(default_factory=now)
@@ -90,6 +95,14 @@ class Artwork:
     medium: str = ""
     year: int | None = None
     physical_size: str = ""
+    edition_size: int | None = None  # a limited edition of this many prints
+    edition_number: int | None = None  # this print's number within it ("12 of 30")
+    open_edition: bool = False
+    paper: str = ""
+    signed: bool | None = None  # None: not said
+    availability: str = ""  # one of AVAILABILITY, or "" (not said)
+    price: str = ""  # a decimal amount ("450", "450.50"), in `currency`
+    currency: str = ""  # ISO 4217
     status: Status = Status.AWAITING_UPLOAD
     rejection_reason: str | None = None
     visibility: Visibility = Visibility.DRAFT

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from content.accounts import MAX_NAME_LENGTH
-from content.artworks import REPROCESSABLE, InvalidArtwork, NotAllowed, clean_text
+from content.accounts import EMAIL_PATTERN, MAX_NAME_LENGTH, DisplayNameTaken
+from content.artworks import REPROCESSABLE, NotAllowed
+from content.fields import InvalidArtwork, clean_text
 from content.model import Artist, Artwork, WatermarkPreference
 from content.repository import (
     ContentRepository,
+    NameTaken,
     NotFound,
     VersionConflict,
     retry_on_conflict,
@@ -21,7 +23,14 @@ from pipeline.settings import POSITIONS
 
 log = logging.getLogger("copper.profile")
 
-EDITABLE = ("display_name", "bio", "copyright_line", "watermark")
+EDITABLE = (
+    "display_name",
+    "bio",
+    "copyright_line",
+    "watermark",
+    "cover_artwork_id",
+    "contact_email",
+)
 WATERMARK_FIELDS = ("enabled", "text", "position", "opacity")
 MAX_BIO = 2000
 MAX_COPYRIGHT = 200
@@ -93,6 +102,16 @@ def clean_profile(fields: dict[str, Any], current: Artist) -> dict[str, Any]:
         )
     if "watermark" in fields:
         cleaned["watermark"] = clean_watermark(fields["watermark"], current.watermark)
+    if "contact_email" in fields:
+        contact = profile_text(fields["contact_email"], "contact_email", 254, "contact e-mail")
+        if contact and not EMAIL_PATTERN.match(contact):
+            raise InvalidProfile("contact_email", "Please enter a valid e-mail address.")
+        cleaned["contact_email"] = contact
+    if "cover_artwork_id" in fields:
+        cover = fields["cover_artwork_id"]
+        if cover is not None and not isinstance(cover, str):
+            raise InvalidProfile("cover_artwork_id", "The cover is the id of one of your works.")
+        cleaned["cover_artwork_id"] = cover or None
     return cleaned
 
 
@@ -119,10 +138,24 @@ class ProfileService:
             expected = current.version if version is None else version
             return current, self.repository.update_artist(replace(current, **cleaned), expected)
 
-        before, saved = retry_on_conflict(write) if version is None else write()
+        if fields.get("cover_artwork_id") is not None:
+            self.check_cover(artist_id, fields["cover_artwork_id"])
+        try:
+            before, saved = retry_on_conflict(write) if version is None else write()
+        except NameTaken as error:
+            raise DisplayNameTaken(str(fields.get("display_name", "")).strip()) from error
         if marks_changed(before, saved):
             self.rerender(artist_id)
         return saved
+
+    def check_cover(self, artist_id: str, artwork_id: Any) -> None:
+        """Raise InvalidProfile unless the cover is one of the artist's own works."""
+        try:
+            self.repository.get_artwork(str(artwork_id), owner_id=artist_id)
+        except NotFound as error:
+            raise InvalidProfile(
+                "cover_artwork_id", "Choose one of your own works as the cover."
+            ) from error
 
     def rerender(self, artist_id: str) -> int:
         """Ask for every processed work of the artist to be rendered again; return how many."""

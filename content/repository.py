@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
-from content.model import Artist, Artwork, OriginalObject
+from content.model import Artist, Artwork, OriginalObject, Role
 from content.sequencer import is_newer
 from kernel.errors import Conflicting, CopperError, Invalid, Missing, Transient
 
@@ -29,6 +30,10 @@ class Conflict(ContentError, Conflicting):
     """A uniqueness rule was broken (email or slug taken, id exists)."""
 
 
+class NameTaken(Conflict):
+    """Another artist already shows their work under this display name."""
+
+
 class VersionConflict(ContentError, Conflicting):
     """The record changed since it was read (optimistic locking)."""
 
@@ -48,6 +53,16 @@ class InvalidPage(ContentError, Invalid, ValueError):
 def email_key(email: str) -> str:
     """Return the form of an e-mail address that uniqueness and look-ups use."""
     return email.lower()
+
+
+def name_key(display_name: str) -> str:
+    """Return the form of a display name that uniqueness uses: case, width and spacing folded."""
+    return " ".join(unicodedata.normalize("NFKC", display_name).casefold().split())
+
+
+def guarded_name(artist: Artist) -> str | None:
+    """Return the name key an artist holds uniquely; None for an admin (never listed publicly)."""
+    return name_key(artist.display_name) if artist.role is Role.ARTIST else None
 
 
 def visible_artwork(artwork: Artwork | None, artwork_id: str, owner_id: str | None) -> Artwork:
@@ -117,7 +132,8 @@ class ContentRepository(Protocol):
     """Artists and artworks, with conditional writes; every adapter behaves identically."""
 
     def add_artist(self, artist: Artist) -> None:
-        """Store a new artist; Conflict if the id, email or slug is taken."""
+        """Store a new artist; Conflict if the id, email or slug is taken, NameTaken if the
+        display name (by `name_key`) is."""
 
     def get_artist(self, artist_id: str) -> Artist:
         """Return an artist by id, or raise NotFound."""
@@ -129,7 +145,9 @@ class ContentRepository(Protocol):
         """Return an artist by slug, or raise NotFound."""
 
     def update_artist(self, artist: Artist, expected_version: int) -> Artist:
-        """Replace an artist if its stored version is `expected_version`; return it at +1."""
+        """Replace an artist if its stored version is `expected_version`; return it at +1.
+
+        Conflict if the new email or slug is another artist's, NameTaken if the name is."""
 
     def list_artists(
         self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE

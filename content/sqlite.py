@@ -42,6 +42,7 @@ from content.model import (
 from content.repository import (
     DEFAULT_PAGE_SIZE,
     Conflict,
+    NameTaken,
     NotFound,
     Page,
     StoreUnavailable,
@@ -50,6 +51,7 @@ from content.repository import (
     check_event_record,
     check_version,
     email_key,
+    guarded_name,
     visible_artwork,
 )
 from storage.sqlite import Connect, Database, unavailable_as
@@ -120,12 +122,18 @@ class SqliteContentRepository:
     def add_artist(self, artist: Artist) -> None:
         """Store a new artist; Conflict if the id, email or slug is taken."""
         with self._write() as db:
-            taken = _taken_artist_field(db, artist, new=True)
-            if taken:
-                raise Conflict(f"artist {taken} is taken")
+            _refuse_taken(db, artist, new=True)
             db.execute(
-                "INSERT INTO artists (id, email_key, slug, version, record) VALUES (?, ?, ?, ?, ?)",
-                (artist.id, email_key(artist.email), artist.slug, artist.version, _dump(artist)),
+                "INSERT INTO artists (id, email_key, slug, name_key, version, record)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    artist.id,
+                    email_key(artist.email),
+                    artist.slug,
+                    guarded_name(artist),
+                    artist.version,
+                    _dump(artist),
+                ),
             )
             _log_change(db, "artist", artist.id)
 
@@ -150,12 +158,18 @@ class SqliteContentRepository:
                 raise NotFound(f"no artist {artist.id}")
             if row[0] != expected_version:
                 raise VersionConflict(f"artist {artist.id} is at version {row[0]}")
-            taken = _taken_artist_field(db, artist, new=False)
-            if taken:
-                raise Conflict(f"artist {taken} is taken")
+            _refuse_taken(db, artist, new=False)
             db.execute(
-                "UPDATE artists SET email_key = ?, slug = ?, version = ?, record = ? WHERE id = ?",
-                (email_key(saved.email), saved.slug, saved.version, _dump(saved), saved.id),
+                "UPDATE artists SET email_key = ?, slug = ?, name_key = ?, version = ?, record = ?"
+                " WHERE id = ?",
+                (
+                    email_key(saved.email),
+                    saved.slug,
+                    guarded_name(saved),
+                    saved.version,
+                    _dump(saved),
+                    saved.id,
+                ),
             )
             _log_change(db, "artist", saved.id)
         return saved
@@ -287,8 +301,23 @@ class SqliteContentRepository:
 
 
 def create_schema(db: sqlite3.Connection) -> None:
-    """Create the content store's tables where they do not exist."""
+    """Create the content store's tables where they do not exist, and the name column."""
     db.executescript(SCHEMA)
+    columns = {row[1] for row in db.execute("PRAGMA table_info(artists)")}
+    if "name_key" not in columns:
+        add_name_keys(db)
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS artists_by_name ON artists (name_key)")
+
+
+def add_name_keys(db: sqlite3.Connection) -> None:
+    """Add the display-name column to an older database; a name held twice keeps the first."""
+    db.execute("ALTER TABLE artists ADD COLUMN name_key TEXT")
+    seen: set[str] = set()
+    for artist_id, record in db.execute("SELECT id, record FROM artists ORDER BY id").fetchall():
+        key = guarded_name(_load_artist(record))
+        if key is not None and key not in seen:
+            seen.add(key)
+            db.execute("UPDATE artists SET name_key = ? WHERE id = ?", (key, artist_id))
 
 
 @contextmanager
@@ -301,11 +330,24 @@ def _translated() -> Iterator[None]:
         raise Conflict("a uniqueness rule was broken") from e
 
 
+def _refuse_taken(db: sqlite3.Connection, artist: Artist, *, new: bool) -> None:
+    """Raise NameTaken or Conflict if another record holds one of the artist's unique fields."""
+    taken = _taken_artist_field(db, artist, new=new)
+    if taken == "name":
+        raise NameTaken(f"artist name {artist.display_name!r} is taken")
+    if taken:
+        raise Conflict(f"artist {taken} is taken")
+
+
 def _taken_artist_field(db: sqlite3.Connection, artist: Artist, *, new: bool) -> str | None:
     """Return which of the artist's unique fields another record holds, if any."""
     if new and db.execute("SELECT 1 FROM artists WHERE id = ?", (artist.id,)).fetchone():
         return "id"
-    checks = (("email", "email_key", email_key(artist.email)), ("slug", "slug", artist.slug))
+    checks = (
+        ("email", "email_key", email_key(artist.email)),
+        ("name", "name_key", guarded_name(artist)),
+        ("slug", "slug", artist.slug),
+    )
     for name, column, value in checks:
         sql = f"SELECT 1 FROM artists WHERE {column} = ? AND id != ?"
         if db.execute(sql, (value, artist.id)).fetchone():

@@ -16,6 +16,8 @@ def public_artist(artist: Artist) -> dict[str, Any]:
         "slug": artist.slug,
         "display_name": artist.display_name,
         "bio": artist.bio,
+        "cover_artwork_id": artist.cover_artwork_id,
+        "contact_email": artist.contact_email,
     }
 
 
@@ -41,6 +43,14 @@ def public_artwork(artwork: Artwork) -> dict[str, Any]:
         "medium": artwork.medium,
         "year": artwork.year,
         "physical_size": artwork.physical_size,
+        "edition_size": artwork.edition_size,
+        "edition_number": artwork.edition_number,
+        "open_edition": artwork.open_edition,
+        "paper": artwork.paper,
+        "signed": artwork.signed,
+        "availability": artwork.availability,
+        "price": artwork.price,
+        "currency": artwork.currency,
         "renditions": list(artwork.renditions),
         "facts": artwork.facts,
         "published_at": artwork.published_at,

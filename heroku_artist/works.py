@@ -27,6 +27,8 @@ from heroku_artist.upload import EXTENSIONS, IMAGE_TYPES, max_bytes
 blueprint = Blueprint("works", __name__)
 
 FIELDS = ("title", "description", "tags", "medium", "year", "physical_size")
+COLLECTOR_FIELDS = ("edition_number", "edition_size", "paper", "availability", "price", "currency")
+SIGNED = {"yes": True, "no": False}
 STATUS_FILTERS = ("ready", "processing", "awaiting_upload", "rejected", "failed")
 VISIBILITY_FILTERS = ("published", "draft")
 PAGE_SIZE = 48
@@ -115,6 +117,19 @@ def form_fields() -> dict[str, Any]:
     fields["tags"] = [t.strip() for t in fields["tags"].split(",") if t.strip()]
     year = fields["year"]
     fields["year"] = int(year) if year.isdigit() else (year or None)
+    return fields | collector_fields()
+
+
+def collector_fields() -> dict[str, Any]:
+    """Return the form's collector facts (edition, paper, signed, availability, price);
+    none from a form without them (its `availability` select always submits)."""
+    if "availability" not in request.form:
+        return {}
+    fields: dict[str, Any] = {name: request.form.get(name, "").strip() for name in COLLECTOR_FIELDS}
+    for name in ("edition_number", "edition_size"):
+        fields[name] = int(fields[name]) if fields[name].isdigit() else (fields[name] or None)
+    fields["open_edition"] = request.form.get("open_edition") == "yes"
+    fields["signed"] = SIGNED.get(request.form.get("signed", ""))
     return fields
 
 
@@ -225,7 +240,7 @@ def edit(artwork_id: str) -> Any:
             message = "This work changed since you opened it. Check the form and save again."
         else:
             message = error.message
-        work.update({name: fields[name] for name in FIELDS})
+        work.update(fields)
         page = render_template(
             "works/detail.html",
             work=work,

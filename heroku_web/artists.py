@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, request
 
 from heroku_web.client import api
+from heroku_web.media import picture
 from heroku_web.pages import canonical, page, work_card
 
 blueprint = Blueprint("artists", __name__)
 
+COVER_SIZES = "(max-width: 40em) calc(50vw - 1.5rem), 340px"
+COVER_MAX_WIDTH = 1024
+
+
+def artist_card(artist: dict[str, Any], cover: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return what an artist card shows: the artist and their cover work (chosen or newest)."""
+    work = cover or artist.get("cover")
+    if not isinstance(work, dict):
+        return {"artist": artist, "cover": None}
+    card = work_card(work, artist)
+    card["picture"] = picture(work, COVER_SIZES, max_width=COVER_MAX_WIDTH)
+    return {"artist": artist, "cover": card}
+
 
 @blueprint.get("/artists")
 def directory() -> Response:
-    """List the artists, by name."""
+    """List the artists with published works, by name, as cards with a cover work."""
     cursor = request.args.get("cursor") or None
     listing = api().artists(cursor=cursor, limit=60)
     return page(
         "artists.html",
-        artists=listing["items"],
+        artists=[artist_card(artist) for artist in listing["items"]],
         next_cursor=listing.get("next_cursor"),
         cursor=cursor,
         canonical_url=canonical("artists.directory", cursor=cursor),

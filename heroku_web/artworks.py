@@ -12,6 +12,7 @@ from flask import Blueprint, Response, g, url_for
 
 from heroku_web.api import ApiError
 from heroku_web.client import api
+from heroku_web.collector import collector_facts
 from heroku_web.media import alt_text, aspect, palette, picture, rendition, rendition_url
 from heroku_web.pages import canonical, page
 
@@ -38,7 +39,7 @@ def detail(artwork_id: str) -> Response:
         zoom=zoom,
         lightbox=picture(artwork, lightbox_sizes(ratio), fallback_width=1600),
         colours=palette(artwork),
-        prints=print_sizes(artwork),
+        collector=collector_facts(artwork, artist),
         fidelity_warning=bool(((artwork.get("facts") or {}).get("fidelity") or {}).get("warning")),
         og_image=og_image(artwork, artist),
         canonical_url=canonical("artworks.detail", artwork_id=artwork_id),
@@ -87,12 +88,6 @@ def zoom_source(artwork: dict[str, Any]) -> dict[str, Any] | None:
         "overlap": int(entry.get("overlap", 0)),
         "extension": extension,
     }
-
-
-def print_sizes(artwork: dict[str, Any]) -> list[dict[str, Any]]:
-    """Return the largest prints the original allows, best resolution first."""
-    sizes = (artwork.get("facts") or {}).get("print") or []
-    return sorted(sizes, key=lambda size: -int(size.get("dpi", 0)))
 
 
 @blueprint.get("/artworks/<artwork_id>/similar")

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app
 
 from heroku_web.api import ApiError, ApiNotFound
+from heroku_web.artists import artist_card
 from heroku_web.client import api
 from heroku_web.media import alt_text, picture, rendition
 from heroku_web.pages import canonical, page, work_cards
@@ -18,7 +19,8 @@ blueprint = Blueprint("home", __name__)
 RECENT = 24
 NEWEST = 12
 FEATURED = 5
-FEATURE_SIZES = ("(max-width: 60em) 100vw, 55vw", "(max-width: 60em) 50vw, 33vw")
+FEATURE_ROW_VW, FEATURE_ROW_MAX = 28, 520  # the featured rows' height: 28vw, at most 520 px
+WIDE, TALL = 1.8, 0.85  # a featured panorama spans the row; a portrait stands tall
 DISCOVER = 4
 
 
@@ -30,8 +32,7 @@ def index() -> Response:
     shown = {work["id"] for work in featured}
     newest = [work for work in recent if work["id"] not in shown][:NEWEST]
     cards = [
-        card | {"picture": picture(work, FEATURE_SIZES[0 if i == 0 else 1], max_width=1600)}
-        for i, (work, card) in enumerate(zip(featured, work_cards(featured), strict=True))
+        featured_card(work, card) for work, card in zip(featured, work_cards(featured), strict=True)
     ]
     og = rendition(featured[0], "1600px") if featured else None
     return page(
@@ -43,6 +44,27 @@ def index() -> Response:
         discover=artists_to_discover(),
         canonical_url=canonical("home.index"),
     )
+
+
+def shape(ratio: float) -> str:
+    """Return how a featured work is laid out: 'wide' (spans the row), 'tall' or 'plain'."""
+    return "wide" if ratio >= WIDE else "tall" if ratio <= TALL else "plain"
+
+
+def feature_sizes(ratio: float) -> str:
+    """Return the `sizes` of a featured work: its frame's width at the featured row height."""
+    phone = "(max-width: 40em) calc(100vw - 2rem)"
+    if shape(ratio) == "wide":
+        return f"{phone}, min(calc(100vw - 5rem), 1420px)"
+    grow = 1.6  # a row's works may grow up to this much past their basis (site.css)
+    vw, px = round(ratio * FEATURE_ROW_VW * grow, 1), round(ratio * FEATURE_ROW_MAX * grow)
+    return f"{phone}, min({vw}vw, {px}px)"
+
+
+def featured_card(work: dict[str, Any], card: dict[str, Any]) -> dict[str, Any]:
+    """Return a featured card: every rendition (up to the largest) and the work's shape."""
+    ratio = card["aspect"]
+    return card | {"picture": picture(work, feature_sizes(ratio)), "shape": shape(ratio)}
 
 
 def featured_works(recent: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -76,12 +98,15 @@ def artists_to_discover() -> list[dict[str, Any]]:
     artists = sorted(api().artist_directory().values(), key=lambda a: daily_order(a["id"]))
     chosen = []
     for artist in artists[: DISCOVER * 3]:
+        if isinstance(artist.get("cover"), dict):
+            chosen.append(artist_card(artist))
+            continue
         try:
             works = api().artist_artworks(artist["slug"], limit=1)["items"]
         except ApiError:
             continue
         if works:
-            chosen.append({"artist": artist, "cover": work_cards(works)[0]})
+            chosen.append(artist_card(artist, works[0]))
         if len(chosen) == DISCOVER:
             break
     return chosen

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, g
 
+from content.directory import showcase
 from content.model import Visibility
 from content.profile import ProfileService
 from content.repository import Page
@@ -195,9 +196,12 @@ def artwork(artwork_id: str) -> dict[str, Any]:
 
 @blueprint.get("/artists")
 def artists() -> dict[str, Any]:
-    """List artists."""
+    """List the artists with at least one published work, by slug, each with a cover work."""
     cursor, limit = page_args()
-    return paged(services().repository.list_artists(cursor, limit), public_artist)
+    page = showcase(services().repository, cursor, limit)
+    return paged(
+        page, lambda shown: public_artist(shown.artist) | {"cover": public_artwork(shown.cover)}
+    )
 
 
 @blueprint.get("/artists/<slug>")

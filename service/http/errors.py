@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException
 
-from content.accounts import AccountError, InvalidCredentials
+from content.accounts import AccountError, DisplayNameTaken, InvalidCredentials
 from content.artworks import InvalidArtwork, NotAllowed
 from content.repository import Conflict, InvalidPage, NotFound, VersionConflict
 from kernel.errors import Transient, Unsupported
@@ -35,6 +35,7 @@ def error_response(status: int, code: str, message: str) -> tuple[dict[str, Any]
 DOMAIN_ERRORS: tuple[tuple[type[Exception], int, str], ...] = (
     (NotFound, 404, "not_found"),
     (InvalidCredentials, 401, "invalid_credentials"),
+    (DisplayNameTaken, 409, "name_taken"),
     (AccountError, 422, "invalid_account"),
     (InvalidArtwork, 422, "invalid_field"),
     (VersionConflict, 409, "version_conflict"),

@@ -11,6 +11,7 @@ import pytest
 from content.accounts import (
     AccountError,
     Accounts,
+    DisplayNameTaken,
     InvalidCredentials,
     InvalidToken,
     TokenIssuer,
@@ -62,10 +63,24 @@ def test_an_email_can_register_only_once(accounts: Accounts) -> None:
         accounts.register("ADA@example.com", PASSWORD, "Another Ada")
 
 
-def test_two_artists_with_the_same_name_get_distinct_slugs(accounts: Accounts) -> None:
+def test_two_artists_whose_names_make_the_same_slug_get_distinct_slugs(
+    accounts: Accounts,
+) -> None:
     first = accounts.register("one@example.com", PASSWORD, "Jane Doe")
-    second = accounts.register("two@example.com", PASSWORD, "Jane Doe")
+    second = accounts.register("two@example.com", PASSWORD, "Jane-Doe")
     assert (first.slug, second.slug) == ("jane-doe", "jane-doe-2")
+
+
+def test_a_name_another_artist_uses_is_refused_saying_what_to_do(accounts: Accounts) -> None:
+    accounts.register("one@example.com", PASSWORD, "Jane Doe")
+    with pytest.raises(DisplayNameTaken, match="choose a different name"):
+        accounts.register("two@example.com", PASSWORD, "JANE  DOE")
+
+
+def test_admins_may_share_a_name_and_are_never_in_an_artists_way(accounts: Accounts) -> None:
+    accounts.register("a1@example.com", PASSWORD, "Gallery Admin", role=Role.ADMIN)
+    accounts.register("a2@example.com", PASSWORD, "Gallery Admin", role=Role.ADMIN)
+    assert accounts.register("jo@example.com", PASSWORD, "Gallery Admin").slug == "gallery-admin-3"
 
 
 @pytest.mark.parametrize(

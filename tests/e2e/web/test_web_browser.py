@@ -189,31 +189,6 @@ def test_keyboard_only_a_visitor_skips_to_content_tabs_to_a_card_and_opens_it(
     assert watch.errors == []
 
 
-def boxes(page: Any, selector: str) -> list[dict[str, float]]:
-    """Return the bounding boxes of the elements a selector matches, in document order."""
-    return page.locator(selector).evaluate_all(
-        "nodes => nodes.map(n => n.getBoundingClientRect().toJSON())"
-    )
-
-
-def test_the_featured_work_fills_the_height_of_the_two_beside_it(
-    gallery: str, desktop: Page
-) -> None:
-    page, _ = desktop
-    page.goto(f"{gallery}/")
-    page.wait_for_load_state("networkidle")
-    hero, upper, lower = boxes(page, ".featured-item")
-    gap = page.evaluate(
-        "parseFloat(getComputedStyle(document.querySelector('.featured-list')).rowGap)"
-    )
-    assert hero["width"] > 1.5 * upper["width"]
-    assert lower["top"] - upper["bottom"] == pytest.approx(gap, abs=1)
-    assert hero["top"] == pytest.approx(upper["top"], abs=1)
-    assert hero["bottom"] == pytest.approx(lower["bottom"], abs=1)
-    captions = boxes(page, ".featured-item .caption")
-    assert captions[0]["bottom"] == pytest.approx(captions[2]["bottom"], abs=1)
-
-
 PLACEHOLDER_FITS = """input => {
     input.value = input.placeholder;  // typed text is laid out exactly as the placeholder
     const fits = input.scrollWidth <= input.clientWidth;

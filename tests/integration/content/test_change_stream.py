@@ -148,6 +148,6 @@ def test_dynamodb_streams_keys_only_and_guard_items_name_no_record(
     artist = make_artist(1)
     dynamodb_repository.add_artist(artist)
     records = stream_records(dynamodb_repository)
-    # the profile and its two uniqueness guards (e-mail, slug) are written together
+    # the profile and its three uniqueness guards (e-mail, name, slug) are written together
     assert sorted(r for r in records if r is not None) == [("artist", artist.id)]
-    assert records.count(None) == 2
+    assert records.count(None) == 3

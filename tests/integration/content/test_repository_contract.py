@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import sqlite3
 import threading
 from dataclasses import replace
@@ -13,14 +14,24 @@ from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
 from ulid import ULID
 
+from content.codec import to_plain
 from content.cursor import encode_cursor
 from content.dynamodb import DynamoContentRepository
-from content.model import Artist, Artwork, OriginalObject, Status, Visibility, WatermarkPreference
+from content.model import (
+    Artist,
+    Artwork,
+    OriginalObject,
+    Role,
+    Status,
+    Visibility,
+    WatermarkPreference,
+)
 from content.repository import (
     MAX_PAGE_SIZE,
     Conflict,
     ContentRepository,
     InvalidPage,
+    NameTaken,
     NotFound,
     StaleEvent,
     StoreUnavailable,
@@ -702,3 +713,77 @@ def test_overdue_works_are_those_whose_deadline_has_passed_earliest_first(
         later.id
     ]
     assert repository.list_overdue("2025-01-01T00:00:00.000Z") == []
+
+
+# display names
+
+
+def test_a_display_name_another_artist_uses_is_refused_in_any_case_or_spacing(
+    repository: ContentRepository,
+) -> None:
+    repository.add_artist(make_artist(1, display_name="Ada Verdigris"))
+    with pytest.raises(NameTaken):
+        repository.add_artist(make_artist(2, display_name="  ada   VERDIGRIS "))
+    with pytest.raises(NotFound):
+        repository.find_artist_by_email("artist2@example.com")
+
+
+def test_renaming_to_another_artists_name_is_refused_and_changes_nothing(
+    repository: ContentRepository,
+) -> None:
+    repository.add_artist(make_artist(1, display_name="Ada Verdigris"))
+    second = make_artist(2, display_name="Rufus Ochre")
+    repository.add_artist(second)
+    with pytest.raises(NameTaken):
+        repository.update_artist(replace(second, display_name="ADA VERDIGRIS"), 1)
+    assert repository.get_artist(second.id).display_name == "Rufus Ochre"
+
+
+def test_a_name_given_up_by_a_rename_is_free_again(repository: ContentRepository) -> None:
+    first = make_artist(1, display_name="Ada Verdigris")
+    repository.add_artist(first)
+    renamed = repository.update_artist(replace(first, display_name="Ada V. Verdigris"), 1)
+    repository.update_artist(replace(renamed, bio="Etcher."), renamed.version)
+    repository.add_artist(make_artist(2, display_name="Ada Verdigris"))
+    with pytest.raises(NameTaken):
+        repository.add_artist(make_artist(3, display_name="ada v. verdigris"))
+
+
+def test_an_older_sqlite_store_gains_the_name_column_keeping_the_first_of_a_shared_name(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.executescript(OLD_ARTISTS_TABLE)
+        for n in (1, 2):
+            artist = make_artist(n, display_name="Ada Verdigris")
+            db.execute(
+                "INSERT INTO artists VALUES (?, ?, ?, 1, ?)",
+                (artist.id, f"artist{n}@example.com", artist.slug, json.dumps(to_plain(artist))),
+            )
+    repository = SqliteContentRepository(path)
+    assert repository.get_artist(make_id(2)).display_name == "Ada Verdigris"
+    with pytest.raises(NameTaken):
+        repository.add_artist(make_artist(3, display_name="Ada Verdigris"))
+    repository.close()
+
+
+OLD_ARTISTS_TABLE = """
+CREATE TABLE artists (
+    id TEXT PRIMARY KEY,
+    email_key TEXT NOT NULL UNIQUE,
+    slug TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+"""
+
+
+def test_admins_hold_no_name_so_an_artist_may_take_it(repository: ContentRepository) -> None:
+    repository.add_artist(make_artist(1, display_name="Gallery Admin", role=Role.ADMIN))
+    second = make_artist(2, display_name="Gallery Admin", role=Role.ADMIN)
+    repository.add_artist(second)
+    repository.update_artist(replace(second, bio="Runs the gallery."), 1)
+    repository.add_artist(make_artist(3, display_name="Gallery Admin"))
+    with pytest.raises(NameTaken):
+        repository.add_artist(make_artist(4, display_name="gallery admin"))

@@ -66,7 +66,7 @@ class Artist:
 
     def register(self, name: str) -> None:
         """Register a new artist through the studio."""
-        email = f"{name.lower()}.{time.monotonic_ns()}@example.com"
+        email = f"{name.split()[0].lower()}.{time.monotonic_ns()}@example.com"
         form = {"display_name": name, "email": email, "password": PASSWORD, "confirm": PASSWORD}
         response = self.post_form("/register", form, page="/register")
         assert response.status_code == 302, response.get_data(as_text=True)
@@ -111,7 +111,7 @@ class Artist:
 def artist(studio: Flask) -> Artist:
     """A newly registered artist, logged in to the studio."""
     session = Artist(studio.test_client())
-    session.register("Ada")
+    session.register(f"Ada {time.monotonic_ns()}")  # display names are unique
     return session
 
 

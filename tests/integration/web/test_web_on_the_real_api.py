@@ -53,7 +53,7 @@ def test_an_artwork_page_names_the_artist_and_shows_facts_and_similar_works(
     html = client.get(f"/artworks/{work['id']}").get_data(as_text=True)
     assert ">" + work["title"].replace("'", "&#39;") + "</h1>" in html
     assert 'class="artwork-artist">by <a href="/artists/' in html
-    assert "Print sizes" in html and "dpi" in html
+    assert "dpi" not in html and " px" not in html  # pixel facts stay in the studio
     assert f"<dt>Size</dt><dd>{work['physical_size']}</dd>" in html
     assert f'<a href="/search?medium={work["medium"].replace(" ", "+")}">' in html
     assert "More like this" in html

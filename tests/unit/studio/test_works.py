@@ -314,3 +314,34 @@ def test_the_upload_page_of_another_artists_work_is_the_studios_404(
 ) -> None:
     theirs = fake.add_work("token-artist-bob", "Bob's", status="ready")
     assert ada.get(f"/works/{theirs['id']}/upload").status_code == 404
+
+
+def test_an_edit_sends_the_collector_facts_in_the_apis_terms(
+    ada: FlaskClient, fake: FakeApi
+) -> None:
+    work = fake.add_work(ADA, "Untitled", status="ready")
+    form = {
+        "title": "Harbour",
+        "version": "1",
+        "edition_number": "12",
+        "edition_size": "30",
+        "paper": "Somerset velvet",
+        "signed": "yes",
+        "availability": "available",
+        "price": "450",
+        "currency": "EUR",
+    }
+    ada.post(f"/works/{work['id']}", data=form)
+    sent = fake.last("PATCH").json
+    assert {key: sent[key] for key in form if key not in ("title", "version")} == {
+        "edition_number": 12,
+        "edition_size": 30,
+        "paper": "Somerset velvet",
+        "signed": True,
+        "availability": "available",
+        "price": "450",
+        "currency": "EUR",
+    }
+    assert sent["open_edition"] is False
+    page = ada.get(f"/works/{work['id']}").get_data(as_text=True)
+    assert "For collectors" in page and 'name="edition_size"' in page
