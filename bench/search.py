@@ -137,16 +137,19 @@ def iso(timestamp: float) -> str:
 
 
 def make_artists(count: int, rng: random.Random) -> list[Artist]:
-    """Return `count` artists with unique slugs and e-mail addresses."""
-    artists = []
+    """Return `count` artists with unique slugs, display names and e-mail addresses."""
+    artists, taken = [], set()
     for i in range(count):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         slug = f"{first}-{last}-{i}".lower()
+        name = f"{first} {last}"
+        name = name if name not in taken else f"{name} {i}"  # display names are unique
+        taken.add(name)
         artists.append(
             Artist(
                 id=str(ULID.from_bytes(rng.randbytes(16))),
                 slug=slug,
-                display_name=f"{first} {last}",
+                display_name=name,
                 email=f"{slug}@example.test",
                 password_hash="not-a-real-hash",
                 created_at=iso(PUBLISHED_FROM),

@@ -23,46 +23,46 @@ from search.text import FIELD_BOOSTS, MARK_CLOSE, MARK_OPEN, edit_budget, edit_d
 MAX_EXPANSIONS = 50
 
 
-def match_expression(
+def match_expressions(
     db: sqlite3.Connection, tables: Tables, concepts: Sequence[Concept]
-) -> str | None:
-    """Return the FTS5 query: every concept, by one of its alternatives, must match."""
-    if not concepts:
-        return None
-    return " AND ".join(concept_expression(db, tables, concept) for concept in concepts)
+) -> tuple[str | None, str | None]:
+    """Return the FTS5 query (every concept, by one of its alternatives, must match) and the
+    same query with each prefix spelt out as the vocabulary words it begins, to highlight with.
 
-
-def highlight_expression(
-    db: sqlite3.Connection, tables: Tables, concepts: Sequence[Concept]
-) -> str | None:
-    """Return `match_expression` with each prefix spelt out as the vocabulary words it begins.
-
-    It matches the same words in a document, but FTS5 evaluates a prefix query over the whole
+    Both match the same words in a document, but FTS5 evaluates a prefix query over the whole
     index even when asked for a few rows, so highlighting one page with `"sun"*` cost as much
-    as the search itself.
+    as the search itself. Typo expansions are looked up once, for both.
     """
     if not concepts:
-        return None
-    return " AND ".join(
-        concept_expression(db, tables, concept, spelt_out=True) for concept in concepts
-    )
+        return None, None
+    searched, marked = [], []
+    for concept in concepts:
+        alternatives = _alternatives(db, tables, concept)
+        searched.append(_any_of([*alternatives, *(f'"{p}"*' for p in concept.prefixes)]))
+        spelt = [f'"{w}"' for p in concept.prefixes for w in _words_beginning(db, tables, p)]
+        marked.append(_any_of([*alternatives, *spelt]))
+    return " AND ".join(searched), " AND ".join(marked)
 
 
-def concept_expression(
-    db: sqlite3.Connection, tables: Tables, concept: Concept, *, spelt_out: bool = False
-) -> str:
+def concept_expression(db: sqlite3.Connection, tables: Tables, concept: Concept) -> str:
     """Return the FTS5 query of one concept: its words (and, 3+ letters, the words they begin),
     its phrases, and vocabulary words within a word's typo budget when typos are allowed."""
+    prefixes = [f'"{prefix}"*' for prefix in concept.prefixes]
+    return _any_of([*_alternatives(db, tables, concept), *prefixes])
+
+
+def _alternatives(db: sqlite3.Connection, tables: Tables, concept: Concept) -> list[str]:
+    """Return a concept's quoted words and phrases, and its words' typo neighbours if allowed."""
     variants = [f'"{word}"' for word in concept.words]
-    if spelt_out:
-        for prefix in concept.prefixes:
-            variants += [f'"{word}"' for word in _words_beginning(db, tables, prefix)]
-    else:
-        variants += [f'"{word}"*' for word in concept.prefixes]
     variants += [f'"{phrase}"' for phrase in concept.phrases]
     if concept.typos:
         for word in concept.words:
             variants += [f'"{near}"' for near in _similar_words(db, tables, word)]
+    return variants
+
+
+def _any_of(variants: list[str]) -> str:
+    """Return an FTS5 group matching any of the variants (each once)."""
     return "(" + " OR ".join(dict.fromkeys(variants)) + ")"
 
 

@@ -13,10 +13,9 @@ from search.query import ColourQuery, SearchHit, SearchQuery, SearchResult
 from search.sqlite.columns import Columns
 from search.sqlite.matching import (
     concept_expression,
-    highlight_expression,
     highlighted,
     in_mask,
-    match_expression,
+    match_expressions,
     scored,
     text_matches,
     text_seqs,
@@ -34,7 +33,7 @@ def search(
     """Return one page of matches with facets; InvalidQuery for a bad cursor."""
     reading = query.reading()
     colours = query.ranking_colours(reading)
-    match = match_expression(db, tables, reading.concepts)
+    match, marks = match_expressions(db, tables, reading.concepts)
     mask = columns.matches(query)
     for word in reading.colour_words:
         colour = word.colour
@@ -43,8 +42,7 @@ def search(
         in_words[text_seqs(db, tables, concept_expression(db, tables, word.text), mask)] = True
         mask &= in_colour | in_words
     if match is not None and not colours and query.sort == "relevance":
-        return _best_text(db, tables, columns, query, match, mask, reading)
-    marks = highlight_expression(db, tables, reading.concepts)
+        return _best_text(db, tables, columns, query, match, marks or match, mask, reading)
     matches = _matches(db, tables, mask, match)
     if colours:
         hits, next_key = _colour_page(db, tables, columns, matches, query, colours)
@@ -67,13 +65,14 @@ def _best_text(
     columns: Columns,
     query: SearchQuery,
     match: str,
+    marks: str,
     mask: np.ndarray,
     reading: Interpretation,
 ) -> SearchResult:
-    """Return a text-relevance page, scoring only the best matches in Python."""
+    """Return a text-relevance page, scoring only the best matches in Python; `marks` is the
+    match spelt out for highlighting."""
     seqs = text_seqs(db, tables, match, mask)
     hits, next_key = _best_page(db, tables, columns, match, seqs, query)
-    marks = highlight_expression(db, tables, reading.concepts) or match
     return SearchResult(
         hits=tuple(highlighted(db, tables, marks, hits)),
         total=len(seqs),

@@ -37,3 +37,12 @@ def test_quick_search_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert counts["listed_public"] == counts["visible"]
     assert {check["pass"] for check in report["targets"]} <= {True, False}
     assert len(report["targets"]) == 6
+
+
+def test_the_generated_artists_have_unique_display_names_as_the_store_requires() -> None:
+    import random
+
+    from bench.search import make_artists
+
+    artists = make_artists(500, random.Random(1))
+    assert len({artist.display_name for artist in artists}) == 500
