@@ -184,26 +184,36 @@ class Maintenance:
         return [view for view in views if chosen is None or chosen.matches(view)]
 
     def listed_dead_letters(self, chosen: DeadLetterFilter | None = None) -> list[DeadLetterView]:
-        """Return the dead letters that pass the filter, oldest first, receiving none of them."""
+        """Return the dead letters that pass the filter, oldest first, receiving none of them
+        when the failure log knows them all.
+
+        The log misses a message whose last attempt could not write to the content store (an
+        outage of the store itself). When the dead-letter queue holds more messages than the
+        log knows, the queue is read, so the list never loses one.
+        """
         if self.queue.reads_dead_letters_freely:
             return self.dead_letters(chosen)
-        return self.logged_dead_letters(chosen)
+        logged = self.logged_dead_letters()
+        if len(logged) < self.queue.counts()["dead"]:
+            return self.dead_letters(chosen)
+        return [view for view in logged if chosen is None or chosen.matches(view)]
 
     def logged_dead_letters(self, chosen: DeadLetterFilter | None = None) -> list[DeadLetterView]:
         """Return the dead letters the failure log knows, oldest first; the queue is not read.
 
-        A message whose last attempt began is in the dead-letter queue once that receive's
-        visibility timeout has passed (plus MOVE_MARGIN for the next receive to move it) and
-        the attempt did not succeed (a success forgets it). Its error is the last attempt's,
-        or WorkerLost when that attempt never reported.
+        A last attempt that reported its failure is a dead letter at once: nothing receives
+        the message again before SQS moves it. One that never reported (a crash, a timeout) is
+        one once that receive's visibility timeout has passed (plus MOVE_MARGIN for the next
+        receive to move it); until then it may still be running. A success forgets the attempt.
+        Its error is the last attempt's, or WorkerLost when that attempt never reported.
         """
         views = []
         moved_after = self.queue.visibility_timeout + MOVE_MARGIN
         now = self.clock()
         for attempt, failure in self.failures.last_attempts():
-            if now - attempt.started_at < moved_after:
-                continue  # still running, or failed but not moved yet
             reported = failure is not None and failure.attempts >= attempt.receive_count
+            if not reported and now - attempt.started_at < moved_after:
+                continue  # still running, or lost but not moved yet
             letter = DeadLetter(
                 attempt.message_id, attempt.body, attempt.receive_count, attempt.sent_at
             )

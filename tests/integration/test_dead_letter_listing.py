@@ -183,6 +183,14 @@ def test_on_sqs_a_last_attempt_is_listed_once_its_visibility_timeout_has_passed(
     assert (lost.id, lost.error_class) == (message_id, WORKER_LOST)
 
 
+@pytest.mark.parametrize("services", ["aws"], indirect=True)
+def test_a_dead_letter_the_failure_log_missed_is_still_listed(services: Services) -> None:
+    message_id = kill(services)
+    services.failures.forget([message_id])  # as when the store was down at its last attempt
+    [item] = services.maintenance().listed_dead_letters()
+    assert item.id == message_id
+
+
 def test_copper_dlq_list_reads_the_failure_log_and_peeks_when_asked(services: Services) -> None:
     message_id = kill(services)
     listed = CliRunner().invoke(main, ["dlq", "list", "--json"])

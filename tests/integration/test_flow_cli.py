@@ -66,7 +66,7 @@ def copper(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.C
 def upload(found: Services, image: bytes) -> str:
     """Create a work and store its original (the local store raises the S3 event)."""
     artist = found.accounts.register(
-        f"{len(image)}@example.com", "a long enough password", "Ada Verdigris"
+        f"{len(image)}@example.com", "a long enough password", f"Ada Verdigris {len(image)}"
     )
     artwork = found.artworks.create(artist.id, {"title": "Tide"})
     form = found.uploads.issue(artist.id, artwork.id, "image/jpeg")

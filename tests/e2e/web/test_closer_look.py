@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from testkit.gallery_stack import gallery_app, served
 from testkit.stack import LocalStack
 
 pytestmark = pytest.mark.browser
+WAIT_SECONDS = 15.0
 
 Page = tuple[Any, Any]
 # a 1024 px ladder: works above 1024 px get a pyramid (small tiles keep the test quick)
@@ -25,6 +27,16 @@ RECORD_CSP_VIOLATIONS = """
         window.cspViolations.push(event.violatedDirective + " " + event.blockedURI);
     });
 """
+
+
+def wait_until(page: Any, expression: str) -> None:
+    """Poll `expression` until it is true; Playwright's `wait_for_function` evaluates its
+    predicate inside the page, which the gallery's CSP (no 'unsafe-eval') refuses."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {WAIT_SECONDS:g} s: {expression}")
+        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -69,16 +81,16 @@ def test_a_large_work_opens_the_zoom_viewer_which_zooms_by_keys_and_wheel_and_go
     assert viewer.evaluate("d => d.open")
     first_tile_ms = viewer.get_attribute("data-first-tile-ms")
     assert first_tile_ms is not None and int(first_tile_ms) >= 0
-    page.wait_for_function("document.querySelector('dialog.zoom').hasAttribute('data-zoom')")
+    wait_until(page, "document.querySelector('dialog.zoom').hasAttribute('data-zoom')")
     home = zoom_of(page)
     # THEN the keyboard zooms in (the canvas has the focus)
     page.keyboard.press("+")
-    page.wait_for_function(f"Number(document.querySelector('dialog.zoom').dataset.zoom) > {home}")
+    wait_until(page, f"Number(document.querySelector('dialog.zoom').dataset.zoom) > {home}")
     keyed = zoom_of(page)
     # AND the wheel zooms further
     page.mouse.move(640, 400)
     page.mouse.wheel(0, -400)
-    page.wait_for_function(f"Number(document.querySelector('dialog.zoom').dataset.zoom) > {keyed}")
+    wait_until(page, f"Number(document.querySelector('dialog.zoom').dataset.zoom) > {keyed}")
     # AND the tiles come from the media store
     tiles = page.evaluate(
         "performance.getEntriesByType('resource').map(e => e.name)"
@@ -91,10 +103,10 @@ def test_a_large_work_opens_the_zoom_viewer_which_zooms_by_keys_and_wheel_and_go
     page.wait_for_timeout(300)
     if page.evaluate("document.fullscreenElement !== null"):
         page.keyboard.press("Escape")  # the first Escape leaves full screen
-        page.wait_for_function("document.fullscreenElement === null")
+        wait_until(page, "document.fullscreenElement === null")
     # AND Escape closes the viewer, handing the focus back to its button
     page.keyboard.press("Escape")
-    page.wait_for_function("!document.querySelector('dialog.zoom').open")
+    wait_until(page, "!document.querySelector('dialog.zoom').open")
     assert page.evaluate("document.activeElement.classList.contains('look-closer')")
     assert page.evaluate("window.cspViolations") == []
     assert watch.errors == []
@@ -111,14 +123,15 @@ def test_a_small_work_opens_a_lightbox_that_escape_closes(
     lightbox = page.locator("dialog.lightbox")
     assert lightbox.evaluate("d => d.open")
     image = lightbox.locator("img")
-    page.wait_for_function(
+    wait_until(
+        page,
         "() => { const i = document.querySelector('dialog.lightbox img');"
-        " return i.complete && i.naturalWidth > 0; }"
+        " return i.complete && i.naturalWidth > 0; }",
     )
     box = image.bounding_box()
     assert box is not None and box["height"] > 600  # larger than on the page's stage
     page.keyboard.press("Escape")
-    page.wait_for_function("!document.querySelector('dialog.lightbox').open")
+    wait_until(page, "!document.querySelector('dialog.lightbox').open")
     assert page.evaluate("window.cspViolations") == []
     assert watch.errors == []
 
