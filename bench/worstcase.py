@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import resource
 import shutil
 import subprocess
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import pyvips
 
+from bench.process import pinned
 from pipeline.settings import Limits
 
 HEADROOM = 3.0
@@ -109,7 +109,7 @@ def run_pinned(path: Path, out: Path) -> tuple[float, int]:
         [str(copper), "process", str(path), "--out", str(out), "--deep-zoom", "--timeout", "900"],
         capture_output=True,
         check=False,
-        preexec_fn=lambda: os.sched_setaffinity(0, {0}),
+        preexec_fn=pinned(0),
     )
     return time.perf_counter() - started, done.returncode
 
