@@ -7,6 +7,8 @@ Single-table design; every key attribute is a string (S). Items and their keys:
 - slug guard:   PK `SLUG#<slug>`, SK `SLUG`; attribute `artist_id`
 - name guard:   PK `NAME#<name_key(display name)>`, SK `NAME`; attribute `artist_id`
                 (artists only: an admin's name is not held; see `guarded_name`)
+- work slug guard: PK `WORKSLUG#<artist_id>#<slug>`, SK `WORKSLUG`; attribute `artwork_id`
+                (claimed in one transaction with every write of a work that has a slug)
 - artwork:      PK `ARTWORK#<id>`, SK `ARTWORK`; GSI1PK `ARTIST#<artist_id>`, GSI1SK `<id>`;
                 and, only while ready and published, GSI2PK `PUBLISHED`,
                 GSI2SK `<published_at>#<id>` (see `content.cursor.published_key`)
@@ -24,7 +26,9 @@ Single-table design; every key attribute is a string (S). Items and their keys:
 
 Record fields are top-level attributes; nested values (watermark, original, renditions,
 facts, focal point) are JSON strings so floats stay exact. The guard items make e-mail,
-display name and slug unique through `TransactWriteItems` with `attribute_not_exists(PK)`. Listings
+display name and slug unique through `TransactWriteItems` with `attribute_not_exists(PK)`; a
+work's slug guard is written with each write of the work, on condition that it is new or
+already the work's own (`attribute_not_exists(PK) OR artwork_id = :id`). Listings
 read the GSIs, which are eventually consistent; single-record reads are consistent.
 `ARTISTS` and `PUBLISHED` are each one GSI partition (about 1,000 writes/s): ample for a
 gallery; shard those keys if it ever is not.
@@ -63,12 +67,14 @@ from content.repository import (
     NameTaken,
     NotFound,
     Page,
+    SlugTaken,
     StoreUnavailable,
     VersionConflict,
     check_event_applies,
     check_event_record,
     email_key,
     guarded_name,
+    public_by_slug,
     visible_artwork,
 )
 from storage.aws import UNREACHABLE, error_code
@@ -216,16 +222,20 @@ class DynamoContentRepository:
     # artworks
 
     def add_artwork(self, artwork: Artwork) -> None:
-        """Store a new artwork; Conflict if the id exists."""
+        """Store a new artwork; Conflict if the id exists, SlugTaken if its slug is."""
+        put = _put(self._table, _artwork_item(artwork), "attribute_not_exists(PK)")
         try:
-            self._call(
-                "put_item",
-                **_put(self._table, _artwork_item(artwork), "attribute_not_exists(PK)"),
-            )
+            self._write_artwork(artwork, put)
         except ClientError as e:
             if error_code(e) == "ConditionalCheckFailedException":
                 raise Conflict(f"artwork {artwork.id} exists") from e
             raise
+
+    def find_public_artwork(self, artist_id: str, slug: str) -> Artwork:
+        """Return the artist's ready, published work under `slug`, or raise NotFound."""
+        guard = self._get(_work_slug_key(artist_id, slug))
+        item = self._get(artwork_key(guard["artwork_id"]["S"])) if guard is not None else None
+        return public_by_slug(_artwork_from_item(item) if item else None, artist_id, slug)
 
     def get_artwork(self, artwork_id: str, owner_id: str | None = None) -> Artwork:
         """Return an artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
@@ -243,7 +253,7 @@ class DynamoContentRepository:
             request["ConditionExpression"] += " AND artist_id = :owner"
             request["ExpressionAttributeValues"][":owner"] = _s(owner_id)
         try:
-            self._call("put_item", **request)
+            self._write_artwork(saved, request)
         except ClientError as e:
             if error_code(e) != "ConditionalCheckFailedException":
                 raise
@@ -260,8 +270,8 @@ class DynamoContentRepository:
         check_event_applies(self.get_artwork(artwork.id), expected_version, sequencer, original.key)
         saved = replace(artwork, version=expected_version + 1, updated_at=now())
         try:
-            self._call(
-                "put_item", **_put_versioned(self._table, _artwork_item(saved), expected_version)
+            self._write_artwork(
+                saved, _put_versioned(self._table, _artwork_item(saved), expected_version)
             )
         except ClientError as e:
             if error_code(e) != "ConditionalCheckFailedException":
@@ -344,6 +354,30 @@ class DynamoContentRepository:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     # plumbing
+
+    def _write_artwork(self, artwork: Artwork, put: dict[str, Any]) -> None:
+        """Put an artwork item; with a slug, claim its guard in the same transaction.
+
+        A failed condition on the item is ConditionalCheckFailedException, as a lone put
+        raises it; a slug held by another work is SlugTaken.
+        """
+        if artwork.slug is None:
+            self._call("put_item", **put)
+            return
+        claim = _put(
+            self._table,
+            _work_slug_guard(artwork),
+            "attribute_not_exists(PK) OR artwork_id = :artwork",
+        )
+        claim["ExpressionAttributeValues"] = {":artwork": _s(artwork.id)}
+        failed = self._transact({"artwork": {"Put": put}, "slug": {"Put": claim}})
+        if "artwork" in failed:
+            raise ClientError(
+                {"Error": {"Code": "ConditionalCheckFailedException", "Message": str(failed)}},
+                "TransactWriteItems",
+            )
+        if failed:
+            raise SlugTaken(f"work slug {artwork.slug!r} is taken")
 
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
         """Call the client; throttling, server and connection errors become StoreUnavailable."""
@@ -604,6 +638,17 @@ def _guard_key(kind: str, value: str) -> Item:
 
 def _guard(kind: str, value: str, artist_id: str) -> Item:
     return {**_guard_key(kind, value), "artist_id": _s(artist_id)}
+
+
+def _work_slug_key(artist_id: str, slug: str) -> Item:
+    return {"PK": _s(f"WORKSLUG#{artist_id}#{slug}"), "SK": _s("WORKSLUG")}
+
+
+def _work_slug_guard(artwork: Artwork) -> Item:
+    return {
+        **_work_slug_key(artwork.artist_id, str(artwork.slug)),
+        "artwork_id": _s(artwork.id),
+    }
 
 
 def _refuse_taken(failed: list[str], artist: Artist) -> None:

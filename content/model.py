@@ -121,6 +121,7 @@ class Artwork:
     created_at: str = field(default_factory=now)
     updated_at: str = field(default_factory=now)
     published_at: str | None = None
+    slug: str | None = None  # its URL under its artist: set when first published, then kept
 
     @property
     def is_public(self) -> bool:

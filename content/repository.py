@@ -34,6 +34,10 @@ class NameTaken(Conflict):
     """Another artist already shows their work under this display name."""
 
 
+class SlugTaken(Conflict):
+    """Another work of the same artist already holds this slug."""
+
+
 class VersionConflict(ContentError, Conflicting):
     """The record changed since it was read (optimistic locking)."""
 
@@ -69,6 +73,14 @@ def visible_artwork(artwork: Artwork | None, artwork_id: str, owner_id: str | No
     """Return the artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
     if artwork is None or (owner_id is not None and artwork.artist_id != owner_id):
         raise NotFound(f"no artwork {artwork_id}")
+    return artwork
+
+
+def public_by_slug(artwork: Artwork | None, artist_id: str, slug: str) -> Artwork:
+    """Return the work if it is the artist's public work under `slug`; else NotFound."""
+    found = artwork is not None and (artwork.artist_id, artwork.slug) == (artist_id, slug)
+    if artwork is None or not found or not artwork.is_public:
+        raise NotFound(f"no work {slug} of artist {artist_id}")
     return artwork
 
 
@@ -155,17 +167,25 @@ class ContentRepository(Protocol):
         """Return artists ordered by slug."""
 
     def add_artwork(self, artwork: Artwork) -> None:
-        """Store a new artwork; Conflict if the id exists."""
+        """Store a new artwork; Conflict if the id exists, SlugTaken if its slug is.
+
+        Every artwork write (add, save, event) refuses with SlugTaken a slug another work of
+        the same artist holds; the store enforces it, so concurrent claims cannot both win.
+        """
 
     def get_artwork(self, artwork_id: str, owner_id: str | None = None) -> Artwork:
         """Return an artwork; NotFound if missing or, when `owner_id` is given, not theirs."""
+
+    def find_public_artwork(self, artist_id: str, slug: str) -> Artwork:
+        """Return the artist's ready, published work under `slug`, or raise NotFound."""
 
     def save_artwork(
         self, artwork: Artwork, expected_version: int, owner_id: str | None = None
     ) -> Artwork:
         """Replace an artwork if its version matches (and its owner, when given); return it at +1.
 
-        NotFound if missing or owned by someone else; VersionConflict if the version moved.
+        NotFound if missing or owned by someone else; VersionConflict if the version moved;
+        SlugTaken if its slug is another work's of the artist.
         """
 
     def apply_event(self, artwork: Artwork, expected_version: int, sequencer: str) -> Artwork:

@@ -45,6 +45,7 @@ from content.repository import (
     NameTaken,
     NotFound,
     Page,
+    SlugTaken,
     StoreUnavailable,
     VersionConflict,
     check_event_applies,
@@ -52,6 +53,7 @@ from content.repository import (
     check_version,
     email_key,
     guarded_name,
+    public_by_slug,
     visible_artwork,
 )
 from storage.sqlite import Connect, Database, unavailable_as
@@ -203,6 +205,13 @@ class SqliteContentRepository:
         rows = self._fetch("SELECT record FROM artworks WHERE id = ?", [artwork_id])
         return visible_artwork(_load_artwork(rows[0][0]) if rows else None, artwork_id, owner_id)
 
+    def find_public_artwork(self, artist_id: str, slug: str) -> Artwork:
+        """Return the artist's ready, published work under `slug`, or raise NotFound."""
+        rows = self._fetch(
+            "SELECT record FROM artworks WHERE artist_id = ? AND slug = ?", [artist_id, slug]
+        )
+        return public_by_slug(_load_artwork(rows[0][0]) if rows else None, artist_id, slug)
+
     def save_artwork(
         self, artwork: Artwork, expected_version: int, owner_id: str | None = None
     ) -> Artwork:
@@ -301,12 +310,23 @@ class SqliteContentRepository:
 
 
 def create_schema(db: sqlite3.Connection) -> None:
-    """Create the content store's tables where they do not exist, and the name column."""
+    """Create the content store's tables where they do not exist, and the later columns."""
     db.executescript(SCHEMA)
     columns = {row[1] for row in db.execute("PRAGMA table_info(artists)")}
     if "name_key" not in columns:
         add_name_keys(db)
     db.execute("CREATE UNIQUE INDEX IF NOT EXISTS artists_by_name ON artists (name_key)")
+    add_work_slugs(db)
+
+
+def add_work_slugs(db: sqlite3.Connection) -> None:
+    """Add the work slug column (NULL until a work has one) and its per-artist unique index."""
+    if "slug" not in {row[1] for row in db.execute("PRAGMA table_info(artworks)")}:
+        db.execute("ALTER TABLE artworks ADD COLUMN slug TEXT")
+    db.execute(
+        "CREATE UNIQUE INDEX IF NOT EXISTS artworks_by_slug ON artworks (artist_id, slug)"
+        " WHERE slug IS NOT NULL"
+    )
 
 
 def add_name_keys(db: sqlite3.Connection) -> None:
@@ -370,11 +390,21 @@ def _log_change(db: sqlite3.Connection, kind: str, record_id: str) -> None:
     )
 
 
+def _refuse_taken_slug(db: sqlite3.Connection, artwork: Artwork) -> None:
+    """Raise SlugTaken if another work of the artist holds the work's slug."""
+    if artwork.slug is None:
+        return
+    sql = "SELECT 1 FROM artworks WHERE artist_id = ? AND slug = ? AND id != ?"
+    if db.execute(sql, (artwork.artist_id, artwork.slug, artwork.id)).fetchone():
+        raise SlugTaken(f"work slug {artwork.slug!r} is taken")
+
+
 def _insert_artwork(db: sqlite3.Connection, artwork: Artwork) -> None:
+    _refuse_taken_slug(db, artwork)
     _log_change(db, "artwork", artwork.id)
     db.execute(
         "INSERT INTO artworks (id, artist_id, status, visibility, published_at, published_key,"
-        " version, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " version, record, slug) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             artwork.id,
             artwork.artist_id,
@@ -384,6 +414,7 @@ def _insert_artwork(db: sqlite3.Connection, artwork: Artwork) -> None:
             published_key(artwork),
             artwork.version,
             _dump(artwork),
+            artwork.slug,
         ),
     )
 
