@@ -15,7 +15,15 @@ from content import collector, lifecycle
 from content.fields import InvalidArtwork, clean_text
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
 from content.model import Artwork, Visibility, now
-from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
+from content.repository import (
+    ContentRepository,
+    NotFound,
+    Page,
+    SlugTaken,
+    retry_on_conflict,
+    works_of,
+)
+from content.slugs import first_free, work_slug
 from kernel.keys import original_key
 
 MAX_TITLE = 200
@@ -25,6 +33,7 @@ MAX_TAG = 40
 MAX_MEDIUM = 80
 MAX_SIZE_TEXT = 80
 EARLIEST_YEAR = 1000
+SLUG_ATTEMPTS = 20  # claims of a free-looking slug before SlugTaken is raised (heavy contention)
 TAG_PATTERN = re.compile(r"[^\w\s-]", re.UNICODE)
 EDITABLE = ("title", "description", "tags", "medium", "year", "physical_size", *collector.FIELDS)
 __all__ = ["REPROCESSABLE", "ArtworkService", "InvalidArtwork", "NotAllowed"]
@@ -120,6 +129,15 @@ def fill_from_file(artwork: Artwork, embedded: Any) -> Artwork:
     if found.get("title"):
         found["title_from_file"] = False
     return replace(artwork, **{k: v for k, v in found.items() if v or k == "title_from_file"})
+
+
+def needs_slug(artwork: Artwork) -> bool:
+    """Return whether a work should be given its slug now: published, not deleted, none yet."""
+    return (
+        artwork.slug is None
+        and artwork.visibility is Visibility.PUBLISHED
+        and not lifecycle.is_deleted(artwork)
+    )
 
 
 def keep_original(key: str) -> None:
@@ -252,6 +270,32 @@ class ArtworkService:
             raise NotFound(artwork_id)
         return artwork
 
+    def public_by_slug(self, artist_id: str, slug: str) -> Artwork:
+        """Return the artist's published, ready work under `slug`, or NotFound."""
+        return self.repository.find_public_artwork(artist_id, slug)
+
+    def give_slugs(self) -> int:
+        """Give each published work that has no slug its slug, earliest published first.
+
+        For works published before works had slugs; running it again does nothing more.
+        Returns how many works were given one.
+        """
+        waiting = sorted(
+            (a.published_at or "", a.id) for a in self.repository.iter_artworks() if needs_slug(a)
+        )
+        given = 0
+        for _, artwork_id in waiting:
+
+            def write(artwork_id: str = artwork_id) -> bool:
+                current = self.repository.get_artwork(artwork_id)
+                if not needs_slug(current):
+                    return False
+                self._save(current, current.version, None)
+                return True
+
+            given += retry_on_conflict(write)
+        return given
+
     def resembled(self, artist_id: str, artwork_id: str) -> Resembled:
         """Return what the artist may know of the work their work was flagged as resembling.
 
@@ -292,6 +336,27 @@ class ArtworkService:
         def write() -> Artwork:
             current = self.own(artist_id, artwork_id)
             expected = current.version if version is None else version
-            return self.repository.save_artwork(change(current), expected, owner_id=artist_id)
+            return self._save(change(current), expected, artist_id)
 
         return retry_on_conflict(write) if version is None else write()
+
+    def _save(self, artwork: Artwork, expected: int, owner_id: str | None) -> Artwork:
+        """Save a work; a published one without a slug claims the first free one of its title.
+
+        The store refuses a slug another work holds (SlugTaken), so concurrent claims each end
+        with a different slug; the artist's other slugs are read only after a clash.
+        """
+        if not needs_slug(artwork):
+            return self.repository.save_artwork(artwork, expected, owner_id=owner_id)
+        base = work_slug(artwork.title)
+        slug, tried = base, set()
+        for _ in range(SLUG_ATTEMPTS - 1):
+            try:
+                return self.repository.save_artwork(
+                    replace(artwork, slug=slug), expected, owner_id=owner_id
+                )
+            except SlugTaken:
+                tried.add(slug)
+                taken = {w.slug for w in works_of(self.repository, artwork.artist_id) if w.slug}
+                slug = first_free(base, taken | tried)
+        return self.repository.save_artwork(replace(artwork, slug=slug), expected, owner_id=owner_id)

@@ -24,6 +24,7 @@ COMMANDS = {
     "reprocess": "copper.cli.flow:reprocess",
     "sweep": "copper.cli.flow:sweep",
     "audit": "copper.cli.flow:audit",
+    "backfill-slugs": "copper.cli.slugs:backfill_slugs",
 }
 
 

@@ -110,7 +110,9 @@ def test_an_event_carrying_a_taken_slug_is_refused(repository: ContentRepository
     repository.add_artwork(second)
 
     with pytest.raises(SlugTaken):
-        repository.apply_event(replace(with_sequencer(second, SEQUENCER), slug="tide"), 1, SEQUENCER)
+        repository.apply_event(
+            replace(with_sequencer(second, SEQUENCER), slug="tide"), 1, SEQUENCER
+        )
 
 
 def test_two_artists_may_use_the_same_slug(repository: ContentRepository) -> None:
