@@ -359,4 +359,5 @@ class ArtworkService:
                 tried.add(slug)
                 taken = {w.slug for w in works_of(self.repository, artwork.artist_id) if w.slug}
                 slug = first_free(base, taken | tried)
-        return self.repository.save_artwork(replace(artwork, slug=slug), expected, owner_id=owner_id)
+        final = replace(artwork, slug=slug)
+        return self.repository.save_artwork(final, expected, owner_id=owner_id)

@@ -54,6 +54,7 @@ def public_artwork(artwork: Artwork) -> dict[str, Any]:
         "renditions": list(artwork.renditions),
         "facts": artwork.facts,
         "published_at": artwork.published_at,
+        "slug": artwork.slug,
     }
 
 

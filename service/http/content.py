@@ -219,3 +219,10 @@ def artist_artworks(slug: str) -> dict[str, Any]:
         found.id, include_drafts=False, cursor=cursor, limit=limit
     )
     return paged(page, public_artwork)
+
+
+@blueprint.get("/artists/<slug>/artworks/<work_slug>")
+def artist_artwork(slug: str, work_slug: str) -> dict[str, Any]:
+    """Return one published work of an artist, by the work's slug."""
+    found = services().repository.find_artist_by_slug(slug)
+    return public_artwork(services().artworks.public_by_slug(found.id, work_slug))
