@@ -38,6 +38,7 @@ class SearchDocument:
     published_at: str | None = None
     version: int = 1
     thumbnail: dict[str, Any] | None = None
+    slug: str | None = None  # the work's slug under its artist (None until it has one)
 
     @property
     def published_sort(self) -> str:
@@ -100,6 +101,7 @@ def document_for(artwork: Artwork, artist: Artist) -> SearchDocument:
         published_at=artwork.published_at,
         version=artwork.version,
         thumbnail=_thumbnail(artwork.renditions),
+        slug=artwork.slug,
     )
 
 

@@ -112,6 +112,7 @@ MAPPING: dict[str, Any] = {
         "published_sort": _KEYWORD,
         "version": {"type": "long"},
         "thumbnail": {"type": "object", "enabled": False},
+        "slug": {"type": "keyword", "index": False},
     },
 }
 # One shard: exact facet counts and the same text statistics for every document.
@@ -174,6 +175,8 @@ class OpenSearchIndex:
         """Create the first index and point the alias at it, unless the alias exists."""
         with _translated():
             if self._client.indices.exists_alias(name=self._alias):
+                # Fields added since the index was made (adding to a strict mapping is allowed).
+                self._client.indices.put_mapping(index=self._alias, body=MAPPING)
                 self._ready = True
                 return
             name = self._new_index()

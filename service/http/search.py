@@ -83,6 +83,7 @@ def document_view(document: SearchDocument) -> dict[str, Any]:
     return {
         "id": document.artwork_id,
         "title": document.title,
+        "slug": document.slug,
         "artist": {"slug": document.artist_slug, "display_name": document.artist_name},
         "medium": document.medium,
         "year": document.year,

@@ -88,3 +88,24 @@ def test_a_wrong_artist_or_work_slug_is_not_found(services: Services, path: str)
 
     assert status == 404
     assert body["error"]["code"] == "not_found"
+
+
+def test_search_hits_carry_the_work_and_artist_slugs(services: Services) -> None:
+    from handlers import search_api
+
+    work = published_work(services, "Mara Voss", "Harbour at Dawn")
+    services.indexer.reindex()
+    event = copy.deepcopy(load_event("apigw-v2-search.json"))
+    event |= {"rawQueryString": "q=harbour", "queryStringParameters": {"q": "harbour"}}
+    search_api.app.cache_clear()
+    try:
+        response = search_api.handler(event, LambdaContext())
+    finally:
+        search_api.app.cache_clear()
+
+    (hit,) = json.loads(response["body"])["items"]
+    assert (hit["id"], hit["slug"], hit["artist"]["slug"]) == (
+        work["id"],
+        "harbour-at-dawn",
+        "mara-voss",
+    )
