@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, url_for
+from flask import Blueprint, Response, current_app, g, redirect, url_for
 
 from heroku_web.api import ApiError
 from heroku_web.client import api
 from heroku_web.collector import collector_facts
 from heroku_web.media import alt_text, aspect, palette, picture, rendition, rendition_url
-from heroku_web.pages import canonical, page
+from heroku_web.pages import canonical, page, public_url
 
 blueprint = Blueprint("artworks", __name__)
 
@@ -23,11 +23,37 @@ PYRAMID_FORMAT = "dzi"
 TILE_EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
 
 
+@blueprint.app_template_global("work_url")
+def work_url(work: dict[str, Any], artist: dict[str, Any] | None) -> str:
+    """Return the path of a work's page: readable when it has a slug and its artist is known."""
+    artist_slug = (artist or {}).get("slug")
+    if work.get("slug") and artist_slug:
+        return url_for("artworks.readable", artist_slug=artist_slug, work_slug=work["slug"])
+    return url_for("artworks.detail", artwork_id=work["id"])
+
+
+@blueprint.get("/artists/<artist_slug>/<work_slug>")
+def readable(artist_slug: str, work_slug: str) -> Response:
+    """Show one published work at its readable URL (the canonical one)."""
+    artwork = api().artist_artwork(artist_slug, work_slug)
+    return show(artwork, api().artist(artist_slug))
+
+
 @blueprint.get("/artworks/<artwork_id>")
 def detail(artwork_id: str) -> Response:
-    """Show one published work."""
+    """Send a work with a readable URL there (301); show one without it here."""
     artwork = api().artwork(artwork_id)
     artist = api().artist_of(artwork)
+    path = work_url(artwork, artist)
+    if path != url_for("artworks.detail", artwork_id=artwork_id):
+        moved = redirect(path, 301)
+        moved.headers["Cache-Control"] = f"public, max-age={current_app.config['PAGE_MAX_AGE']}"
+        return moved
+    return show(artwork, artist)
+
+
+def show(artwork: dict[str, Any], artist: dict[str, Any] | None) -> Response:
+    """Render the artwork page, its canonical URL being the work's own path."""
     ratio = aspect(artwork)
     zoom = zoom_source(artwork)
     g.zoom_viewer = zoom is not None  # its CSP allows the viewer's one style sheet
@@ -42,7 +68,7 @@ def detail(artwork_id: str) -> Response:
         collector=collector_facts(artwork, artist),
         fidelity_warning=bool(((artwork.get("facts") or {}).get("fidelity") or {}).get("warning")),
         og_image=og_image(artwork, artist),
-        canonical_url=canonical("artworks.detail", artwork_id=artwork_id),
+        canonical_url=public_url(work_url(artwork, artist)),
         search_url=url_for("search.results"),
     )
 

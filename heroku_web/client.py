@@ -66,6 +66,11 @@ class GalleryClient:
         path = f"/artists/{quote(slug, safe='')}/artworks"
         return self.get_json(path, {"limit": limit, "cursor": cursor})
 
+    def artist_artwork(self, slug: str, work_slug: str) -> dict[str, Any]:
+        """Return one published work of an artist, by the work's slug."""
+        path = f"/artists/{quote(slug, safe='')}/artworks/{quote(work_slug, safe='')}"
+        return self.get_json(path)
+
     def search(self, params: Params) -> dict[str, Any]:
         """Return a page of search results with facets."""
         return self.get_json("/search", params)

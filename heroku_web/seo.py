@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, url_for
 
+from heroku_web.artworks import work_url
 from heroku_web.client import api
 from heroku_web.pages import public_url
 
@@ -26,11 +27,12 @@ def sitemap_entries() -> list[dict[str, Any]]:
     ]
     for artist in sorted(api().artist_directory().values(), key=lambda a: a["slug"]):
         entries.append({"loc": public_url(url_for("artists.profile", slug=artist["slug"]))})
+    artists = api().artist_directory()
     remaining, cursor = int(current_app.config["SITEMAP_MAX"]), None
     while remaining > 0:
         listing = api().artworks(cursor=cursor, limit=min(PAGE, remaining))
         for work in listing["items"]:
-            loc = public_url(url_for("artworks.detail", artwork_id=work["id"]))
+            loc = public_url(work_url(work, artists.get(work["artist_id"])))
             entries.append({"loc": loc, "lastmod": (work.get("published_at") or "")[:10]})
         remaining -= len(listing["items"])
         cursor = listing.get("next_cursor")
