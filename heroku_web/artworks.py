@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, redirect, url_for
+from werkzeug.wrappers import Response as ResponseBase
 
 from heroku_web.api import ApiError
 from heroku_web.client import api
@@ -40,7 +41,7 @@ def readable(artist_slug: str, work_slug: str) -> Response:
 
 
 @blueprint.get("/artworks/<artwork_id>")
-def detail(artwork_id: str) -> Response:
+def detail(artwork_id: str) -> ResponseBase:
     """Send a work with a readable URL there (301); show one without it here."""
     artwork = api().artwork(artwork_id)
     artist = api().artist_of(artwork)

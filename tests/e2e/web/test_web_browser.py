@@ -80,7 +80,7 @@ def test_an_artwork_page_gets_avif_or_webp_from_the_browsers_choice(
     page, watch = desktop
     page.goto(f"{gallery}/gallery")
     page.locator(".justified .cell a").first.click()
-    page.wait_for_url(re.compile(r"/artworks/\w+$"))
+    page.wait_for_url(re.compile(r"/artists/[\w-]+/[\w-]+$"))
     settle(page)
     current = page.locator(".stage img").evaluate("img => img.currentSrc")
     assert re.search(r"\.(avif|webp)$", current), current
@@ -181,7 +181,7 @@ def test_keyboard_only_a_visitor_skips_to_content_tabs_to_a_card_and_opens_it(
         if page.evaluate("document.activeElement.classList.contains('cell-link')"):
             break
     href = page.evaluate("document.activeElement.getAttribute('href')")
-    assert href and href.startswith("/artworks/")
+    assert href and href.startswith("/artists/")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
     page.keyboard.press("Enter")

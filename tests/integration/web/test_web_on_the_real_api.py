@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 import requests
 from flask.testing import FlaskClient
 
@@ -12,13 +13,21 @@ from copper.seed import ARTISTS
 from testkit.stack import LocalStack
 
 
+@pytest.fixture(scope="module")
+def paths(stack: LocalStack, works: list[dict[str, Any]]) -> dict[str, str]:
+    """Return each work's readable page path (/artists/{artist}/{work}) by work id."""
+    listed = requests.get(f"{stack.api_url}/artists?limit=100", timeout=10).json()["items"]
+    slugs = {artist["id"]: artist["slug"] for artist in listed}
+    return {w["id"]: f"/artists/{slugs[w['artist_id']]}/{w['slug']}" for w in works}
+
+
 def test_every_seeded_work_is_in_the_grid_with_its_artist(
-    client: FlaskClient, works: list[dict[str, Any]]
+    client: FlaskClient, works: list[dict[str, Any]], paths: dict[str, str]
 ) -> None:
     html = client.get("/gallery").get_data(as_text=True)
     assert len(works) == 9
     for work in works:
-        assert f'href="/artworks/{work["id"]}"' in html
+        assert f'href="{paths[work["id"]]}"' in html
     for name in ("Ada Verdigris", "Rufus Ochre", "Mina Cobalt"):
         assert name in html
 
@@ -31,9 +40,9 @@ def test_the_home_page_shows_featured_newest_and_artists(client: FlaskClient) ->
 
 
 def test_every_image_the_artwork_page_offers_is_served_by_the_media_store(
-    client: FlaskClient, works: list[dict[str, Any]]
+    client: FlaskClient, works: list[dict[str, Any]], paths: dict[str, str]
 ) -> None:
-    html = client.get(f"/artworks/{works[0]['id']}").get_data(as_text=True)
+    html = client.get(paths[works[0]["id"]]).get_data(as_text=True)
     picture = re.search(r"<picture>.*?</picture>", html, re.S)
     assert picture is not None
     urls = set(re.findall(r"(http://[^\s\"]+) \d+w", picture.group(0)))
@@ -47,10 +56,10 @@ def test_every_image_the_artwork_page_offers_is_served_by_the_media_store(
 
 
 def test_an_artwork_page_names_the_artist_and_shows_facts_and_similar_works(
-    client: FlaskClient, works: list[dict[str, Any]]
+    client: FlaskClient, works: list[dict[str, Any]], paths: dict[str, str]
 ) -> None:
     work = works[0]
-    html = client.get(f"/artworks/{work['id']}").get_data(as_text=True)
+    html = client.get(paths[work["id"]]).get_data(as_text=True)
     assert ">" + work["title"].replace("'", "&#39;") + "</h1>" in html
     assert 'class="artwork-artist">by <a href="/artists/' in html
     assert "dpi" not in html and " px" not in html  # pixel facts stay in the studio
@@ -79,11 +88,11 @@ def test_the_artists_directory_shows_each_bio(client: FlaskClient) -> None:
 
 
 def test_a_text_search_finds_works_and_offers_facets(
-    client: FlaskClient, works: list[dict[str, Any]]
+    client: FlaskClient, works: list[dict[str, Any]], paths: dict[str, str]
 ) -> None:
     word = works[0]["title"].split()[-1]
     html = client.get(f"/search?q={word}").get_data(as_text=True)
-    assert f'href="/artworks/{works[0]["id"]}"' in html
+    assert f'href="{paths[works[0]["id"]]}"' in html
     assert "<mark>" in html
     assert 'class="facet-link"' in html
 
@@ -122,7 +131,14 @@ def test_the_request_id_follows_the_visitor_into_the_api(
 
 
 def test_the_sitemap_lists_every_published_work(
-    client: FlaskClient, works: list[dict[str, Any]]
+    client: FlaskClient, works: list[dict[str, Any]], paths: dict[str, str]
 ) -> None:
     xml = client.get("/sitemap.xml").get_data(as_text=True)
-    assert all(f"/artworks/{work['id']}</loc>" in xml for work in works)
+    assert all(f"{paths[work['id']]}</loc>" in xml for work in works)
+
+
+def test_an_id_address_moves_permanently_to_the_readable_one(
+    client: FlaskClient, works: list[dict[str, Any]], paths: dict[str, str]
+) -> None:
+    response = client.get(f"/artworks/{works[0]['id']}")
+    assert (response.status_code, response.headers["Location"]) == (301, paths[works[0]["id"]])
