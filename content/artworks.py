@@ -132,12 +132,47 @@ def fill_from_file(artwork: Artwork, embedded: Any) -> Artwork:
 
 
 def needs_slug(artwork: Artwork) -> bool:
-    """Return whether a work should be given its slug now: published, not deleted, none yet."""
-    return (
-        artwork.slug is None
-        and artwork.visibility is Visibility.PUBLISHED
-        and not lifecycle.is_deleted(artwork)
-    )
+    """Return whether a work should be given its slug now: public (published and ready), none yet.
+
+    A work published before its file is processed waits: its title may still be the file's
+    name, which the file's own embedded title replaces when processing ends.
+    """
+    return artwork.slug is None and artwork.is_public
+
+
+def save_with_slug(
+    repository: ContentRepository, artwork: Artwork, expected: int, owner_id: str | None
+) -> Artwork:
+    """Save a work; a public one without a slug claims the first free one of its title.
+
+    The store refuses a slug another work holds (SlugTaken), so concurrent claims each end
+    with a different slug; the artist's other slugs are read only after a clash.
+    """
+    if not needs_slug(artwork):
+        return repository.save_artwork(artwork, expected, owner_id=owner_id)
+    base = work_slug(artwork.title)
+    slug, tried = base, set()
+    for _ in range(SLUG_ATTEMPTS - 1):
+        try:
+            return repository.save_artwork(replace(artwork, slug=slug), expected, owner_id=owner_id)
+        except SlugTaken:
+            tried.add(slug)
+            taken = {w.slug for w in works_of(repository, artwork.artist_id) if w.slug}
+            slug = first_free(base, taken | tried)
+    return repository.save_artwork(replace(artwork, slug=slug), expected, owner_id=owner_id)
+
+
+def give_slug(repository: ContentRepository, artwork_id: str) -> bool:
+    """Give one public work without a slug its slug; return whether it was given one."""
+
+    def write() -> bool:
+        current = repository.get_artwork(artwork_id)
+        if not needs_slug(current):
+            return False
+        save_with_slug(repository, current, current.version, None)
+        return True
+
+    return retry_on_conflict(write)
 
 
 def keep_original(key: str) -> None:
@@ -283,18 +318,7 @@ class ArtworkService:
         waiting = sorted(
             (a.published_at or "", a.id) for a in self.repository.iter_artworks() if needs_slug(a)
         )
-        given = 0
-        for _, artwork_id in waiting:
-
-            def write(artwork_id: str = artwork_id) -> bool:
-                current = self.repository.get_artwork(artwork_id)
-                if not needs_slug(current):
-                    return False
-                self._save(current, current.version, None)
-                return True
-
-            given += retry_on_conflict(write)
-        return given
+        return sum(give_slug(self.repository, artwork_id) for _, artwork_id in waiting)
 
     def resembled(self, artist_id: str, artwork_id: str) -> Resembled:
         """Return what the artist may know of the work their work was flagged as resembling.
@@ -341,23 +365,5 @@ class ArtworkService:
         return retry_on_conflict(write) if version is None else write()
 
     def _save(self, artwork: Artwork, expected: int, owner_id: str | None) -> Artwork:
-        """Save a work; a published one without a slug claims the first free one of its title.
-
-        The store refuses a slug another work holds (SlugTaken), so concurrent claims each end
-        with a different slug; the artist's other slugs are read only after a clash.
-        """
-        if not needs_slug(artwork):
-            return self.repository.save_artwork(artwork, expected, owner_id=owner_id)
-        base = work_slug(artwork.title)
-        slug, tried = base, set()
-        for _ in range(SLUG_ATTEMPTS - 1):
-            try:
-                return self.repository.save_artwork(
-                    replace(artwork, slug=slug), expected, owner_id=owner_id
-                )
-            except SlugTaken:
-                tried.add(slug)
-                taken = {w.slug for w in works_of(self.repository, artwork.artist_id) if w.slug}
-                slug = first_free(base, taken | tried)
-        final = replace(artwork, slug=slug)
-        return self.repository.save_artwork(final, expected, owner_id=owner_id)
+        """Save a work, giving a public one its slug (see save_with_slug)."""
+        return save_with_slug(self.repository, artwork, expected, owner_id)

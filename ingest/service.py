@@ -22,10 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from content import lifecycle
-from content.artworks import fill_from_file
+from content.artworks import fill_from_file, give_slug, needs_slug
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, deadline_after
 from content.model import Artwork, OriginalObject, Status
-from content.repository import ContentRepository, NotFound, StaleEvent, VersionConflict
+from content.repository import (
+    ContentRepository,
+    NotFound,
+    SlugTaken,
+    StaleEvent,
+    VersionConflict,
+)
 from ingest.messages import ObjectEvent, OriginalRef, ReprocessRequest, Request, TestEvent
 from ingest.plan import (
     CONTENT_TYPES,
@@ -267,7 +273,22 @@ class Processor:
             self._delete_keys(self._with_tiles(written))
             return Outcome.STALE
         self._delete_renditions(saved, keep=_keys(saved))
+        self._give_slug(saved)
         return Outcome.PROCESSED
+
+    def _give_slug(self, saved: Artwork) -> None:
+        """Give a work its readable URL when processing made it public (best effort).
+
+        A work published before its file was processed waits for the file's own title. Should
+        this write lose, the work stays reachable by id and the next save or
+        `copper backfill-slugs` gives it one.
+        """
+        if not needs_slug(saved):
+            return
+        try:
+            give_slug(self.repository, saved.id)
+        except (NotFound, SlugTaken, VersionConflict):
+            log.warning("%s: no readable URL given yet", saved.id, exc_info=True)
 
     def _near_duplicates(self, phash: str) -> list[str]:
         """Return near-duplicate works; the check is advisory, so an index outage skips it."""

@@ -131,3 +131,22 @@ def test_a_replaced_files_old_renditions_stay_public_until_the_new_ones_are_read
     new_keys = sorted(r["key"] for r in after.renditions)
     assert not set(new_keys) & set(old_keys)
     assert sorted(flow.media_keys(work)) == new_keys
+
+
+def test_a_work_published_before_its_file_is_processed_gets_its_url_from_the_files_title(
+    flow: Flow,
+) -> None:
+    # GIVEN a work published while it still waits for its file, titled after the file's name
+    artist = flow.artist()
+    work = flow.services.artworks.create(artist.id, {"title": "IMG_4032", "title_from_file": True})
+    flow.services.artworks.set_visibility(artist.id, work.id, Visibility.PUBLISHED)
+    assert flow.record(work).slug is None, "no readable URL from a stand-in title"
+    # WHEN the file, titled inside, is processed
+    flow.store_original(work, described_jpeg(4))
+    flow.send("created", work, "0A")
+    flow.drain()
+    # THEN the now public work's readable URL comes from the file's own title
+    record = flow.record(work)
+    assert record.is_public
+    assert record.slug == "harbour-at-dusk"
+    assert flow.services.artworks.public_by_slug(artist.id, "harbour-at-dusk").id == work.id
