@@ -16,6 +16,7 @@ from content.fields import InvalidArtwork, clean_text
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, REPROCESSABLE, NotAllowed, deadline_after
 from content.model import Artwork, Visibility, now
 from content.repository import ContentRepository, NotFound, Page, retry_on_conflict
+from content.series import series_choice
 from kernel.keys import original_key
 
 MAX_TITLE = 200
@@ -175,8 +176,13 @@ class ArtworkService:
     def edit(
         self, artist_id: str, artwork_id: str, fields: dict[str, Any], version: int | None = None
     ) -> Artwork:
-        """Change the descriptive fields of the artist's own work."""
+        """Change the descriptive fields of the artist's own work (and its series)."""
+        fields = dict(fields)
+        in_series = "series" in fields
+        chosen = fields.pop("series", None)
         cleaned = clean_fields(fields)
+        if in_series:
+            cleaned["series"] = series_choice(self.repository.get_artist(artist_id), chosen)
         if "title" in cleaned:
             cleaned["title_from_file"] = False  # the artist chose a title
         return self._change(
