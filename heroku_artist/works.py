@@ -133,6 +133,26 @@ def collector_fields() -> dict[str, Any]:
     return fields
 
 
+def series_options() -> list[dict[str, Any]] | None:
+    """Return the artist's series to choose from (None from an API without series)."""
+    try:
+        return api().series(token())
+    except ApiError as error:
+        if error.status == 404:
+            return None
+        raise
+
+
+def series_field() -> dict[str, Any]:
+    """Return the form's series: one chosen, or one created from a typed title (none: omitted)."""
+    if "series" not in request.form:
+        return {}
+    title = request.form.get("new_series", "").strip()
+    if title:
+        return {"series": api().create_series(token(), title)["slug"]}
+    return {"series": request.form.get("series") or None}
+
+
 def version_field() -> int | None:
     """Return the version the form was made from."""
     raw = request.form.get("version", "")
@@ -205,6 +225,7 @@ def detail(artwork_id: str) -> str:
         error=None,
         actions=actions(work),
         poll_ms=current_app.config["POLL_INTERVAL_MS"],
+        series_options=series_options(),
     )
 
 
@@ -226,9 +247,10 @@ def resembled(work: dict[str, Any]) -> dict[str, Any] | None:
 @blueprint.post("/works/<artwork_id>")
 @login_required
 def edit(artwork_id: str) -> Any:
-    """Save the work's title, description, tags, medium, year and size."""
+    """Save the work's title, description, tags, medium, year, size and series."""
     fields = form_fields()
     try:
+        fields |= series_field()
         api().update(token(), artwork_id, fields, version_field())
     except ApiError as error:
         if error.status == 404:
@@ -248,6 +270,7 @@ def edit(artwork_id: str) -> Any:
             error=message,
             actions=actions(work),
             poll_ms=current_app.config["POLL_INTERVAL_MS"],
+            series_options=series_options(),
         )
         return page, error.status
     flash("Saved.", "success")
