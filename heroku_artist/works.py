@@ -39,6 +39,7 @@ UPLOADABLE = ("awaiting_upload", "ready", "rejected", "failed")
 # Statuses a work can be published in (a refused or failed file has no image to show).
 PUBLISHABLE = ("awaiting_upload", "processing", "ready")
 MAX_BULK = 100
+NO_SERIES = "-"  # the bulk form's choice that takes works out of their series
 # A failed work whose file never arrived has nothing to process again.
 NOTHING_KEPT = ("UploadNotReceived",)
 
@@ -108,6 +109,8 @@ def index() -> str:
         visibility=visibility,
         statuses=[(s, STATUS_LABELS[s]) for s in STATUS_FILTERS],
         selected=set(request.args.get("selected", "").split(",")),
+        series_options=series_options() if works else None,
+        no_series=NO_SERIES,
     )
 
 
@@ -200,12 +203,16 @@ def bulk() -> Response:
 
 
 def bulk_fields(work: dict[str, Any]) -> dict[str, Any]:
-    """Return the bulk form's non-empty fields for one work (tags are added to its own)."""
+    """Return the bulk form's non-empty fields for one work (tags are added to its own; a
+    series chosen, or "No series", applies to each)."""
     fields: dict[str, Any] = {}
     for name in ("title", "description"):
         value = request.form.get(name, "").strip()
         if value:
             fields[name] = value
+    series = request.form.get("series", "")
+    if series:
+        fields["series"] = None if series == NO_SERIES else series
     added = [t.strip() for t in request.form.get("tags", "").split(",") if t.strip()]
     if added:
         own = list(work.get("tags") or [])

@@ -129,3 +129,20 @@ def session_token(stack: LocalStack, slug: str) -> str:
     """Return an API token of the artist with this slug (issued by the content service)."""
     artist = stack.services.repository.find_artist_by_slug(slug)
     return str(stack.services.accounts.tokens.issue(artist))
+
+
+def test_the_bulk_form_puts_chosen_works_in_a_series_and_takes_them_out(
+    printer: tuple[Artist, str, list[str]], stack: LocalStack
+) -> None:
+    session, slug, ids = printer
+    session.post_form("/series", {"title": "Night walks"}, page="/series")
+    listing = session.client.get("/works").get_data(as_text=True)
+    assert '<option value="night-walks">Night walks</option>' in listing
+
+    form = {"selected": ids[:2], "action": "edit", "series": "night-walks"}
+    assert session.post_form("/works/bulk", form, page="/works").status_code == 302
+    assert public_titles(stack, slug, series="night-walks") == ["Noon", "Dawn"]
+
+    form = {"selected": [ids[0]], "action": "edit", "series": "-"}
+    assert session.post_form("/works/bulk", form, page="/works").status_code == 302
+    assert public_titles(stack, slug, series="night-walks") == ["Noon"]
