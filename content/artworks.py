@@ -23,6 +23,7 @@ from content.repository import (
     retry_on_conflict,
     works_of,
 )
+from content.series import series_choice
 from content.slugs import first_free, work_slug
 from kernel.keys import original_key
 
@@ -228,8 +229,13 @@ class ArtworkService:
     def edit(
         self, artist_id: str, artwork_id: str, fields: dict[str, Any], version: int | None = None
     ) -> Artwork:
-        """Change the descriptive fields of the artist's own work."""
+        """Change the descriptive fields of the artist's own work (and its series)."""
+        fields = dict(fields)
+        in_series = "series" in fields
+        chosen = fields.pop("series", None)
         cleaned = clean_fields(fields)
+        if in_series:
+            cleaned["series"] = series_choice(self.repository.get_artist(artist_id), chosen)
         if "title" in cleaned:
             cleaned["title_from_file"] = False  # the artist chose a title
         return self._change(

@@ -10,6 +10,7 @@ from content.model import (
     Artwork,
     OriginalObject,
     Role,
+    Series,
     Status,
     Visibility,
     WatermarkPreference,
@@ -32,6 +33,8 @@ def artist_from_plain(data: dict[str, Any]) -> Artist:
     data = known(Artist, data)
     data["role"] = Role(data["role"])
     data["watermark"] = WatermarkPreference(**known(WatermarkPreference, data["watermark"]))
+    data["series"] = tuple(Series(**known(Series, each)) for each in data.get("series") or ())
+    data["work_order"] = tuple(data.get("work_order") or ())
     return Artist(**data)
 
 

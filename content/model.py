@@ -54,6 +54,15 @@ class WatermarkPreference:
 
 
 @dataclass(frozen=True)
+class Series:
+    """A named group of an artist's works, such as "Harbour studies"."""
+
+    slug: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Artist:
     """An account: an artist, or an admin."""
 
@@ -68,6 +77,8 @@ class Artist:
     watermark: WatermarkPreference = field(default_factory=WatermarkPreference)
     cover_artwork_id: str | None = None  # the work that stands for them in the directory
     contact_email: str = ""  # public: where collectors' enquiries go ("" for none)
+    series: tuple[Series, ...] = ()  # the artist's series, in the order they list them
+    work_order: tuple[str, ...] = ()  # ids of works in the order the artist chose for their page
     version: int = 1
     created_at: str = field(default_factory=now)
     updated_at: str = field(default_factory=now)
@@ -103,6 +114,7 @@ class Artwork:
     availability: str = ""  # one of AVAILABILITY, or "" (not said)
     price: str = ""  # a decimal amount ("450", "450.50"), in `currency`
     currency: str = ""  # ISO 4217
+    series: str | None = None  # the slug of one of the artist's series
     status: Status = Status.AWAITING_UPLOAD
     rejection_reason: str | None = None
     visibility: Visibility = Visibility.DRAFT

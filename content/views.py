@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from content.artworks import Resembled
-from content.model import Artist, Artwork
+from content.model import Artist, Artwork, Series
 
 
 def public_artist(artist: Artist) -> dict[str, Any]:
@@ -18,7 +18,13 @@ def public_artist(artist: Artist) -> dict[str, Any]:
         "bio": artist.bio,
         "cover_artwork_id": artist.cover_artwork_id,
         "contact_email": artist.contact_email,
+        "series": [series_view(series) for series in artist.series],
     }
+
+
+def series_view(series: Series) -> dict[str, Any]:
+    """Return a series as everyone sees it."""
+    return {"slug": series.slug, "title": series.title, "description": series.description}
 
 
 def own_artist(artist: Artist) -> dict[str, Any]:
@@ -28,6 +34,7 @@ def own_artist(artist: Artist) -> dict[str, Any]:
         "role": artist.role.value,
         "copyright_line": artist.copyright_line,
         "watermark": asdict(artist.watermark),
+        "work_order": list(artist.work_order),
         "version": artist.version,
     }
 
@@ -51,6 +58,7 @@ def public_artwork(artwork: Artwork) -> dict[str, Any]:
         "availability": artwork.availability,
         "price": artwork.price,
         "currency": artwork.currency,
+        "series": artwork.series,
         "renditions": list(artwork.renditions),
         "facts": artwork.facts,
         "published_at": artwork.published_at,

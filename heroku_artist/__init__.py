@@ -9,7 +9,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from heroku_artist import admin, auth, errors, profile, security, upload, works
+from heroku_artist import admin, arrange, auth, errors, profile, security, series, upload, works
 from heroku_artist.client import StudioClient
 from heroku_artist.config import DEFAULTS, check
 from heroku_artist.inputs import BoundedJson
@@ -44,6 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         works.blueprint,
         upload.blueprint,
         profile.blueprint,
+        series.blueprint,
+        arrange.blueprint,
         admin.blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -230,6 +230,40 @@ class StudioClient:
         body = {"content_type": content_type}
         return self.send("POST", path("/me/artworks/{}/upload", artwork_id), token, body)
 
+    # -- series and the page order --
+
+    def series(self, token: str) -> list[dict[str, Any]]:
+        """Return the artist's series (slug, title, description), in their order."""
+        items: list[dict[str, Any]] = self.send("GET", "/me/series", token)["items"]
+        return items
+
+    def create_series(self, token: str, title: str, description: str = "") -> dict[str, Any]:
+        """Create a series; return it with its slug."""
+        body = {"title": title, "description": description}
+        return dict(self.send("POST", "/me/series", token, body))
+
+    def update_series(self, token: str, slug: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Rename or describe a series; return it."""
+        return dict(self.send("PATCH", path("/me/series/{}", slug), token, fields))
+
+    def delete_series(self, token: str, slug: str) -> None:
+        """Delete a series (its works are then in none)."""
+        self.send("DELETE", path("/me/series/{}", slug), token)
+
+    def set_work_order(self, token: str, ids: list[str]) -> list[str]:
+        """Save the order of the artist's works on their page; return it."""
+        order: list[str] = self.send("PUT", "/me/work-order", token, {"work_order": ids})[
+            "work_order"
+        ]
+        return order
+
+    def public_works(self, slug: str, cursor: str | None = None, limit: int = 100) -> WorkPage:
+        """Return a page of an artist's published works as visitors see them, in their order."""
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return self.send("GET", path("/artists/{}/artworks", slug), params=params)
+
     # -- administration --
 
     def health(self) -> object:

@@ -39,6 +39,7 @@ UPLOADABLE = ("awaiting_upload", "ready", "rejected", "failed")
 # Statuses a work can be published in (a refused or failed file has no image to show).
 PUBLISHABLE = ("awaiting_upload", "processing", "ready")
 MAX_BULK = 100
+NO_SERIES = "-"  # the bulk form's choice that takes works out of their series
 # A failed work whose file never arrived has nothing to process again.
 NOTHING_KEPT = ("UploadNotReceived",)
 
@@ -108,6 +109,8 @@ def index() -> str:
         visibility=visibility,
         statuses=[(s, STATUS_LABELS[s]) for s in STATUS_FILTERS],
         selected=set(request.args.get("selected", "").split(",")),
+        series_options=series_options() if works else None,
+        no_series=NO_SERIES,
     )
 
 
@@ -131,6 +134,26 @@ def collector_fields() -> dict[str, Any]:
     fields["open_edition"] = request.form.get("open_edition") == "yes"
     fields["signed"] = SIGNED.get(request.form.get("signed", ""))
     return fields
+
+
+def series_options() -> list[dict[str, Any]] | None:
+    """Return the artist's series to choose from (None from an API without series)."""
+    try:
+        return api().series(token())
+    except ApiError as error:
+        if error.status == 404:
+            return None
+        raise
+
+
+def series_field() -> dict[str, Any]:
+    """Return the form's series: one chosen, or one created from a typed title (none: omitted)."""
+    if "series" not in request.form:
+        return {}
+    title = request.form.get("new_series", "").strip()
+    if title:
+        return {"series": api().create_series(token(), title)["slug"]}
+    return {"series": request.form.get("series") or None}
 
 
 def version_field() -> int | None:
@@ -180,12 +203,16 @@ def bulk() -> Response:
 
 
 def bulk_fields(work: dict[str, Any]) -> dict[str, Any]:
-    """Return the bulk form's non-empty fields for one work (tags are added to its own)."""
+    """Return the bulk form's non-empty fields for one work (tags are added to its own; a
+    series chosen, or "No series", applies to each)."""
     fields: dict[str, Any] = {}
     for name in ("title", "description"):
         value = request.form.get(name, "").strip()
         if value:
             fields[name] = value
+    series = request.form.get("series", "")
+    if series:
+        fields["series"] = None if series == NO_SERIES else series
     added = [t.strip() for t in request.form.get("tags", "").split(",") if t.strip()]
     if added:
         own = list(work.get("tags") or [])
@@ -205,6 +232,7 @@ def detail(artwork_id: str) -> str:
         error=None,
         actions=actions(work),
         poll_ms=current_app.config["POLL_INTERVAL_MS"],
+        series_options=series_options(),
     )
 
 
@@ -226,9 +254,10 @@ def resembled(work: dict[str, Any]) -> dict[str, Any] | None:
 @blueprint.post("/works/<artwork_id>")
 @login_required
 def edit(artwork_id: str) -> Any:
-    """Save the work's title, description, tags, medium, year and size."""
+    """Save the work's title, description, tags, medium, year, size and series."""
     fields = form_fields()
     try:
+        fields |= series_field()
         api().update(token(), artwork_id, fields, version_field())
     except ApiError as error:
         if error.status == 404:
@@ -248,6 +277,7 @@ def edit(artwork_id: str) -> Any:
             error=message,
             actions=actions(work),
             poll_ms=current_app.config["POLL_INTERVAL_MS"],
+            series_options=series_options(),
         )
         return page, error.status
     flash("Saved.", "success")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, abort, current_app, request
 
 from heroku_web.client import api
 from heroku_web.media import picture
@@ -42,16 +42,42 @@ def directory() -> Response:
 
 @blueprint.get("/artists/<slug>")
 def profile(slug: str) -> Response:
-    """Show an artist's bio and their published works."""
+    """Show an artist's bio and their published works in their order, or one series of them."""
     artist = api().artist(slug)
+    series_nav = shown_series(artist)
+    chosen = chosen_series(artist, request.args.get("series") or None)
     cursor = request.args.get("cursor") or None
-    listing = api().artist_artworks(slug, cursor=cursor, limit=int(current_app.config["PAGE_SIZE"]))
+    listing = api().artist_artworks(
+        slug,
+        cursor=cursor,
+        limit=int(current_app.config["PAGE_SIZE"]),
+        series=chosen["slug"] if chosen else None,
+    )
     cards = [work_card(work, artist) for work in listing["items"]]
+    series_slug = chosen["slug"] if chosen else None
     return page(
         "artist.html",
         artist=artist,
         cards=cards,
+        series_nav=series_nav,
+        series=chosen,
         next_cursor=listing.get("next_cursor"),
         cursor=cursor,
-        canonical_url=canonical("artists.profile", slug=slug, cursor=cursor),
+        canonical_url=canonical("artists.profile", slug=slug, series=series_slug, cursor=cursor),
     )
+
+
+def shown_series(artist: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the artist's series that have public works, for the series navigation."""
+    listed = artist.get("series") or []
+    return [s for s in listed if isinstance(s, dict) and s.get("slug") and s.get("count", 1) > 0]
+
+
+def chosen_series(artist: dict[str, Any], slug: str | None) -> dict[str, Any] | None:
+    """Return the artist's series named in the query string; 404 for one they do not have."""
+    if slug is None:
+        return None
+    for series in artist.get("series") or []:
+        if isinstance(series, dict) and series.get("slug") == slug:
+            return series
+    abort(404)

@@ -60,11 +60,11 @@ class GalleryClient:
         return self.get_json(f"/artists/{quote(slug, safe='')}")
 
     def artist_artworks(
-        self, slug: str, cursor: str | None = None, limit: int = 24
+        self, slug: str, cursor: str | None = None, limit: int = 24, series: str | None = None
     ) -> dict[str, Any]:
-        """Return a page of an artist's published works, newest first."""
+        """Return a page of an artist's published works in their order (or one series')."""
         path = f"/artists/{quote(slug, safe='')}/artworks"
-        return self.get_json(path, {"limit": limit, "cursor": cursor})
+        return self.get_json(path, {"limit": limit, "cursor": cursor, "series": series})
 
     def artist_artwork(self, slug: str, work_slug: str) -> dict[str, Any]:
         """Return one published work of an artist, by the work's slug."""

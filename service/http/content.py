@@ -6,8 +6,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, g
+from flask import Blueprint, g, request
 
+from content.arrangement import Arrangement
 from content.directory import showcase
 from content.model import Visibility
 from content.profile import ProfileService
@@ -18,6 +19,7 @@ from content.views import (
     public_artist,
     public_artwork,
     resembled_work,
+    series_view,
 )
 from service.http.auth import attempt_limited, authenticated, principal
 from service.http.context import services
@@ -206,18 +208,26 @@ def artists() -> dict[str, Any]:
 
 @blueprint.get("/artists/<slug>")
 def artist(slug: str) -> dict[str, Any]:
-    """Return an artist's public profile."""
-    return public_artist(services().repository.find_artist_by_slug(slug))
+    """Return an artist's public profile, with each series' count of works and cover work."""
+    found = services().repository.find_artist_by_slug(slug)
+    overview = Arrangement(services().repository).series_overview(found)
+    series = [
+        series_view(s) | {"count": count, "cover": public_artwork(cover) if cover else None}
+        for s, count, cover in overview
+    ]
+    return public_artist(found) | {"series": series}
 
 
 @blueprint.get("/artists/<slug>/artworks")
 def artist_artworks(slug: str) -> dict[str, Any]:
-    """List an artist's published works, newest first."""
+    """List an artist's published works in their chosen order, then newest first.
+
+    `?series=<slug>` lists one of their series, in the same order.
+    """
     found = services().repository.find_artist_by_slug(slug)
     cursor, limit = page_args()
-    page = services().repository.list_by_artist(
-        found.id, include_drafts=False, cursor=cursor, limit=limit
-    )
+    series = request.args.get("series") or None
+    page = Arrangement(services().repository).listing(found, series, cursor, limit)
     return paged(page, public_artwork)
 
 
