@@ -8,6 +8,7 @@ from typing import Any
 from content.model import (
     Artist,
     Artwork,
+    Link,
     OriginalObject,
     Role,
     Status,
@@ -32,6 +33,8 @@ def artist_from_plain(data: dict[str, Any]) -> Artist:
     data = known(Artist, data)
     data["role"] = Role(data["role"])
     data["watermark"] = WatermarkPreference(**known(WatermarkPreference, data["watermark"]))
+    data["links"] = tuple(Link(**known(Link, link)) for link in data.get("links", ()))
+    data["portrait"] = tuple(data.get("portrait", ()))
     return Artist(**data)
 
 

@@ -18,6 +18,8 @@ def public_artist(artist: Artist) -> dict[str, Any]:
         "bio": artist.bio,
         "cover_artwork_id": artist.cover_artwork_id,
         "contact_email": artist.contact_email,
+        "links": [asdict(link) for link in artist.links],
+        "portrait": list(artist.portrait),
     }
 
 
@@ -28,6 +30,7 @@ def own_artist(artist: Artist) -> dict[str, Any]:
         "role": artist.role.value,
         "copyright_line": artist.copyright_line,
         "watermark": asdict(artist.watermark),
+        "logo": artist.logo is not None,
         "version": artist.version,
     }
 
