@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response as Redirect
 
 from heroku_artist.api import ApiError
 from heroku_artist.auth import login_required, token
@@ -154,7 +155,7 @@ def uploaded_image(field: str) -> tuple[bytes, str] | str:
     return data, upload.mimetype or "application/octet-stream"
 
 
-def send_image(kind: str, field: str, done: str) -> Response:
+def send_image(kind: str, field: str, done: str) -> Redirect:
     """Send the posted image to PUT /me/{kind}; flash the outcome and go back to the profile."""
     found = uploaded_image(field)
     if isinstance(found, str):
@@ -174,14 +175,14 @@ def send_image(kind: str, field: str, done: str) -> Response:
 
 @blueprint.post("/profile/portrait")
 @login_required
-def portrait() -> Response:
+def portrait() -> Redirect:
     """Upload (or replace) the artist's portrait."""
     return send_image("portrait", "portrait", "Your portrait is saved.")
 
 
 @blueprint.post("/profile/portrait/remove")
 @login_required
-def remove_portrait() -> Response:
+def remove_portrait() -> Redirect:
     """Remove the artist's portrait."""
     api().delete_image(token(), "portrait")
     flash("Your portrait is removed.", "success")
@@ -190,14 +191,14 @@ def remove_portrait() -> Response:
 
 @blueprint.post("/profile/logo")
 @login_required
-def logo() -> Response:
+def logo() -> Redirect:
     """Upload (or replace) the watermark logo."""
     return send_image("logo", "logo", "Your logo is saved.")
 
 
 @blueprint.post("/profile/logo/remove")
 @login_required
-def remove_logo() -> Response:
+def remove_logo() -> Redirect:
     """Remove the watermark logo."""
     api().delete_image(token(), "logo")
     flash("Your logo is removed.", "success")
