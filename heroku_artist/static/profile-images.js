@@ -42,9 +42,12 @@
         const body = new FormData(form);
         const name = type === "image/png" ? "image.png" : "image.jpg";
         body.set(input.name, blob || file, blob && blob !== file ? name : file.name);
-        return fetch(form.action, { method: "POST", body: body, credentials: "same-origin" });
-      }).then(function (response) {
-        window.location.assign(response.url || form.action);
+        // "manual": the studio's redirect is followed by the page itself, which shows its message
+        return fetch(form.action, {
+          method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+        });
+      }).then(function () {
+        window.location.assign(form.dataset.done);
       }, function () {
         form.dataset.sending = "1";
         form.submit();
