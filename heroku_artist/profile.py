@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     flash,
     redirect,
@@ -62,8 +61,7 @@ def allow_image_bodies() -> Redirect | None:
 @blueprint.record_once
 def install_body_limit(state: BlueprintSetupState) -> None:
     """Run `allow_image_bodies` before every other request hook of the app."""
-    app: Flask = state.app
-    app.before_request_funcs.setdefault(None, []).insert(0, allow_image_bodies)
+    state.app.before_request_funcs.setdefault(None, []).insert(0, allow_image_bodies)
 
 
 def submitted_links() -> list[dict[str, str]]:
