@@ -8,6 +8,7 @@ from typing import Any
 from content.model import (
     Artist,
     Artwork,
+    Link,
     OriginalObject,
     Role,
     Series,
@@ -35,6 +36,8 @@ def artist_from_plain(data: dict[str, Any]) -> Artist:
     data["watermark"] = WatermarkPreference(**known(WatermarkPreference, data["watermark"]))
     data["series"] = tuple(Series(**known(Series, each)) for each in data.get("series") or ())
     data["work_order"] = tuple(data.get("work_order") or ())
+    data["links"] = tuple(Link(**known(Link, link)) for link in data.get("links", ()))
+    data["portrait"] = tuple(data.get("portrait", ()))
     return Artist(**data)
 
 

@@ -86,7 +86,7 @@ GSI2 = "GSI2"
 ARTISTS_PARTITION = "ARTISTS"
 PUBLISHED_PARTITION = "PUBLISHED"
 _KEY_ATTRIBUTES = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK")
-_ARTIST_JSON = frozenset({"watermark", "series"})
+_ARTIST_JSON = frozenset({"watermark", "series", "links", "portrait"})
 _ARTWORK_JSON = frozenset({"original", "renditions", "facts", "focal_point"})
 
 # Error codes of the service (and of transaction cancellation reasons) that are transient.

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pipeline.settings import Position
+
+MarkKind = Literal["text", "logo"]
 
 
 class Role(StrEnum):
@@ -51,6 +53,15 @@ class WatermarkPreference:
     text: str | None = None
     position: Position = "bottom-right"
     opacity: float = 0.4
+    kind: MarkKind = "text"  # draw the text, or the artist's uploaded logo
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link an artist shows on their page: a label and an http(s) URL."""
+
+    label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,9 @@ class Artist:
     contact_email: str = ""  # public: where collectors' enquiries go ("" for none)
     series: tuple[Series, ...] = ()  # the artist's series, in the order they list them
     work_order: tuple[str, ...] = ()  # ids of works in the order the artist chose for their page
+    links: tuple[Link, ...] = ()  # their own site, shop, social pages (up to 6)
+    portrait: tuple[dict[str, Any], ...] = ()  # square renditions: key, url, size, width, height
+    logo: str | None = None  # media-store key of the normalised watermark logo (private)
     version: int = 1
     created_at: str = field(default_factory=now)
     updated_at: str = field(default_factory=now)

@@ -1,4 +1,4 @@
-"""Profile use case: an artist edits their name, bio, copyright line and watermark preference."""
+"""Profile use case: an artist edits their name, statement, links, copyright line and watermark."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from content.accounts import EMAIL_PATTERN, MAX_NAME_LENGTH, DisplayNameTaken
 from content.artworks import REPROCESSABLE, NotAllowed
 from content.fields import InvalidArtwork, clean_text
+from content.links import clean_links
 from content.model import Artist, Artwork, WatermarkPreference
 from content.repository import (
     ContentRepository,
@@ -30,8 +31,10 @@ EDITABLE = (
     "watermark",
     "cover_artwork_id",
     "contact_email",
+    "links",
 )
-WATERMARK_FIELDS = ("enabled", "text", "position", "opacity")
+WATERMARK_FIELDS = ("enabled", "text", "position", "opacity", "kind")
+MARK_KINDS = ("text", "logo")
 MAX_BIO = 2000
 MAX_COPYRIGHT = 200
 MAX_MARK_TEXT = 100
@@ -49,7 +52,9 @@ def profile_text(value: Any, field: str, limit: int, label: str | None = None) -
         raise InvalidProfile(field, error.message) from error
 
 
-def clean_watermark(value: Any, current: WatermarkPreference) -> WatermarkPreference:
+def clean_watermark(
+    value: Any, current: WatermarkPreference, has_logo: bool = False
+) -> WatermarkPreference:
     """Return the watermark preference with the given fields changed, or raise InvalidProfile."""
     if not isinstance(value, dict):
         raise InvalidProfile("watermark", "The watermark is an object of settings.")
@@ -77,8 +82,14 @@ def clean_watermark(value: Any, current: WatermarkPreference) -> WatermarkPrefer
         if not 0 <= opacity <= 1:
             raise InvalidProfile("watermark", "The opacity is a number from 0 to 1.")
         changes["opacity"] = float(opacity)
+    if "kind" in value:
+        if value["kind"] not in MARK_KINDS:
+            raise InvalidProfile("watermark", "The watermark is a text or a logo.")
+        changes["kind"] = value["kind"]
     marked = replace(current, **changes)
-    if marked.enabled and not (marked.text or "").strip():
+    if marked.enabled and marked.kind == "logo" and not has_logo:
+        raise InvalidProfile("watermark", "Upload a logo to use it as the watermark.")
+    if marked.enabled and marked.kind == "text" and not (marked.text or "").strip():
         raise InvalidProfile("watermark", "Give the watermark a text to turn it on.")
     return marked
 
@@ -101,7 +112,14 @@ def clean_profile(fields: dict[str, Any], current: Artist) -> dict[str, Any]:
             fields["copyright_line"], "copyright_line", MAX_COPYRIGHT
         )
     if "watermark" in fields:
-        cleaned["watermark"] = clean_watermark(fields["watermark"], current.watermark)
+        cleaned["watermark"] = clean_watermark(
+            fields["watermark"], current.watermark, current.logo is not None
+        )
+    if "links" in fields:
+        try:
+            cleaned["links"] = clean_links(fields["links"])
+        except InvalidArtwork as error:
+            raise InvalidProfile("links", error.message) from error
     if "contact_email" in fields:
         contact = profile_text(fields["contact_email"], "contact_email", 254, "contact e-mail")
         if contact and not EMAIL_PATTERN.match(contact):
@@ -115,9 +133,19 @@ def clean_profile(fields: dict[str, Any], current: Artist) -> dict[str, Any]:
     return cleaned
 
 
+def drawn_logo(artist: Artist) -> str | None:
+    """Return the key of the logo the pipeline draws on the artist's works, if it draws one."""
+    mark = artist.watermark
+    return artist.logo if mark.enabled and mark.kind == "logo" else None
+
+
 def marks_changed(before: Artist, after: Artist) -> bool:
     """Return whether the change alters what the pipeline writes into renditions."""
-    return (before.copyright_line, before.watermark) != (after.copyright_line, after.watermark)
+    return (before.copyright_line, before.watermark, drawn_logo(before)) != (
+        after.copyright_line,
+        after.watermark,
+        drawn_logo(after),
+    )
 
 
 @dataclass

@@ -19,6 +19,8 @@ def public_artist(artist: Artist) -> dict[str, Any]:
         "cover_artwork_id": artist.cover_artwork_id,
         "contact_email": artist.contact_email,
         "series": [series_view(series) for series in artist.series],
+        "links": [asdict(link) for link in artist.links],
+        "portrait": list(artist.portrait),
     }
 
 
@@ -35,6 +37,7 @@ def own_artist(artist: Artist) -> dict[str, Any]:
         "copyright_line": artist.copyright_line,
         "watermark": asdict(artist.watermark),
         "work_order": list(artist.work_order),
+        "logo": artist.logo is not None,
         "version": artist.version,
     }
 

@@ -78,12 +78,20 @@ class HttpTransport:
         json: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
         timeout: float | None = None,
+        data: bytes | None = None,
+        content_type: str | None = None,
+        raw: bool = False,
     ) -> Any:
-        """Send one request and return its decoded JSON body (None when empty)."""
+        """Send one request and return its decoded JSON body (None when empty).
+
+        `data` is sent as the raw body with `content_type`; `raw` returns a success's bytes.
+        """
         read_timeout = timeout or self.timeout
         headers = {REQUEST_ID_HEADER: request_id(), "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        if content_type:
+            headers["Content-Type"] = content_type
         started = time.monotonic()
         try:
             response = self.session.request(
@@ -91,6 +99,7 @@ class HttpTransport:
                 self.base_url + path,
                 json=json,
                 params=params,
+                data=data,
                 headers=headers,
                 timeout=(min(3.05, read_timeout), read_timeout),
             )
@@ -112,6 +121,8 @@ class HttpTransport:
             elapsed,
             headers[REQUEST_ID_HEADER],
         )
+        if raw and response.status_code < 400:
+            return response.content
         return decode(response)
 
 

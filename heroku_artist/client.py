@@ -32,6 +32,11 @@ class Account(TypedDict):
     role: str
     copyright_line: str
     watermark: dict[str, Any]
+    contact_email: str
+    cover_artwork_id: str | None
+    links: list[dict[str, str]]
+    portrait: list[dict[str, Any]]
+    logo: bool
     version: int
 
 
@@ -108,6 +113,9 @@ class Transport(Protocol):
         json: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
         timeout: float | None = None,
+        data: bytes | None = None,
+        content_type: str | None = None,
+        raw: bool = False,
     ) -> Any:
         """Send one request and return its decoded JSON body (None when empty)."""
 
@@ -172,6 +180,19 @@ class StudioClient:
     def update_profile(self, token: str, changes: dict[str, Any], version: int | None) -> Account:
         """Save profile changes made from `version` (None: whatever the account holds)."""
         return self.send("PATCH", "/me", token, {**changes, "version": version})
+
+    def put_image(self, token: str, kind: str, data: bytes, content_type: str) -> Account:
+        """Upload the artist's `portrait` or watermark `logo` as a raw image body."""
+        api_path = path("/me/{}", kind)
+        return self.send("PUT", api_path, token, data=data, content_type=content_type)
+
+    def delete_image(self, token: str, kind: str) -> Account:
+        """Remove the artist's `portrait` or watermark `logo`."""
+        return self.send("DELETE", path("/me/{}", kind), token)
+
+    def logo(self, token: str) -> bytes:
+        """Return the artist's watermark logo as PNG bytes."""
+        return bytes(self.send("GET", "/me/logo", token, raw=True))
 
     # -- the artist's works --
 

@@ -9,8 +9,11 @@ from flask import Blueprint, Response, abort, current_app, request
 from heroku_web.client import api
 from heroku_web.media import picture
 from heroku_web.pages import canonical, page, work_card
+from heroku_web.profiles import portrait_image, safe_links
 
 blueprint = Blueprint("artists", __name__)
+blueprint.add_app_template_global(portrait_image)
+blueprint.add_app_template_global(safe_links)
 
 COVER_SIZES = "(max-width: 40em) calc(50vw - 1.5rem), 340px"
 COVER_MAX_WIDTH = 1024

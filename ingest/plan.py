@@ -103,18 +103,32 @@ def _same(a: str, b: str) -> bool:
     return not is_newer(a, b) and not is_newer(b, a)
 
 
-def settings_for(base: PipelineSettings, artist: Artist, artwork: Artwork) -> PipelineSettings:
-    """Return the pipeline settings for one work: the artist's mark, copyright and focal point."""
+def settings_for(
+    base: PipelineSettings, artist: Artist, artwork: Artwork, logo: bytes | None = None
+) -> PipelineSettings:
+    """Return the pipeline settings for one work: the artist's mark, copyright and focal point.
+
+    A logo watermark draws `logo` (the artist's normalised logo, read by the caller); without
+    it nothing is drawn.
+    """
     preference = artist.watermark
-    watermark = base.watermark
-    if preference.enabled:
+    watermark = Watermark()
+    if preference.enabled and preference.kind == "logo" and logo:
+        watermark = replace(
+            base.watermark,
+            text=None,
+            logo=logo,
+            position=preference.position,
+            opacity=preference.opacity,
+        )
+    elif preference.enabled and preference.kind == "text":
         text = preference.text or artist.copyright_line or f"© {artist.display_name}"
         watermark = replace(
-            watermark, text=text, position=preference.position, opacity=preference.opacity
+            base.watermark, text=text, position=preference.position, opacity=preference.opacity
         )
     return replace(
         base,
-        watermark=watermark if preference.enabled else Watermark(),
+        watermark=watermark,
         copyright=artist.copyright_line or None,
         credit=artist.display_name,
         focal_point=artwork.focal_point,

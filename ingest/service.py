@@ -24,7 +24,8 @@ from typing import Any
 from content import lifecycle
 from content.artworks import fill_from_file, give_slug, needs_slug
 from content.lifecycle import DEFAULT_PROCESSING_SECONDS, deadline_after
-from content.model import Artwork, OriginalObject, Status
+from content.model import Artist, Artwork, OriginalObject, Status
+from content.profile import drawn_logo
 from content.repository import (
     ContentRepository,
     NotFound,
@@ -224,10 +225,22 @@ class Processor:
         if rendered is not None:
             return rendered
         try:
-            result = self._run(original.key, settings_for(self.settings, artist, artwork))
+            settings = settings_for(self.settings, artist, artwork, self._logo(artist))
+            result = self._run(original.key, settings)
         except RejectedInput as rejection:
             return Refused(rejection.message)
         return self._write_renditions(artwork, stamp, result)
+
+    def _logo(self, artist: Artist) -> bytes | None:
+        """Return the artist's logo if their watermark draws it (a missing file draws nothing)."""
+        key = drawn_logo(artist)
+        if key is None:
+            return None
+        try:
+            return self.media.get(key)
+        except BlobNotFound:
+            log.warning("the watermark logo %s of %s is missing; not drawn", key, artist.id)
+            return None
 
     def _transition(self, original: OriginalObject, result: Rendering) -> Change:
         """Return the lifecycle transition that records a render's result on the work."""

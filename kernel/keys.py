@@ -6,7 +6,10 @@
   then its `manifest.json` (outside `originals/`, so a rendition never triggers the pipeline);
 - a large work's tile pyramid, inside its set: `{stamp}/tiles/image_files/{level}/{col}_{row}.jpg`
   and then its descriptor `{stamp}/tiles/image.dzi`. A record names the descriptor only; every
-  key in the descriptor's folder belongs to it.
+  key in the descriptor's folder belongs to it;
+- an artist's portrait: `renditions/profiles/{artist}/portrait-{digest}-{size}.jpg` (public,
+  like renditions, but no work's: the audit leaves it to the artist's record);
+- an artist's watermark logo: `logos/{artist}/logo-{digest}.png` in the media store (private).
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import NamedTuple
 
 ORIGINALS_PREFIX = "originals/"
 RENDITIONS_PREFIX = "renditions/"
+PROFILES_PREFIX = f"{RENDITIONS_PREFIX}profiles/"
+LOGOS_PREFIX = "logos/"
 MANIFEST = "manifest.json"
 TILES_FOLDER = "tiles/"
 DZI_SUFFIX = ".dzi"
@@ -62,9 +67,19 @@ def manifest_key(artist_id: str, artwork_id: str, stamp: str) -> str:
 def rendition_artwork(key: str) -> str | None:
     """Return the artwork id a key inside a rendition set names, or None."""
     parts = key.split("/")
-    if not key.startswith(RENDITIONS_PREFIX) or len(parts) < 4:
+    if not key.startswith(RENDITIONS_PREFIX) or key.startswith(PROFILES_PREFIX) or len(parts) < 4:
         return None
     return parts[2]
+
+
+def portrait_key(artist_id: str, digest: str, size: int) -> str:
+    """Return the media-store key of one size of an artist's portrait."""
+    return f"{PROFILES_PREFIX}{artist_id}/portrait-{digest}-{size}.jpg"
+
+
+def logo_key(artist_id: str, digest: str) -> str:
+    """Return the media-store key of an artist's watermark logo (never served publicly)."""
+    return f"{LOGOS_PREFIX}{artist_id}/logo-{digest}.png"
 
 
 def tile_key(artist_id: str, artwork_id: str, stamp: str, path: str) -> str:

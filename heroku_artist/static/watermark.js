@@ -4,7 +4,9 @@
    as wide as a quarter of the image (scale 0.25), padded by a tenth of its height; it sits
    at one of nine anchors with a margin of 3% of the image's shorter side, or is repeated
    with gaps of 0.6 of its width; its opacity is the chosen one. An empty text falls back to
-   the copyright line, then to "© display name", as the pipeline does. */
+   the copyright line, then to "© display name", as the pipeline does. With "Logo" chosen the
+   artist's uploaded logo is drawn instead, a quarter of the image wide, as the pipeline
+   draws it. */
 "use strict";
 
 (function () {
@@ -21,7 +23,23 @@
   const SCALE = parseFloat(root.dataset.scale) || 0.25;
   const MARGIN_SHARE = 0.03;
   const TILE_GAP_SHARE = 0.6;
+  const logoChoice = document.getElementById("watermark_kind_logo");
+  const textChoice = document.getElementById("watermark_kind_text");
   const sample = new Image();
+  const logo = new Image();
+
+  function usesLogo() {
+    return Boolean(logoChoice && logoChoice.checked);
+  }
+
+  /** Draw the logo into its own canvas, `width` × SCALE wide, keeping its proportions. */
+  function logoCanvas(width) {
+    const mark = document.createElement("canvas");
+    mark.width = Math.max(8, Math.round(width * SCALE));
+    mark.height = Math.max(1, Math.round(mark.width * logo.naturalHeight / logo.naturalWidth));
+    mark.getContext("2d").drawImage(logo, 0, 0, mark.width, mark.height);
+    return mark;
+  }
 
   function markText() {
     return text.value.trim() || copyright.value.trim() || "© " + name.value.trim();
@@ -69,7 +87,13 @@
       caption.textContent = "Your public images are not marked.";
       return;
     }
-    const mark = markCanvas(width);
+    if (usesLogo() && !(logo.complete && logo.naturalWidth)) {
+      root.dataset.drawn = "none";
+      caption.textContent = "Upload a logo below to preview it here.";
+      return;
+    }
+    root.dataset.mark = usesLogo() ? "logo" : "text";
+    const mark = usesLogo() ? logoCanvas(width) : markCanvas(width);
     ctx.globalAlpha = Math.min(1, Math.max(0, (parseFloat(opacity.value) || 0) / 100));
     if (position.value === "tiled") {
       const gap = Math.round(mark.width * TILE_GAP_SHARE);
@@ -84,14 +108,20 @@
       ctx.drawImage(mark, at[0], at[1]);
     }
     ctx.globalAlpha = 1;
-    caption.textContent = "“" + markText() + "”, " + position.options[position.selectedIndex].text.toLowerCase()
+    const what = usesLogo() ? "Your logo" : "“" + markText() + "”";
+    caption.textContent = what + ", " + position.options[position.selectedIndex].text.toLowerCase()
       + ", at " + (parseFloat(opacity.value) || 0) + "% opacity (not saved until you save the profile).";
   }
 
-  [enabled, text, position, opacity, copyright, name].forEach(function (field) {
+  [enabled, text, position, opacity, copyright, name, logoChoice, textChoice].forEach(function (field) {
+    if (!field) return;
     field.addEventListener("input", draw);
     field.addEventListener("change", draw);
   });
   sample.addEventListener("load", draw);
   sample.src = root.dataset.sample;
+  if (root.dataset.logo) {
+    logo.addEventListener("load", draw);
+    logo.src = root.dataset.logo;
+  }
 })();

@@ -15,6 +15,7 @@ from service.http.admin import blueprint as admin_blueprint
 from service.http.content import blueprint as content_blueprint
 from service.http.errors import install_error_handlers
 from service.http.params import loads
+from service.http.profile_images import blueprint as profile_images_blueprint
 from service.http.search import blueprint as search_blueprint
 from service.http.series import blueprint as series_blueprint
 from service.http.uploads import self_served
@@ -55,6 +56,7 @@ def create_app(services: Services | None = None, parts: tuple[str, ...] = PARTS)
     if "content" in parts:
         app.register_blueprint(content_blueprint)
         app.register_blueprint(series_blueprint)
+        app.register_blueprint(profile_images_blueprint)
         for blueprint in self_served(found):
             app.register_blueprint(blueprint)
     if "search" in parts:

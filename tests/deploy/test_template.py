@@ -32,6 +32,8 @@ DOMAIN = "arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/${Ope
 SEARCH = (f"{DOMAIN}/*",)
 ORIGINALS = ("${UploadsBucket.Arn}/originals/*",)
 RENDITIONS = ("${MediaBucket.Arn}/renditions/*",)
+LOGOS = ("${MediaBucket.Arn}/logos/*",)
+PROFILE_IMAGES = ("${MediaBucket.Arn}/logos/*", "${MediaBucket.Arn}/renditions/profiles/*")
 DEAD_LETTERS = ("${UploadsDeadLetterQueue.Arn}",)
 # Writing a search document: bulk (POST), a tombstone or a first index (PUT), the alias (HEAD).
 INDEX_WRITES = ("es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut")
@@ -49,8 +51,9 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             ],
             TABLE,
         ),
-        "s3:PutObject": ORIGINALS,
-        "s3:DeleteObject": ORIGINALS,
+        "s3:PutObject": ORIGINALS + PROFILE_IMAGES,
+        "s3:DeleteObject": ORIGINALS + PROFILE_IMAGES,
+        "s3:GetObject": LOGOS,
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
         "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
         "secretsmanager:GetSecretValue": ("${TokenSecret}",),
@@ -108,7 +111,7 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
             ("${UploadsQueue.Arn}",),
         ),
-        "s3:GetObject": ORIGINALS + RENDITIONS,
+        "s3:GetObject": ORIGINALS + RENDITIONS + LOGOS,
         "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
         "s3:PutObject": RENDITIONS,
         "s3:DeleteObject": ORIGINALS + RENDITIONS,

@@ -152,3 +152,17 @@ def test_pipeline_versions_compare_as_numbers_not_text(
     version: str | None, current: str, older: bool
 ) -> None:
     assert is_older_version(version, current) is older
+
+
+def test_a_logo_watermark_puts_the_logo_bytes_and_no_text_into_the_settings() -> None:
+    mark = WatermarkPreference(enabled=True, kind="logo", position="top-left", opacity=0.7)
+    artist = replace(ARTIST, watermark=mark, logo="logos/ada/logo-1.png")
+    settings = settings_for(PipelineSettings(), artist, WORK, logo=b"\x89PNG...")
+    assert (settings.watermark.logo, settings.watermark.text) == (b"\x89PNG...", None)
+    assert (settings.watermark.position, settings.watermark.opacity) == ("top-left", 0.7)
+
+
+def test_a_logo_watermark_without_its_logo_marks_nothing() -> None:
+    mark = WatermarkPreference(enabled=True, kind="logo")
+    settings = settings_for(PipelineSettings(), replace(ARTIST, watermark=mark), WORK)
+    assert not settings.watermark.enabled

@@ -50,3 +50,12 @@ def test_renditions_and_their_manifest_live_under_the_work_outside_the_originals
 )
 def test_a_rendition_key_names_its_artwork(key: str, artwork: str | None) -> None:
     assert rendition_artwork(key) == artwork
+
+
+def test_a_portrait_is_public_under_renditions_but_names_no_artwork() -> None:
+    from kernel import keys
+
+    key = keys.portrait_key("01ARTIST", "abc123", 480)
+    assert key == "renditions/profiles/01ARTIST/portrait-abc123-480.jpg"
+    assert keys.rendition_artwork(key) is None  # the audit never takes it for an orphan
+    assert keys.logo_key("01ARTIST", "abc123") == "logos/01ARTIST/logo-abc123.png"

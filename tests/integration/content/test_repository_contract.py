@@ -20,6 +20,7 @@ from content.dynamodb import DynamoContentRepository
 from content.model import (
     Artist,
     Artwork,
+    Link,
     OriginalObject,
     Role,
     Status,
@@ -110,6 +111,29 @@ def test_an_added_artist_reads_back_by_id_email_and_slug(repository: ContentRepo
     assert repository.get_artist(artist.id) == artist
     assert repository.find_artist_by_email("ARTIST1@Example.COM") == artist
     assert repository.find_artist_by_slug("artist-001") == artist
+
+
+def test_an_artists_links_portrait_and_logo_read_back_as_stored(
+    repository: ContentRepository,
+) -> None:
+    # GIVEN an artist with links, a portrait, a logo and the logo watermark
+    portrait = (
+        {"key": "renditions/profiles/a/portrait-ab-160.jpg", "size": 160, "width": 160},
+        {"key": "renditions/profiles/a/portrait-ab-480.jpg", "size": 480, "width": 480},
+    )
+    artist = make_artist(
+        links=(Link("Shop", "https://shop.example/a"), Link("example.org", "https://example.org")),
+        portrait=portrait,
+        logo="logos/a/logo-ab.png",
+        watermark=WatermarkPreference(enabled=True, kind="logo"),
+    )
+    # WHEN it is added and then updated
+    repository.add_artist(artist)
+    assert repository.get_artist(artist.id) == artist
+    updated = repository.update_artist(replace(artist, links=(), portrait=(), logo=None), 1)
+    # THEN each read gives back exactly what was written
+    assert repository.get_artist(artist.id) == updated
+    assert (updated.links, updated.portrait, updated.logo) == ((), (), None)
 
 
 def test_a_missing_artist_is_not_found_by_id_email_or_slug(repository: ContentRepository) -> None:

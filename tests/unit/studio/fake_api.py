@@ -50,6 +50,7 @@ class FakeApi:
         json: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
         timeout: float | None = None,
+        **body: Any,
     ) -> Any:
         """Record the call, then answer it from memory (or fail as the real API would)."""
         self.calls.append(Call(method, path, token, copy.deepcopy(json), params, request_id()))
