@@ -31,6 +31,7 @@ from ulid import ULID
 from bench.pipeline import positive
 from bench.search import MEDIUMS, TAGS, WORDS, iso, make_artists, make_palettes
 from content.model import Artist, Artwork, Status, Visibility
+from content.slugs import first_free, work_slug
 from copper.demo_art import artwork_jpeg
 from heroku_web import create_app
 from pipeline.settings import PipelineSettings
@@ -87,18 +88,26 @@ def pyramid_of(work: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def fake_work(
-    rng: random.Random, artist: Artist, template: dict[str, Any], palette: list[dict[str, Any]]
+    rng: random.Random,
+    artist: Artist,
+    template: dict[str, Any],
+    palette: list[dict[str, Any]],
+    slugs: set[str],
 ) -> Artwork:
     """Return a published, ready work that shows one of the real processed images.
 
-    Its palette and perceptual hash are its own, so similar-work queries see a realistic spread.
+    Its palette and perceptual hash are its own, so similar-work queries see a realistic spread;
+    its slug is the first free one of its title among the artist's works, as publishing gives.
     """
     published = time.time() - rng.random() * 4 * 365 * 86_400
     artwork_id = str(ULID.from_bytes(int(published * 1000).to_bytes(6, "big") + rng.randbytes(10)))
+    title = " ".join(rng.sample(WORDS, rng.randint(2, 3))).capitalize()
+    slug = first_free(work_slug(title), slugs)
+    slugs.add(slug)
     return Artwork(
         id=artwork_id,
         artist_id=artist.id,
-        title=" ".join(rng.sample(WORDS, rng.randint(2, 3))).capitalize(),
+        title=title,
         description=" ".join(rng.choices(WORDS, k=rng.randint(8, 16))).capitalize() + ".",
         tags=tuple(dict.fromkeys(rng.choices(TAGS, k=rng.randint(2, 4)))),
         medium=rng.choice(MEDIUMS),
@@ -112,6 +121,7 @@ def fake_work(
         created_at=iso(published),
         updated_at=iso(published),
         published_at=iso(published),
+        slug=slug,
     )
 
 
@@ -130,10 +140,12 @@ def write_works(stack: LocalStack, templates: list[dict[str, Any]], count: int) 
     for artist in artists:
         repository.add_artist(artist)
     works = []
+    slugs: dict[str, set[str]] = {}
     palettes = make_palettes(count, SEED)
     for n in range(count):
         artist = artists[n % len(artists)]
-        work = fake_work(rng, artist, templates[n % len(templates)], palettes[n])
+        taken = slugs.setdefault(artist.id, set())
+        work = fake_work(rng, artist, templates[n % len(templates)], palettes[n], taken)
         repository.add_artwork(work)
         works.append((work, artist))
     written = time.perf_counter() - started
@@ -174,15 +186,41 @@ def timed(client: Any, urls: list[str]) -> dict[str, float]:
     return percentiles(samples)
 
 
+def artist_slugs(api_url: str) -> dict[str, str]:
+    """Return every listed artist's slug by id, from the API's directory."""
+    slugs: dict[str, str] = {}
+    cursor = None
+    while True:
+        params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+        page = requests.get(f"{api_url}/artists", params=params, timeout=30).json()
+        slugs |= {artist["id"]: artist["slug"] for artist in page["items"]}
+        cursor = page["next_cursor"]
+        if not cursor:
+            return slugs
+
+
+def work_path(work: dict[str, Any], slugs: dict[str, str]) -> str:
+    """Return a work's canonical page: its readable URL, or its id URL without a slug."""
+    artist = slugs.get(work["artist_id"])
+    return (
+        f"/artists/{artist}/{work['slug']}"
+        if artist and work.get("slug")
+        else f"/artworks/{work['id']}"
+    )
+
+
 def page_urls(api_url: str, samples: int) -> dict[str, list[str]]:
     """Return the URLs to time: home, grid pages deep by cursor, works, text searches."""
     rng = random.Random(SEED + 1)
+    slugs = artist_slugs(api_url)
     cursors, cursor = [], None
     ids: list[str] = []
+    paths: list[str] = []
     while len(cursors) < samples:
         params = {"limit": 24, **({"cursor": cursor} if cursor else {})}
         page = requests.get(f"{api_url}/artworks", params=params, timeout=30).json()
         ids += [work["id"] for work in page["items"]]
+        paths += [work_path(work, slugs) for work in page["items"]]
         cursor = page["next_cursor"]
         if not cursor:
             break
@@ -193,7 +231,7 @@ def page_urls(api_url: str, samples: int) -> dict[str, list[str]]:
     return {
         "home": ["/"] * samples,
         "grid": [grid[i % len(grid)] for i in range(samples)],
-        "artwork": [f"/artworks/{rng.choice(ids)}" for _ in range(samples)],
+        "artwork": [rng.choice(paths) for _ in range(samples)],
         "search": [f"/search?q={word}" for word in words],
         "similar": similar,  # "more like this", loaded after the artwork page
     }
