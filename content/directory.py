@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from content.cursor import artists_page, page_limit
@@ -53,3 +55,49 @@ def showcase(repository: ContentRepository, cursor: str | None, limit: int) -> P
         after = listed.next_cursor
     page = artists_page(found, size)
     return Page(tuple(Showcased(a, covers[a.id]) for a in page.items), page.next_cursor)
+
+
+def every_artist(repository: ContentRepository) -> Iterator[Artist]:
+    """Yield every account, a page at a time (records only: no works are read)."""
+    cursor = None
+    while True:
+        page = repository.list_artists(cursor, MAX_PAGE_SIZE)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def shuffled(repository: ContentRepository, seed: str, limit: int) -> tuple[Showcased, ...]:
+    """Return up to `limit` artists with a published work in an order that `seed` fixes.
+
+    The home page's "artists to discover": the same seed (a day) gives the same few. Covers
+    are looked up only until `limit` artists are found, not for every artist.
+    """
+
+    def place(artist: Artist) -> str:
+        return hashlib.sha256(f"{seed}:{artist.id}".encode()).hexdigest()
+
+    found: list[Showcased] = []
+    for artist in sorted(every_artist(repository), key=place):
+        cover = cover_of(repository, artist)
+        if cover is not None:
+            found.append(Showcased(artist, cover))
+        if len(found) == page_limit(limit):
+            break
+    return tuple(found)
+
+
+def artists_of(
+    repository: ContentRepository, works: Iterable[Artwork], known: Artist | None = None
+) -> dict[str, Artist]:
+    """Return the artists of `works` by id, each read once (`known` is not read again)."""
+    found = {known.id: known} if known is not None else {}
+    for artist_id in dict.fromkeys(work.artist_id for work in works):
+        if artist_id in found:
+            continue
+        try:
+            found[artist_id] = repository.get_artist(artist_id)
+        except NotFound:
+            continue
+    return found

@@ -24,6 +24,17 @@ def public_artist(artist: Artist) -> dict[str, Any]:
     }
 
 
+def credit(artist: Artist) -> dict[str, Any]:
+    """Return who made a work, as a listing names them: id, slug and display name."""
+    return {"id": artist.id, "slug": artist.slug, "display_name": artist.display_name}
+
+
+def credited_artwork(artwork: Artwork, artist: Artist | None) -> dict[str, Any]:
+    """Return a published work as visitors see it, naming its artist when known."""
+    view = public_artwork(artwork)
+    return view | {"artist": credit(artist)} if artist is not None else view
+
+
 def series_view(series: Series) -> dict[str, Any]:
     """Return a series as everyone sees it."""
     return {"slug": series.slug, "title": series.title, "description": series.description}

@@ -50,7 +50,7 @@ def detail(artwork_id: str) -> ResponseBase:
         moved = redirect(path, 301)
         moved.headers["Cache-Control"] = f"public, max-age={current_app.config['PAGE_MAX_AGE']}"
         return moved
-    return show(artwork, artist)
+    return show(artwork, api().artist(artist["slug"]) if artist else None)
 
 
 def show(artwork: dict[str, Any], artist: dict[str, Any] | None) -> Response:

@@ -55,6 +55,10 @@ class GalleryClient:
         """Return a page of artists, by slug."""
         return self.get_json("/artists", {"limit": limit, "cursor": cursor})
 
+    def shuffled_artists(self, seed: str, limit: int) -> list[dict[str, Any]]:
+        """Return up to `limit` artists with published works, in an order `seed` fixes."""
+        return list(self.get_json("/artists", {"limit": limit, "shuffle": seed})["items"])
+
     def artist(self, slug: str) -> dict[str, Any]:
         """Return an artist's public profile."""
         return self.get_json(f"/artists/{quote(slug, safe='')}")

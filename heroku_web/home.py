@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app
 
-from heroku_web.api import ApiError, ApiNotFound
+from heroku_web.api import ApiNotFound
 from heroku_web.artists import artist_card
 from heroku_web.client import api
 from heroku_web.media import alt_text, picture, rendition
@@ -87,26 +86,7 @@ def featured_works(recent: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return featured[: FEATURED if len(featured) >= FEATURED else 3]
 
 
-def daily_order(artist_id: str) -> str:
-    """Return a sort key that reshuffles the artists once a day."""
-    today = datetime.now(UTC).date().isoformat()
-    return hashlib.sha256(f"{today}:{artist_id}".encode()).hexdigest()
-
-
 def artists_to_discover() -> list[dict[str, Any]]:
     """Return a few artists (with a cover work), a different few each day."""
-    artists = sorted(api().artist_directory().values(), key=lambda a: daily_order(a["id"]))
-    chosen = []
-    for artist in artists[: DISCOVER * 3]:
-        if isinstance(artist.get("cover"), dict):
-            chosen.append(artist_card(artist))
-            continue
-        try:
-            works = api().artist_artworks(artist["slug"], limit=1)["items"]
-        except ApiError:
-            continue
-        if works:
-            chosen.append(artist_card(artist, works[0]))
-        if len(chosen) == DISCOVER:
-            break
-    return chosen
+    today = datetime.now(UTC).date().isoformat()
+    return [artist_card(artist) for artist in api().shuffled_artists(today, DISCOVER)]

@@ -63,10 +63,4 @@ def work_card(artwork: dict[str, Any], artist: dict[str, Any] | None) -> dict[st
 
 def work_cards(artworks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return grid cards for works, naming each work's artist."""
-    directory = api().artist_directory() if artworks else {}
-    cards = []
-    for artwork in artworks:
-        embedded = artwork.get("artist")
-        artist = embedded if isinstance(embedded, dict) else directory.get(artwork["artist_id"])
-        cards.append(work_card(artwork, artist))
-    return cards
+    return [work_card(artwork, api().artist_of(artwork)) for artwork in artworks]

@@ -9,11 +9,12 @@ from typing import Any
 from flask import Blueprint, g, request
 
 from content.arrangement import Arrangement
-from content.directory import showcase
-from content.model import Visibility
+from content.directory import Showcased, artists_of, showcase, shuffled
+from content.model import Artist, Artwork, Visibility
 from content.profile import ProfileService
 from content.repository import Page
 from content.views import (
+    credited_artwork,
     own_artist,
     own_artwork,
     public_artist,
@@ -183,27 +184,49 @@ def delete_artwork(artwork_id: str) -> tuple[str, int]:
     return "", 204
 
 
+def credited_page(page: Page[Artwork], known: Artist | None = None) -> dict[str, Any]:
+    """Return a page of published works, each naming its artist (each artist read once)."""
+    artists = artists_of(services().repository, page.items, known)
+    return paged(page, lambda work: credited_artwork(work, artists.get(work.artist_id)))
+
+
+def credited_one(artwork: Artwork, known: Artist | None = None) -> dict[str, Any]:
+    """Return one published work naming its artist."""
+    artists = artists_of(services().repository, (artwork,), known)
+    return credited_artwork(artwork, artists.get(artwork.artist_id))
+
+
 @blueprint.get("/artworks")
 def published_artworks() -> dict[str, Any]:
     """List published works, newest first."""
     cursor, limit = page_args()
-    return paged(services().repository.list_published(cursor, limit), public_artwork)
+    return credited_page(services().repository.list_published(cursor, limit))
 
 
 @blueprint.get("/artworks/<artwork_id>")
 def artwork(artwork_id: str) -> dict[str, Any]:
     """Return one published work."""
-    return public_artwork(services().artworks.public_artwork(artwork_id))
+    return credited_one(services().artworks.public_artwork(artwork_id))
 
 
 @blueprint.get("/artists")
 def artists() -> dict[str, Any]:
-    """List the artists with at least one published work, by slug, each with a cover work."""
+    """List the artists with at least one published work, by slug, each with a cover work.
+
+    `?shuffle=<seed>` gives one page of them in an order the seed fixes (no cursor).
+    """
     cursor, limit = page_args()
-    page = showcase(services().repository, cursor, limit)
-    return paged(
-        page, lambda shown: public_artist(shown.artist) | {"cover": public_artwork(shown.cover)}
-    )
+    seed = request.args.get("shuffle")
+    if seed is not None:
+        if cursor is not None:
+            raise ApiError(400, "bad_request", "'shuffle' gives one page: it takes no cursor.")
+        return paged(Page(shuffled(services().repository, seed, limit), None), showcased)
+    return paged(showcase(services().repository, cursor, limit), showcased)
+
+
+def showcased(shown: Showcased) -> dict[str, Any]:
+    """Return a listed artist with their cover work."""
+    return public_artist(shown.artist) | {"cover": public_artwork(shown.cover)}
 
 
 @blueprint.get("/artists/<slug>")
@@ -228,11 +251,11 @@ def artist_artworks(slug: str) -> dict[str, Any]:
     cursor, limit = page_args()
     series = request.args.get("series") or None
     page = Arrangement(services().repository).listing(found, series, cursor, limit)
-    return paged(page, public_artwork)
+    return credited_page(page, found)
 
 
 @blueprint.get("/artists/<slug>/artworks/<work_slug>")
 def artist_artwork(slug: str, work_slug: str) -> dict[str, Any]:
     """Return one published work of an artist, by the work's slug."""
     found = services().repository.find_artist_by_slug(slug)
-    return public_artwork(services().artworks.public_by_slug(found.id, work_slug))
+    return credited_one(services().artworks.public_by_slug(found.id, work_slug), found)

@@ -161,3 +161,56 @@ def test_collector_facts_that_disagree_are_422_naming_what_to_fix(
     refused = client.patch(f"/me/artworks/{work['id']}", json=fields, headers=ada)
     assert (refused.status_code, refused.json["error"]["code"]) == (422, "invalid_field")
     assert refused.json["error"]["message"]
+
+
+def test_public_works_name_their_artist_in_every_listing_and_single_view(
+    client: FlaskClient, services: Services
+) -> None:
+    ada, ben = auth(register(client, "Ada Verdigris")), auth(register(client, "Ben Aquatint"))
+    first = public_work(client, services, ada, "Harbour")
+    public_work(client, services, ben, "Pines")
+    credit = {
+        "Harbour": {"slug": "ada-verdigris", "display_name": "Ada Verdigris"},
+        "Pines": {"slug": "ben-aquatint", "display_name": "Ben Aquatint"},
+    }
+    services.artworks.give_slugs()  # marked ready here by hand, not by the processor
+    slug = services.repository.get_artwork(first).slug
+    assert slug == "harbour"
+    pages = [
+        client.get("/artworks").json["items"],
+        client.get("/artists/ada-verdigris/artworks").json["items"],
+        [client.get(f"/artworks/{first}").json],
+        [client.get(f"/artists/ada-verdigris/artworks/{slug}").json],
+    ]
+    for items in pages:
+        assert items
+        for item in items:
+            named = item["artist"]
+            assert named["id"] == item["artist_id"]
+            assert {k: named[k] for k in ("slug", "display_name")} == credit[item["title"]]
+            assert set(named) == {"id", "slug", "display_name"}, "no e-mail, no bio in listings"
+
+
+def test_shuffled_artists_are_one_page_the_seed_orders_with_published_artists_only(
+    client: FlaskClient, services: Services
+) -> None:
+    names = ("Ada Verdigris", "Ben Aquatint", "Cy Mezzotint", "Di Drypoint", "Ed Etcher")
+    for name in names:
+        public_work(client, services, auth(register(client, name)), f"Work of {name}")
+    auth(register(client, "Nell Nothing", email="nell@example.com"))  # nothing published
+
+    def shuffled(seed: str, limit: int = 10) -> list[str]:
+        response = client.get("/artists", query_string={"shuffle": seed, "limit": limit})
+        assert response.status_code == 200
+        assert response.json["next_cursor"] is None
+        assert all(item["cover"]["artist_id"] == item["id"] for item in response.json["items"])
+        return [item["display_name"] for item in response.json["items"]]
+
+    day = shuffled("2026-12-06")
+    assert sorted(day) == sorted(names), "everyone with a published work, nobody else"
+    assert shuffled("2026-12-06") == day, "the same seed, the same order"
+    assert shuffled("2026-12-06", limit=2) == day[:2]
+    orders = {tuple(shuffled(f"2026-12-{d:02d}")) for d in range(1, 11)}
+    assert len(orders) > 1, "other seeds, other orders"
+    refused = client.get("/artists", query_string={"shuffle": "x", "cursor": "abc"})
+    assert refused.status_code == 400

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -142,3 +143,28 @@ def test_an_id_address_moves_permanently_to_the_readable_one(
 ) -> None:
     response = client.get(f"/artworks/{works[0]['id']}")
     assert (response.status_code, response.headers["Location"]) == (301, paths[works[0]["id"]])
+
+
+def test_pages_ask_the_api_for_their_own_works_never_for_every_artist(
+    client: FlaskClient, app: Any, works: list[dict[str, Any]], paths: dict[str, str]
+) -> None:
+    # The works name their artists, so no page walks the whole directory (whose covers cost a
+    # query per artist); the home page asks for its few artists to discover, shuffled by day.
+    asked: list[str] = []
+    session = app.extensions["gallery_api"].transport.session
+    session.hooks["response"].append(lambda r, *a, **k: asked.append(r.url))
+    work = works[0]
+    pages = [
+        "/",
+        "/gallery",
+        paths[work["id"]],
+        f"/artworks/{work['id']}",
+        "/artists/ada-verdigris",
+    ]
+    for path in pages:
+        assert client.get(path).status_code in (200, 301), path
+    directory_walks = [
+        url for url in asked if urlsplit(url).path == "/artists" and "shuffle=" not in url
+    ]
+    assert asked and directory_walks == []
+    assert any("shuffle=" in url for url in asked), "the home page's artists to discover"

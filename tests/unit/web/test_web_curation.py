@@ -63,6 +63,7 @@ def test_an_artwork_page_tells_a_collector_edition_paper_signature_price_and_how
     directory = fake_api.routes["/artists"]
     contact = ada | {"contact_email": "ada@studio.example"}
     fake_api.routes["/artists"] = directory | {"items": [contact, *directory["items"][1:]]}
+    fake_api.routes["/artists/ada-adler"] = contact  # the page reads the artist's own profile
     html = client.get("/artworks/w1").get_data(as_text=True)
     assert "<dt>Edition</dt><dd>12 of 30</dd>" in html
     assert "<dt>Paper</dt><dd>Somerset velvet, 300 gsm</dd>" in html
