@@ -117,6 +117,7 @@ class Columns:
         self.ids: list[str] = []
         self.published: list[str] = []
         self.seq_of: dict[str, int] = {}
+        self.names: dict[str, str] = {}  # artist slug -> display name, as last written
         self.tags = _Pairs.empty()
         self.palette = _Pairs.empty(4)
         self.families = _Codes()  # colour family names, coded
@@ -172,13 +173,13 @@ class Columns:
         """Read documents (and their tags and palettes) into their seq slots; return the seqs."""
         rows = db.execute(
             f"""SELECT d.seq, d.artwork_id, d.artist_slug, d.medium, d.orientation, d.year,
-                d.visible, d.published_sort, r.colours
+                d.visible, d.published_sort, r.colours, json_extract(r.record, '$.artist_name')
                 FROM {tables.docs} d JOIN {tables.records} r ON r.seq = d.seq {where}""",
             params,
         ).fetchall()
         if not rows:
             return []
-        seqs, ids, artists, mediums, orientations, years, visible, published, colours = zip(
+        seqs, ids, artists, mediums, orientations, years, visible, published, colours, names = zip(
             *rows, strict=True
         )
         slots = np.array(seqs, dtype=np.int64)
@@ -191,6 +192,7 @@ class Columns:
             _FACET_COLUMNS, (artists, mediums, orientations, years), strict=True
         ):
             self.facets[name].code[slots] = self.facets[name].codes(values)
+        self.names.update(zip(artists, names, strict=True))
         for seq, artwork_id, stamp in zip(seqs, ids, published, strict=True):
             self.ids[seq], self.published[seq] = artwork_id, stamp
             self.seq_of[artwork_id] = seq
@@ -318,6 +320,18 @@ class Columns:
         rows = self.tags.alive & chosen[self.tags.seq]
         facets["tags"] = self.facets["tags"].counts(self.tags.value[rows])
         return {name: facets[name] for name in FACETS}
+
+    def artist_labels(
+        self, buckets: Sequence[tuple[str, int]], query: SearchQuery
+    ) -> dict[str, dict[str, str]]:
+        """Return the names of the artist buckets, and of the selected artist if it may show."""
+        labels = {slug: self.names[slug] for slug, _ in buckets if slug in self.names}
+        chosen = query.artist
+        if chosen is not None and chosen not in labels and chosen in self.names:
+            shown = self.live if query.include_hidden else self.live & self.visible
+            if np.any(shown & self._equal("artist", chosen)):
+                labels[chosen] = self.names[chosen]
+        return {"artist": labels}
 
     def order(self) -> Order:
         """Return the sort columns (built once per change)."""
