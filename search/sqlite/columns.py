@@ -173,13 +173,13 @@ class Columns:
         """Read documents (and their tags and palettes) into their seq slots; return the seqs."""
         rows = db.execute(
             f"""SELECT d.seq, d.artwork_id, d.artist_slug, d.medium, d.orientation, d.year,
-                d.visible, d.published_sort, r.colours, json_extract(r.record, '$.artist_name')
+                d.visible, d.published_sort, r.colours
                 FROM {tables.docs} d JOIN {tables.records} r ON r.seq = d.seq {where}""",
             params,
         ).fetchall()
         if not rows:
             return []
-        seqs, ids, artists, mediums, orientations, years, visible, published, colours, names = zip(
+        seqs, ids, artists, mediums, orientations, years, visible, published, colours = zip(
             *rows, strict=True
         )
         slots = np.array(seqs, dtype=np.int64)
@@ -192,13 +192,25 @@ class Columns:
             _FACET_COLUMNS, (artists, mediums, orientations, years), strict=True
         ):
             self.facets[name].code[slots] = self.facets[name].codes(values)
-        self.names.update(zip(artists, names, strict=True))
+        self._add_names(db, tables, artists, seqs)
         for seq, artwork_id, stamp in zip(seqs, ids, published, strict=True):
             self.ids[seq], self.published[seq] = artwork_id, stamp
             self.seq_of[artwork_id] = seq
         self._add_palettes(slots, colours, _palette_families(db, tables, where, params))
         self._add_tags(db, tables, seqs, everything)
         return list(seqs)
+
+    def _add_names(
+        self, db: sqlite3.Connection, tables: Tables, artists: Sequence[str], seqs: Sequence[int]
+    ) -> None:
+        """Take each artist's name from their latest written document among these (one record
+        per artist is read, not one per document)."""
+        latest: dict[str, int] = {}
+        for artist, seq in zip(artists, seqs, strict=True):
+            if latest.get(artist, -1) < seq:
+                latest[artist] = seq
+        names = artist_names(db, tables, list(latest.values()))
+        self.names.update((artist, names[seq]) for artist, seq in latest.items() if seq in names)
 
     def _vacate(self, slots: np.ndarray) -> None:
         """Forget whatever still occupies these seq slots."""
@@ -345,6 +357,20 @@ class Columns:
         ends = np.cumsum(sizes)
         rows = np.repeat(self.palette_start[seqs] - ends + sizes, sizes) + np.arange(ends[-1])
         return packed_colour_distances(self.palette.value[rows], sizes, colours)
+
+
+def artist_names(db: sqlite3.Connection, tables: Tables, seqs: Sequence[int]) -> dict[int, str]:
+    """Return the artist name of these documents by seq."""
+    names: dict[int, str] = {}
+    for start in range(0, len(seqs), MAX_PARAMS):
+        chunk = seqs[start : start + MAX_PARAMS]
+        rows = db.execute(
+            f"""SELECT seq, json_extract(record, '$.artist_name') FROM {tables.records}
+                WHERE seq IN ({", ".join("?" * len(chunk))})""",
+            chunk,
+        )
+        names.update(rows.fetchall())
+    return names
 
 
 def _palette_families(
