@@ -299,8 +299,8 @@ class OpenSearchIndex:
             except NotFoundError as e:
                 if e.error != "index_not_found_exception":
                     raise
-                result = SearchResult((), 0, {name: () for name in FACETS}, None)
-                result = replace(result, labels={"artist": {}})
+                empty: dict[str, tuple[tuple[str, int], ...]] = {name: () for name in FACETS}
+                result = SearchResult((), 0, empty, None, labels={"artist": {}})
         return replace(result, interpretation=reading.shown())
 
     def _ranked_search(self, query: SearchQuery, body: dict[str, Any], text: bool) -> SearchResult:
