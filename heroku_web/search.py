@@ -103,6 +103,16 @@ def gallery_facets() -> dict[str, Any] | None:
     return facets
 
 
+def artist_names(result: dict[str, Any], everywhere: dict[str, Any] | None) -> dict[str, str]:
+    """Return artist names by slug from the hits and the labels of the artist facet buckets."""
+    names = {hit["artist"]["slug"]: hit["artist"]["display_name"] for hit in result["items"]}
+    for facets in (everywhere or {}, result.get("facets") or {}):
+        for bucket in facets.get("artist") or ():
+            if bucket.get("label"):
+                names[str(bucket["value"])] = bucket["label"]
+    return names
+
+
 @blueprint.app_template_filter("colour_name")
 def colour_name_filter(value: str) -> str:
     """Name a hex colour in words for a page ("teal", "near ochre")."""
@@ -124,9 +134,7 @@ def results() -> ResponseReturnValue:
     everywhere = None
     if not error and not result["total"] and any(name != "sort" for name in state):
         everywhere = gallery_facets()
-    directory = api().artist_directory()
-    names = {artist["slug"]: artist["display_name"] for artist in directory.values()}
-    names |= {hit["artist"]["slug"]: hit["artist"]["display_name"] for hit in result["items"]}
+    names = artist_names(result, everywhere)
     return page(
         "search.html",
         status=status,

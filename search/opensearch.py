@@ -124,6 +124,8 @@ FACET_FIELDS = {
     "orientation": "orientation",
     "year": "year",
 }
+ARTIST_LABEL = "label"  # the top_hits under each artist bucket that names the artist
+CHOSEN_ARTIST = "chosen_artist"  # a global aggregation: the selected artist's name
 HIGHLIGHT: dict[str, Any] = {
     "pre_tags": [MARK_OPEN],
     "post_tags": [MARK_CLOSE],
@@ -297,7 +299,8 @@ class OpenSearchIndex:
             except NotFoundError as e:
                 if e.error != "index_not_found_exception":
                     raise
-                result = SearchResult((), 0, {name: () for name in FACETS}, None)
+                empty: dict[str, tuple[tuple[str, int], ...]] = {name: () for name in FACETS}
+                result = SearchResult((), 0, empty, None, labels={"artist": {}})
         return replace(result, interpretation=reading.shown())
 
     def _ranked_search(self, query: SearchQuery, body: dict[str, Any], text: bool) -> SearchResult:
@@ -307,7 +310,7 @@ class OpenSearchIndex:
             "size": query.limit + 1,
             "track_total_hits": True,
             "track_scores": True,
-            "aggs": _facet_aggs(),
+            "aggs": _facet_aggs(query),
         }
         if text:
             request["highlight"] = HIGHLIGHT
@@ -320,6 +323,7 @@ class OpenSearchIndex:
             total=_total(response),
             facets=_facets(response),
             next_cursor=None if next_key is None else encode_cursor(query, next_key),
+            labels=_labels(response),
         )
 
     def _relevance_page(self, query: SearchQuery, request: dict[str, Any]) -> _Page:
@@ -357,7 +361,9 @@ class OpenSearchIndex:
         """Return a page ranked in Python by colour distance, then text score, then id."""
         after = decode_cursor(query, COLOUR_KEY)
         first: dict[str, Any] = {}
-        candidates = self._scan(body, self._alias, ["artwork_id", "palette"], first)
+        candidates = self._scan(
+            body, self._alias, ["artwork_id", "palette"], first, aggs=_facet_aggs(query)
+        )
         ranked = sorted(_colour_key(hit, colours) for hit in candidates)
         if after is not None:
             bound = (after[0], -after[1], after[2])
@@ -372,6 +378,7 @@ class OpenSearchIndex:
             next_cursor=None
             if last is None
             else encode_cursor(query, (last[0], -last[1], last[2])),
+            labels=_labels(first),
         )
 
     def _fetch_page(self, body: dict[str, Any], ids: list[str], text: bool) -> dict[str, Any]:
@@ -456,8 +463,10 @@ class OpenSearchIndex:
         source: list[str] | bool = True,
         first: dict[str, Any] | None = None,
         cap: int | None = MAX_COLOUR_CANDIDATES,
+        aggs: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        """Return the first `cap` hits of a query by artwork id (None: all); facets in `first`."""
+        """Return the first `cap` hits of a query by artwork id (None: all); the first
+        response, with its total and its aggregations `aggs`, in `first`."""
         request: dict[str, Any] = {
             "query": query,
             "sort": [{"artwork_id": "asc"}],
@@ -466,7 +475,7 @@ class OpenSearchIndex:
             "track_scores": True,
         }
         if first is not None:
-            request.update(track_total_hits=True, aggs=_facet_aggs())
+            request.update(track_total_hits=True, aggs=aggs or {})
         hits: list[dict[str, Any]] = []
         for response in self._pages(request, index):
             if first is not None and not first:
@@ -736,12 +745,39 @@ def _similar_query(source: SearchDocument) -> dict[str, Any] | None:
     }
 
 
-def _facet_aggs() -> dict[str, Any]:
-    """Return the terms aggregations of the facets: by count, then value."""
+def _facet_aggs(query: SearchQuery) -> dict[str, Any]:
+    """Return the terms aggregations of the facets (by count, then value), the artist buckets
+    with their artist's name, and the selected artist's name across the whole index."""
     order = [{"_count": "desc"}, {"_key": "asc"}]
-    return {
+    aggs: dict[str, Any] = {
         name: {"terms": {"field": field, "size": FACET_SIZE, "order": order}}
         for name, field in FACET_FIELDS.items()
+    }
+    aggs["artist"]["aggs"] = {ARTIST_LABEL: _artist_name()}
+    if query.artist is not None:
+        chosen = [{"term": {"artist_slug": query.artist}}, {"term": {"deleted": False}}]
+        if not query.include_hidden:
+            chosen.append({"term": {"visible": True}})
+        aggs[CHOSEN_ARTIST] = {
+            "global": {},
+            "aggs": {
+                "artist": {
+                    "filter": {"bool": {"filter": chosen}},
+                    "aggs": {ARTIST_LABEL: _artist_name()},
+                }
+            },
+        }
+    return aggs
+
+
+def _artist_name() -> dict[str, Any]:
+    """Return the sub-aggregation that reads the artist's name from their newest work."""
+    return {
+        "top_hits": {
+            "size": 1,
+            "_source": {"includes": ["artist_slug", "artist_name"]},
+            "sort": [{"published_sort": "desc"}, {"artwork_id": "desc"}],
+        }
     }
 
 
@@ -764,6 +800,20 @@ def _facets(response: dict[str, Any]) -> dict[str, tuple[tuple[str, int], ...]]:
         )
         for name in FACETS
     }
+
+
+def _labels(response: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Return the artist names of a search response: its buckets', and the selected artist's."""
+    aggregations = response.get("aggregations", {})
+    named = [bucket[ARTIST_LABEL] for bucket in aggregations.get("artist", {}).get("buckets", ())]
+    chosen = aggregations.get(CHOSEN_ARTIST, {}).get("artist")
+    if chosen is not None:
+        named.append(chosen[ARTIST_LABEL])
+    labels: dict[str, str] = {}
+    for label in named:
+        for hit in label["hits"]["hits"]:
+            labels.setdefault(hit["_source"]["artist_slug"], hit["_source"]["artist_name"])
+    return {"artist": labels}
 
 
 def _colour_key(hit: dict[str, Any], colours: Sequence[ColourQuery]) -> Key:

@@ -98,6 +98,10 @@ class SearchHit:
 class SearchResult:
     """One page of hits, the number of matches, facet counts and the next page's cursor.
 
+    `labels` names facet values for people, by facet then value: `labels["artist"]` holds the
+    display name of every artist bucket, and of the selected artist (`SearchQuery.artist`) when
+    nothing of theirs matched but they have works the query may show. An artist whose works
+    disagree on the name (a rename still being indexed) is labelled with one of them.
     `interpretation` is what the words were read as, when that is more than the words typed
     (a technique's other names, a colour word): the "Showing results for" of the gallery.
     """
@@ -107,6 +111,7 @@ class SearchResult:
     facets: dict[str, tuple[tuple[str, int], ...]]
     next_cursor: str | None
     interpretation: Interpretation | None = None
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

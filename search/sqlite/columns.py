@@ -117,6 +117,7 @@ class Columns:
         self.ids: list[str] = []
         self.published: list[str] = []
         self.seq_of: dict[str, int] = {}
+        self.names: dict[str, str] = {}  # artist slug -> display name, as last written
         self.tags = _Pairs.empty()
         self.palette = _Pairs.empty(4)
         self.families = _Codes()  # colour family names, coded
@@ -191,12 +192,25 @@ class Columns:
             _FACET_COLUMNS, (artists, mediums, orientations, years), strict=True
         ):
             self.facets[name].code[slots] = self.facets[name].codes(values)
+        self._add_names(db, tables, artists, seqs)
         for seq, artwork_id, stamp in zip(seqs, ids, published, strict=True):
             self.ids[seq], self.published[seq] = artwork_id, stamp
             self.seq_of[artwork_id] = seq
         self._add_palettes(slots, colours, _palette_families(db, tables, where, params))
         self._add_tags(db, tables, seqs, everything)
         return list(seqs)
+
+    def _add_names(
+        self, db: sqlite3.Connection, tables: Tables, artists: Sequence[str], seqs: Sequence[int]
+    ) -> None:
+        """Take each artist's name from their latest written document among these (one record
+        per artist is read, not one per document)."""
+        latest: dict[str, int] = {}
+        for artist, seq in zip(artists, seqs, strict=True):
+            if latest.get(artist, -1) < seq:
+                latest[artist] = seq
+        names = artist_names(db, tables, list(latest.values()))
+        self.names.update((artist, names[seq]) for artist, seq in latest.items() if seq in names)
 
     def _vacate(self, slots: np.ndarray) -> None:
         """Forget whatever still occupies these seq slots."""
@@ -319,6 +333,18 @@ class Columns:
         facets["tags"] = self.facets["tags"].counts(self.tags.value[rows])
         return {name: facets[name] for name in FACETS}
 
+    def artist_labels(
+        self, buckets: Sequence[tuple[str, int]], query: SearchQuery
+    ) -> dict[str, dict[str, str]]:
+        """Return the names of the artist buckets, and of the selected artist if it may show."""
+        labels = {slug: self.names[slug] for slug, _ in buckets if slug in self.names}
+        chosen = query.artist
+        if chosen is not None and chosen not in labels and chosen in self.names:
+            shown = self.live if query.include_hidden else self.live & self.visible
+            if np.any(shown & self._equal("artist", chosen)):
+                labels[chosen] = self.names[chosen]
+        return {"artist": labels}
+
     def order(self) -> Order:
         """Return the sort columns (built once per change)."""
         if self._order is None:
@@ -331,6 +357,20 @@ class Columns:
         ends = np.cumsum(sizes)
         rows = np.repeat(self.palette_start[seqs] - ends + sizes, sizes) + np.arange(ends[-1])
         return packed_colour_distances(self.palette.value[rows], sizes, colours)
+
+
+def artist_names(db: sqlite3.Connection, tables: Tables, seqs: Sequence[int]) -> dict[int, str]:
+    """Return the artist name of these documents by seq."""
+    names: dict[int, str] = {}
+    for start in range(0, len(seqs), MAX_PARAMS):
+        chunk = seqs[start : start + MAX_PARAMS]
+        rows = db.execute(
+            f"""SELECT seq, json_extract(record, '$.artist_name') FROM {tables.records}
+                WHERE seq IN ({", ".join("?" * len(chunk))})""",
+            chunk,
+        )
+        names.update(rows.fetchall())
+    return names
 
 
 def _palette_families(

@@ -50,12 +50,14 @@ def search(
         hits, next_key = _ranked_page(db, tables, columns, matches, query, bool(match))
     if marks is not None:
         hits = highlighted(db, tables, marks, hits)
+    facets = columns.facet_counts(matches[0])
     return SearchResult(
         hits=tuple(hits),
         total=len(matches[0]),
-        facets=columns.facet_counts(matches[0]),
+        facets=facets,
         next_cursor=None if next_key is None else encode_cursor(query, next_key),
         interpretation=reading.shown(),
+        labels=columns.artist_labels(facets["artist"], query),
     )
 
 
@@ -73,12 +75,14 @@ def _best_text(
     match spelt out for highlighting."""
     seqs = text_seqs(db, tables, match, mask)
     hits, next_key = _best_page(db, tables, columns, match, seqs, query)
+    facets = columns.facet_counts(seqs)
     return SearchResult(
         hits=tuple(highlighted(db, tables, marks, hits)),
         total=len(seqs),
-        facets=columns.facet_counts(seqs),
+        facets=facets,
         next_cursor=None if next_key is None else encode_cursor(query, next_key),
         interpretation=reading.shown(),
+        labels=columns.artist_labels(facets["artist"], query),
     )
 
 

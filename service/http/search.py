@@ -116,10 +116,21 @@ def interpretation_view(reading: Interpretation | None) -> dict[str, Any] | None
     }
 
 
+def facet_view(counts: tuple[tuple[str, int], ...], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Return a facet's buckets, each with its label when it has one; a labelled value that
+    counts nothing (the chosen artist, when nothing of theirs matched) ends the list at 0."""
+    buckets: list[dict[str, Any]] = [{"value": value, "count": count} for value, count in counts]
+    buckets += [{"value": v, "count": 0} for v in sorted(labels.keys() - dict(counts).keys())]
+    for bucket in buckets:
+        if bucket["value"] in labels:
+            bucket["label"] = labels[bucket["value"]]
+    return buckets
+
+
 def result_view(result: SearchResult) -> dict[str, Any]:
     """Return a page of results with facet counts and what the words were read as."""
     facets = {
-        name: [{"value": value, "count": count} for value, count in counts]
+        name: facet_view(counts, result.labels.get(name, {}))
         for name, counts in result.facets.items()
     }
     return {
