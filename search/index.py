@@ -40,8 +40,15 @@ Progress = Callable[[int], None]
 class SearchIndex(Protocol):
     """Artwork search documents: versioned writes, search, similar works and rebuilds."""
 
-    def upsert(self, documents: Iterable[SearchDocument]) -> BulkReport:
-        """Write documents whose version is newer than the stored one; report the rest stale."""
+    def upsert(
+        self, documents: Iterable[SearchDocument], *, same_version: bool = False
+    ) -> BulkReport:
+        """Write documents whose version is newer than the stored one; report the rest stale.
+
+        With `same_version`, a document at the stored version replaces it too: its artist's
+        name or slug changed, the work did not. (A deleted work is never written again at its
+        deletion's version, so no tombstone is met at an equal version.)
+        """
 
     def delete(self, artwork_id: str, version: int) -> None:
         """Remove a work unless a newer version is stored; remember the deletion's version."""

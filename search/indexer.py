@@ -29,13 +29,18 @@ class Indexer:
     repository: ContentRepository
     index: SearchIndex
 
-    def sync(self, artwork: Artwork) -> None:
-        """Index a changed work (or delete its document); a stale version is ignored."""
+    def sync(self, artwork: Artwork, *, artist_changed: bool = False) -> None:
+        """Index a changed work (or delete its document); a stale version is ignored.
+
+        `artist_changed` rewrites a document at its work's own version: the artist's name or
+        slug it carries changed, not the work.
+        """
         if is_deleted(artwork):
             self.index.delete(artwork.id, artwork.version)
             return
         artist = self.repository.get_artist(artwork.artist_id)
-        report = self.index.upsert([document_for(artwork, artist)])
+        document = document_for(artwork, artist)
+        report = self.index.upsert([document], same_version=artist_changed)
         if report.failed:
             raise DocumentRefused(f"the search index refused the document of artwork {artwork.id}")
 
@@ -53,7 +58,7 @@ class Indexer:
             return 1
         synced = 0
         for artwork in works_of(self.repository, record_id):
-            self.sync(artwork)
+            self.sync(artwork, artist_changed=True)
             synced += 1
         return synced
 

@@ -188,13 +188,19 @@ class OpenSearchIndex:
 
     # writes
 
-    def upsert(self, documents: Iterable[SearchDocument]) -> BulkReport:
-        """Write documents whose version is newer than the stored one; report the rest stale."""
+    def upsert(
+        self, documents: Iterable[SearchDocument], *, same_version: bool = False
+    ) -> BulkReport:
+        """Write documents newer than the stored ones (`same_version`: or as new); count the rest.
+
+        `same_version` writes with `external_gte`.
+        """
         self._ensure()
         report = BulkReport()
         for batch in _batches(documents, self._batch_size):
             items = [
-                (_index_action(self._alias, d.artwork_id, d.version), _source(d)) for d in batch
+                (_index_action(self._alias, d.artwork_id, d.version, same_version), _source(d))
+                for d in batch
             ]
             report += self._bulk(items, self._refresh)
         return report
@@ -602,14 +608,16 @@ def _palette(source: dict[str, Any]) -> list[PaletteEntry]:
     ]
 
 
-def _index_action(index: str, artwork_id: str, version: int) -> dict[str, Any]:
-    """Return a bulk `index` action with external versioning."""
+def _index_action(
+    index: str, artwork_id: str, version: int, same_version: bool = False
+) -> dict[str, Any]:
+    """Return a bulk `index` action with external versioning (`_gte` to rewrite a version)."""
     return {
         "index": {
             "_index": index,
             "_id": artwork_id,
             "version": version,
-            "version_type": "external",
+            "version_type": "external_gte" if same_version else "external",
         }
     }
 

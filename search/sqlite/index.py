@@ -58,13 +58,15 @@ class SqliteSearchIndex:
 
     # writes
 
-    def upsert(self, documents: Iterable[SearchDocument]) -> BulkReport:
-        """Write documents whose version is newer than the stored one; report the rest stale."""
+    def upsert(
+        self, documents: Iterable[SearchDocument], *, same_version: bool = False
+    ) -> BulkReport:
+        """Write documents newer than the stored ones (`same_version`: or equal); count the rest."""
         report = BulkReport()
         for batch in writes.batches(documents, self._batch_size):
             with self._write() as db:
                 tables = live_tables(db)
-                report += writes.upsert_batch(db, tables, batch)
+                report += writes.upsert_batch(db, tables, batch, same_version)
                 log_changes(db, tables, [document.artwork_id for document in batch])
         return report
 

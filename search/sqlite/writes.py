@@ -52,9 +52,16 @@ def _stored_version(db: sqlite3.Connection, tables: Tables, artwork_id: str) -> 
 
 
 def upsert_batch(
-    db: sqlite3.Connection, tables: Tables, batch: Sequence[SearchDocument]
+    db: sqlite3.Connection,
+    tables: Tables,
+    batch: Sequence[SearchDocument],
+    same_version: bool = False,
 ) -> BulkReport:
-    """Write the documents that are newer than what is stored (or earlier in the batch)."""
+    """Write the documents that are newer than what is stored (or earlier in the batch).
+
+    With `same_version` a document at the stored version replaces it too, as OpenSearch's
+    `external_gte` does.
+    """
     ids = list(dict.fromkeys(document.artwork_id for document in batch))
     stored = _versions(db, tables.tombstones, ids)
     buried = set(stored)
@@ -64,7 +71,9 @@ def upsert_batch(
     stale = 0
     for document in batch:
         version = stored.get(document.artwork_id)
-        if version is not None and document.version <= version:
+        if version is not None and (
+            document.version < version or (document.version == version and not same_version)
+        ):
             stale += 1
             continue
         stored[document.artwork_id] = document.version

@@ -106,3 +106,29 @@ def test_both_adapters_label_the_same_buckets_the_same_way(
         index.upsert(documents)
     mine, theirs = sqlite_index.search(query), opensearch_index.search(query)
     assert (mine.facets, mine.labels) == (theirs.facets, theirs.labels)
+
+
+def test_a_document_at_its_stored_version_replaces_it_only_when_its_artist_changed(
+    index: SearchIndex,
+) -> None:
+    # GIVEN Bob's works indexed at their versions
+    index.upsert(HARBOUR)
+    renamed = [
+        replace(document, artist_name="Robert Reed")
+        for document in HARBOUR
+        if document.artist_slug == "bob"
+    ]
+    # WHEN the same versions are written again with a new name, as an ordinary change
+    report = index.upsert(renamed)
+    # THEN they are stale (a repeated change converges)
+    assert (report.written, report.stale) == (0, len(renamed))
+    assert artist_labels(index, SearchQuery())["bob"] == "Bob Reed"
+    # AND written as an artist's change, they replace what is stored
+    report = index.upsert(renamed, same_version=True)
+    assert (report.written, report.stale) == (len(renamed), 0)
+    assert artist_labels(index, SearchQuery())["bob"] == "Robert Reed"
+    hits = index.search(SearchQuery(artist="bob")).hits
+    assert hits and {hit.document.artist_name for hit in hits} == {"Robert Reed"}
+    # AND an older version is stale even so
+    older = [replace(d, artist_name="Old", version=d.version - 1) for d in renamed]
+    assert index.upsert(older, same_version=True).stale == len(older)
