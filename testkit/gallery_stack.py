@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,7 +39,23 @@ def seed_demo(stack: LocalStack, per_artist: int, long_edge: int = 1024) -> list
         (stack.upload(artists[w.artist_index].token, w.image(long_edge), w.fields), w)
         for w in demo_works(per_artist, random.Random(11))
     ]
-    return [stack.wait_for(i, artists[w.artist_index].token, {"ready"}) for i, w in uploads]
+    ready = [stack.wait_for(i, artists[w.artist_index].token, {"ready"}) for i, w in uploads]
+    published = sum(1 for work in ready if work["visibility"] == "published")
+    wait_until_indexed(stack, published)
+    return ready
+
+
+def wait_until_indexed(stack: LocalStack, published: int, timeout: float = 60) -> None:
+    """Wait until search finds every published work under its readable URL (the index
+    follows the change stream, so it may trail the works' ready state)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = stack.call("GET", "/search", params={"limit": 100})
+        if found["total"] == published and all(hit["slug"] for hit in found["items"]):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"search finds {found['total']} of {published} published works")
+        time.sleep(0.1)
 
 
 def demo_email(name: str) -> str:
