@@ -127,6 +127,7 @@ class Services(Adapters):
     artworks: ArtworkService
     indexer: Indexer
     uploads: UploadService
+    vouch_key: bytes | None = None  # the client vouch secret, read once (None: trust no vouch)
 
     def health(self) -> dict[str, Any]:
         """Return the `/healthz` document: are the queue's consumers alive and keeping up?"""
@@ -199,6 +200,7 @@ def services_over(adapters: Adapters) -> Services:
     settings = adapters.settings
     secret = adapters.secret.value()
     tokens = TokenIssuer(secret, settings.token_lifetime) if secret else NO_TOKENS
+    vouch_secret = adapters.vouch_secret.value()
     artworks = ArtworkService(
         adapters.repository,
         remove_original=adapters.blobs.delete,
@@ -211,4 +213,5 @@ def services_over(adapters: Adapters) -> Services:
         artworks=artworks,
         indexer=build_indexer(adapters),
         uploads=UploadService(artworks, adapters.blobs, settings.upload_max_bytes),
+        vouch_key=vouch_secret.encode("utf-8") if vouch_secret else None,
     )

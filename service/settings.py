@@ -22,6 +22,14 @@ class ServiceSettings:
     token_secret_arn: str = setting(
         "", "Secrets Manager ARN of the token secret, read once per cold start (aws)."
     )
+    client_vouch_secret: str = setting(
+        "",
+        "Secret shared with the artist studio (its FLASK_API_VOUCH_SECRET), which signs the "
+        "browser's address on log-in and registration (local: generated into data_dir).",
+    )
+    client_vouch_secret_arn: str = setting(
+        "", "Secrets Manager ARN of the client vouch secret, read once per cold start (aws)."
+    )
     token_lifetime: int = setting(3600, "Lifetime of an access token, in seconds.")
     login_account_limit: int = setting(
         5, "Failed log-ins per account within the login window before 429 (0: no limit)."
@@ -100,4 +108,8 @@ class ServiceSettings:
         check(
             not self.token_secret or len(self.token_secret) >= 32,
             "the token secret needs at least 32 characters",
+        )
+        check(
+            not self.client_vouch_secret or len(self.client_vouch_secret) >= 32,
+            "the client vouch secret needs at least 32 characters",
         )

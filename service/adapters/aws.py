@@ -60,6 +60,7 @@ def aws_adapters(settings: ServiceSettings, environ: Mapping[str, str] | None = 
         runner=task_runner(os.environ if environ is None else environ),
         secret=aws_secret(settings),
         attempts=DynamoAttemptLog(table, client=dynamodb),
+        vouch_secret=secret_source(settings.client_vouch_secret, settings.client_vouch_secret_arn),
     )
 
 
@@ -86,9 +87,14 @@ def aws_secret(settings: ServiceSettings) -> SecretSource:
 
     Such a function (the processor, the search API) issues and accepts no token.
     """
-    if settings.token_secret or not settings.token_secret_arn:
-        return FixedSecret(settings.token_secret)
-    return SecretsManagerSecret(settings.token_secret_arn)
+    return secret_source(settings.token_secret, settings.token_secret_arn)
+
+
+def secret_source(value: str, arn: str) -> SecretSource:
+    """Return a secret set as `value`, else the one in Secrets Manager at `arn`, else none."""
+    if value or not arn:
+        return FixedSecret(value)
+    return SecretsManagerSecret(arn)
 
 
 def opensearch_client(

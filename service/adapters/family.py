@@ -32,5 +32,6 @@ class Adapters:
     runner: TaskRunner
     secret: SecretSource  # signs access tokens (and, locally, the upload and media forms)
     attempts: AttemptLog  # failed log-ins per account and client, in the content store
+    vouch_secret: SecretSource  # checks the addresses the studio vouches for (None: trusts none)
     changes: ChangeLog | None = None  # the embedded change stream (DynamoDB Streams on AWS)
     workers_poll: bool = False  # consumers poll all the time (local workers), not on demand

@@ -11,7 +11,13 @@ from messaging.local_events import LocalObjectEvents
 from messaging.sqlite import SqliteFailureLog, SqliteHeartbeats, SqliteQueue, SqliteTaskStore
 from search.sqlite import SqliteSearchIndex
 from service.adapters.family import Adapters
-from service.adapters.secrets import SECRET_FILE, FileSecret, FixedSecret, SecretSource
+from service.adapters.secrets import (
+    SECRET_FILE,
+    VOUCH_SECRET_FILE,
+    FileSecret,
+    FixedSecret,
+    SecretSource,
+)
 from service.adapters.threads import ThreadTaskRunner
 from service.settings import ServiceSettings
 from storage.local import LocalBlobStore
@@ -52,6 +58,7 @@ def local_adapters(settings: ServiceSettings) -> Adapters:
         runner=ThreadTaskRunner(),
         secret=secret,
         attempts=SqliteAttemptLog(repository),
+        vouch_secret=local_vouch_secret_source(settings),
         changes=SqliteChangeLog(repository),
         workers_poll=True,
     )
@@ -62,6 +69,14 @@ def local_secret_source(settings: ServiceSettings) -> SecretSource:
     if settings.token_secret:
         return FixedSecret(settings.token_secret)
     return FileSecret(Path(settings.data_dir) / SECRET_FILE)
+
+
+def local_vouch_secret_source(settings: ServiceSettings) -> SecretSource:
+    """Return the configured client vouch secret, or the one generated into the data directory
+    (which `copper dev` gives the studio)."""
+    if settings.client_vouch_secret:
+        return FixedSecret(settings.client_vouch_secret)
+    return FileSecret(Path(settings.data_dir) / VOUCH_SECRET_FILE)
 
 
 def derived_key(secret: bytes, purpose: bytes) -> bytes:

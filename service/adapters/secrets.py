@@ -1,4 +1,5 @@
-"""The secret source port (the token-signing secret) and its plain adapters: set, or a file."""
+"""The secret source port (the token-signing and client vouch secrets) and its plain adapters:
+set, or a file."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from pathlib import Path
 from typing import Protocol
 
 SECRET_FILE = "token-secret"
+VOUCH_SECRET_FILE = "client-vouch-secret"  # shared with the studio by `copper dev`
 
 
 class SecretSource(Protocol):
-    """Where the token-signing secret comes from."""
+    """Where a secret (the token-signing one, the client vouch one) comes from."""
 
     def value(self) -> str | None:
-        """Return the secret (None: this process issues and accepts no token)."""
+        """Return the secret (None: this process has none, and does without)."""
         ...
 
 

@@ -3,6 +3,8 @@ attempt limits of log-in and registration (`attempt_limited`)."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -13,6 +15,9 @@ from content.accounts import AccountError, InvalidCredentials, InvalidToken, Pri
 from content.attempts import AttemptLimits, LoginGuard
 from service.http.context import services
 from service.http.errors import ApiError
+from service.vouch import HEADER, VouchRejected, vouched_address
+
+log = logging.getLogger("copper.auth")
 
 
 def authenticated(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -63,8 +68,34 @@ def login_guard() -> LoginGuard:
 
 
 def client_address() -> str:
-    """Return the caller's address: the socket peer, or API Gateway's `sourceIp` on AWS."""
-    return request.remote_addr or "unknown"
+    """Return the caller's address, found once per request: the one a trusted app (the
+    studio) vouches for in a signed header, else the socket peer (`sourceIp` on AWS)."""
+    if "client_address" not in g:
+        g.client_address = vouched_or_peer()
+    found: str = g.client_address
+    return found
+
+
+def vouched_or_peer() -> str:
+    """Return the vouched address of a valid header, else the peer's (warning of a bad one)."""
+    peer = request.remote_addr or "unknown"
+    offered = request.headers.get(HEADER)
+    if offered is None:
+        return peer
+    key = services().vouch_key
+    try:
+        return vouched_address(offered, key, request.method, request.path, time.time())
+    except VouchRejected as refused:  # logged without the header: its signature stays out
+        log.warning(
+            "not trusting the %s header (%s; claimed %s): counting %s %s against %s",
+            HEADER,
+            refused.reason,
+            refused.claimed or "no readable address",
+            request.method,
+            request.path,
+            peer,
+        )
+        return peer
 
 
 def submitted_email() -> str | None:
