@@ -81,13 +81,19 @@ class HttpTransport:
         data: bytes | None = None,
         content_type: str | None = None,
         raw: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send one request and return its decoded JSON body (None when empty).
 
-        `data` is sent as the raw body with `content_type`; `raw` returns a success's bytes.
+        `data` is sent as the raw body with `content_type`; `raw` returns a success's bytes;
+        `headers` are added to the request's own.
         """
         read_timeout = timeout or self.timeout
-        headers = {REQUEST_ID_HEADER: request_id(), "Accept": "application/json"}
+        headers = {
+            **(headers or {}),
+            REQUEST_ID_HEADER: request_id(),
+            "Accept": "application/json",
+        }
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if content_type:

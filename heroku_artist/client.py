@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Mapping
 from typing import Any, NotRequired, Protocol, TypedDict
 from urllib.parse import quote
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 
 from heroku_artist.api import HttpTransport
+from heroku_artist.vouch import HEADER as VOUCH_HEADER
+from heroku_artist.vouch import vouch
+
+log = logging.getLogger("heroku_artist.client")
 
 EXTENSION = "studio_api"
 
@@ -116,6 +123,7 @@ class Transport(Protocol):
         data: bytes | None = None,
         content_type: str | None = None,
         raw: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Send one request and return its decoded JSON body (None when empty)."""
 
@@ -136,6 +144,7 @@ class StudioClient:
         self.transport = transport
         self.timeout: float | None = None
         self.admin_timeout: float | None = None
+        self.vouch_secret: bytes | None = None
 
     def init_app(self, app: Flask) -> None:
         """Reach the API over HTTP (unless given a transport) and attach to `app`."""
@@ -143,6 +152,14 @@ class StudioClient:
             self.transport = HttpTransport.from_config(app.config)
         self.timeout = float(app.config["API_TIMEOUT"])
         self.admin_timeout = float(app.config["ADMIN_API_TIMEOUT"])
+        self.vouch_secret = str(app.config.get("API_VOUCH_SECRET") or "").encode("utf-8") or None
+        if self.vouch_secret is None:
+            log.warning(
+                "FLASK_API_VOUCH_SECRET is not set: the API counts every failed log-in made "
+                "through the studio against the studio's own address, so its per-address limit "
+                "pauses log-ins for every artist at once; set it to the API's client vouch secret "
+                "for per-browser limits (docs/deploy.md)"
+            )
         app.extensions[EXTENSION] = self
 
     def send(
@@ -158,6 +175,14 @@ class StudioClient:
             raise RuntimeError("the studio's API client is not attached to an app")
         return self.transport.call(method, api_path, token=token, json=json, **options)
 
+    def vouched(self, method: str, api_path: str) -> dict[str, str]:
+        """Return the header vouching for the browser's address on this call (none without
+        the secret or outside a browser's request)."""
+        if self.vouch_secret is None or not has_request_context() or not request.remote_addr:
+            return {}
+        value = vouch(self.vouch_secret, request.remote_addr, method, api_path, time.time())
+        return {VOUCH_HEADER: value}
+
     def send_admin(self, method: str, api_path: str, token: str, json: Any = None) -> Any:
         """Call the admin API (long operations get the admin timeout)."""
         return self.send(method, api_path, token, json, timeout=self.admin_timeout)
@@ -167,11 +192,14 @@ class StudioClient:
     def register(self, email: str, display_name: str, password: str) -> SignedIn:
         """Create an account and return it with its token."""
         body = {"email": email, "display_name": display_name, "password": password}
-        return self.send("POST", "/auth/register", json=body)
+        headers = self.vouched("POST", "/auth/register")
+        return self.send("POST", "/auth/register", json=body, headers=headers)
 
     def login(self, email: str, password: str) -> SignedIn:
         """Return the account and a token for these credentials."""
-        return self.send("POST", "/auth/login", json={"email": email, "password": password})
+        body = {"email": email, "password": password}
+        headers = self.vouched("POST", "/auth/login")
+        return self.send("POST", "/auth/login", json=body, headers=headers)
 
     def profile(self, token: str) -> Account:
         """Return the artist's own account."""

@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     # proxy: the socket's address is the client's) unless deployed behind one; Heroku's
     # router is exactly one (deploy/heroku/studio/app.json sets FLASK_TRUSTED_PROXIES=1).
     "TRUSTED_PROXIES": 0,
+    # Secret shared with the API (its COPPER_CLIENT_VOUCH_SECRET): with it the studio vouches
+    # for the browser's address on log-in and registration, so the API's per-address limit
+    # counts each browser, not the studio; empty: nothing is vouched for.
+    "API_VOUCH_SECRET": "",
     "SESSION_COOKIE_SECURE": True,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
