@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +99,13 @@ def start_web_app(module: str, host: str, port: int, urls: dict[str, str], data_
     return True
 
 
+def share_vouch_secret(services: Services, environ: MutableMapping[str, str]) -> None:
+    """Give the studio the API's client vouch secret (unless the operator set one), so it
+    vouches for each browser's address as on Heroku."""
+    if services.vouch_key:
+        environ.setdefault("FLASK_API_VOUCH_SECRET", services.vouch_key.decode("utf-8"))
+
+
 def run_stack(
     services: Services,
     ports: Ports,
@@ -117,6 +124,7 @@ def run_stack(
     server = make_server(ports.host, ports.api, create_app(services), threaded=True)
     stop_on_sigterm(server)
     say(f"API on {urls['api']} (data in {data_dir}/)")
+    share_vouch_secret(services, os.environ)
     for (module, name), port in zip(WEB_APPS, (ports.gallery, ports.studio), strict=True):
         if start_web_app(module, ports.host, port, urls, data_dir):
             say(f"{name} on {urls[name]}")
