@@ -56,7 +56,7 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
         "s3:GetObject": LOGOS,
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
         "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
-        "secretsmanager:GetSecretValue": ("${TokenSecret}",),
+        "secretsmanager:GetSecretValue": ("${ClientVouchSecret}", "${TokenSecret}"),
     },
     "SearchApiLambdaFunction": {
         **dict.fromkeys(["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"], TABLE),
@@ -714,14 +714,22 @@ def test_every_function_is_configured_from_the_environment_without_a_secret_in_i
         assert variables.keys() >= ENVIRONMENT, function
         assert variables["COPPER_BACKEND"] == "aws"
         assert "COPPER_TOKEN_SECRET" not in variables, "a secret's value in the configuration"
+        assert "COPPER_CLIENT_VOUCH_SECRET" not in variables, (
+            "a secret's value in the configuration"
+        )
         assert "secretsmanager" not in json.dumps(variables), function
         if function in SIGNS_TOKENS:
             assert render(variables["COPPER_TOKEN_SECRET_ARN"]) == "${TokenSecret}"
         else:
             assert "COPPER_TOKEN_SECRET_ARN" not in variables, function
-    generated = template["Resources"]["TokenSecret"]["Properties"]
-    assert generated["GenerateSecretString"]["PasswordLength"] >= 32
-    assert "SecretString" not in generated
+        if function == "ContentApiLambdaFunction":  # only it limits log-ins
+            assert render(variables["COPPER_CLIENT_VOUCH_SECRET_ARN"]) == "${ClientVouchSecret}"
+        else:
+            assert "COPPER_CLIENT_VOUCH_SECRET_ARN" not in variables, function
+    for name in ("TokenSecret", "ClientVouchSecret"):
+        generated = template["Resources"][name]["Properties"]
+        assert generated["GenerateSecretString"]["PasswordLength"] >= 32
+        assert "SecretString" not in generated
 
 
 def test_the_api_answers_browsers_only_from_the_heroku_apps(template: Template) -> None:
