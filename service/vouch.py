@@ -44,6 +44,21 @@ def canonical_address(text: str) -> str:
     return ipaddress.ip_address(text).compressed
 
 
+def counted_as(address: str) -> str:
+    """Return the key an address's log-in failures count under: an IPv4 address as it is, an
+    IPv6 address by its /64 (one subscriber's network; switching addresses inside it gains
+    nothing), anything else (a local socket) as it is."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return parsed.ipv4_mapped.compressed
+        return ipaddress.IPv6Network((parsed, 64), strict=False).compressed
+    return parsed.compressed
+
+
 def vouched_address(value: str, secret: bytes | None, method: str, path: str, now: float) -> str:
     """Return the address `value` vouches for, or raise VouchRejected.
 

@@ -15,7 +15,7 @@ from content.accounts import AccountError, InvalidCredentials, InvalidToken, Pri
 from content.attempts import AttemptLimits, LoginGuard
 from service.http.context import services
 from service.http.errors import ApiError
-from service.vouch import HEADER, VouchRejected, vouched_address
+from service.vouch import HEADER, VouchRejected, counted_as, vouched_address
 
 log = logging.getLogger("copper.auth")
 
@@ -129,7 +129,7 @@ def attempt_limited(*, account: bool) -> Callable[[Callable[..., Any]], Callable
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            guard, client = login_guard(), client_address()
+            guard, client = login_guard(), counted_as(client_address())
             email = submitted_email() if account else None
             wait = guard.wait_seconds(email, client)
             if wait:

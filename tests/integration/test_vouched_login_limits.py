@@ -95,6 +95,16 @@ def test_an_ipv6_browser_is_counted_under_its_normal_spelling() -> None:
     assert log_in(PASSWORD, "2001:db8:0::9") == 429
 
 
+def test_ipv6_addresses_of_one_64_share_a_counter_and_another_64_does_not() -> None:
+    # GIVEN 20 failures, each from a different address of one IPv6 /64
+    register()
+    for n in range(20):
+        assert log_in(WRONG, f"2001:db8:0:7::{n + 1:x}", email=f"guess{n}@example.com") == 401
+    # THEN a fresh address of that /64 is paused too, and the next /64 is not
+    assert log_in(PASSWORD, "2001:db8:0:7:ffff::1") == 429
+    assert log_in(PASSWORD, "2001:db8:0:8::1") == 200
+
+
 def test_a_header_with_a_wrong_signature_is_counted_against_the_socket_address(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

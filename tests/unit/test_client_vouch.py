@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from heroku_artist import vouch as studio
-from service.vouch import HEADER, MAX_SKEW, VouchRejected, vouch, vouched_address
+from service.vouch import HEADER, MAX_SKEW, VouchRejected, counted_as, vouch, vouched_address
 
 SECRET = b"k" * 48
 NOW = 1_700_000_000.0
@@ -92,3 +92,20 @@ def test_a_malformed_header_is_refused(value: str) -> None:
 def test_a_signature_in_other_characters_is_refused_without_an_error() -> None:
     value = vouch(SECRET, "203.0.113.7", *LOGIN, NOW)
     assert reason(value[:-4] + "éé") == "wrong signature"
+
+
+@pytest.mark.parametrize(
+    ("address", "counted"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8::9", "2001:db8::/64"),
+        ("2001:DB8:0:0:1:2:3:4", "2001:db8::/64"),
+        ("2001:db8:0:1::9", "2001:db8:0:1::/64"),
+        ("::ffff:198.51.100.4", "198.51.100.4"),
+        ("unknown", "unknown"),
+    ],
+)
+def test_ipv6_failures_count_by_their_64_and_others_by_the_address(
+    address: str, counted: str
+) -> None:
+    assert counted_as(address) == counted
