@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from content.cursor import artists_page, page_limit
 from content.model import Artist, Artwork
-from content.repository import MAX_PAGE_SIZE, ContentRepository, NotFound, Page
+from content.repository import ContentRepository, NotFound, Page, every_artist
 
 
 @dataclass(frozen=True)
@@ -40,32 +40,15 @@ def showcase(repository: ContentRepository, cursor: str | None, limit: int) -> P
     size = page_limit(limit)
     found: list[Artist] = []
     covers: dict[str, Artwork] = {}
-    after = cursor
-    while len(found) <= size:
-        listed = repository.list_artists(after, MAX_PAGE_SIZE)
-        for artist in listed.items:
-            cover = cover_of(repository, artist)
-            if cover is not None:
-                found.append(artist)
-                covers[artist.id] = cover
-            if len(found) > size:
-                break
-        if listed.next_cursor is None:
+    for artist in every_artist(repository, cursor):
+        cover = cover_of(repository, artist)
+        if cover is not None:
+            found.append(artist)
+            covers[artist.id] = cover
+        if len(found) > size:
             break
-        after = listed.next_cursor
     page = artists_page(found, size)
     return Page(tuple(Showcased(a, covers[a.id]) for a in page.items), page.next_cursor)
-
-
-def every_artist(repository: ContentRepository) -> Iterator[Artist]:
-    """Yield every account, a page at a time (records only: no works are read)."""
-    cursor = None
-    while True:
-        page = repository.list_artists(cursor, MAX_PAGE_SIZE)
-        yield from page.items
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
 
 
 def shuffled(repository: ContentRepository, seed: str, limit: int) -> tuple[Showcased, ...]:

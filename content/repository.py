@@ -132,6 +132,17 @@ def works_of(repository: ContentRepository, artist_id: str) -> Iterator[Artwork]
         cursor = page.next_cursor
 
 
+def every_artist(repository: ContentRepository, after: str | None = None) -> Iterator[Artist]:
+    """Yield every account by slug (after the `after` cursor), a page at a time."""
+    cursor = after
+    while True:
+        page = repository.list_artists(cursor, MAX_PAGE_SIZE)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of results and the opaque cursor of the next page (None at the end)."""

@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from content.repository import ContentRepository
+from content.repository import ContentRepository, every_artist
 
 ACCOUNTS_FILE = "seed-accounts.json"
 MANIFEST_FILE = "seed-manifest.json"
@@ -112,14 +112,7 @@ def mark_complete(data_dir: Path, complete: bool) -> None:
 
 def all_emails(repository: ContentRepository) -> set[str]:
     """Return the e-mail address of every account in the store."""
-    emails: set[str] = set()
-    cursor: str | None = None
-    while True:
-        page = repository.list_artists(cursor=cursor, limit=100)
-        emails.update(artist.email for artist in page.items)
-        cursor = page.next_cursor
-        if cursor is None:
-            return emails
+    return {artist.email for artist in every_artist(repository)}
 
 
 def gallery_state(repository: ContentRepository, data_dir: Path) -> GalleryState:

@@ -6,6 +6,7 @@ from dataclasses import field
 from typing import Any
 
 ORIGINAL_MAX_BYTES = 250 * 1024 * 1024  # default largest original: upload limit and intake limit
+PROFILE_IMAGE_MAX_BYTES = 4 * 1024 * 1024  # a portrait or logo body (Lambda caps payloads at 6 MB)
 
 
 def setting(default: Any, doc: str, *, env: bool = True) -> Any:

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 
 import pyvips
 
+from kernel.settings import PROFILE_IMAGE_MAX_BYTES
 from pipeline.colour import to_srgb
 from pipeline.errors import RejectedInput
 from pipeline.intake import Original, harden_libvips, read_header
 from pipeline.process import LOGO_LIMITS, trusted_decode
 from pipeline.settings import Limits
 
-IMAGE_MAX_BYTES = 4 * 1024 * 1024  # a portrait's or logo's body (Lambda caps payloads at 6 MB)
+IMAGE_MAX_BYTES = PROFILE_IMAGE_MAX_BYTES
 PORTRAIT_SIZES = (160, 480)
 PORTRAIT_LIMITS = Limits(max_bytes=IMAGE_MAX_BYTES, max_pixels=60_000_000, max_frames=1)
 PORTRAIT_QUALITY = 85

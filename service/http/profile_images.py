@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from content.profile_images import ProfileImages
 from content.views import own_artist
+from kernel.settings import PROFILE_IMAGE_MAX_BYTES
 from pipeline.errors import RejectedInput
 from service.http.auth import authenticated, principal
 from service.http.context import services
@@ -16,7 +17,7 @@ from service.http.errors import ApiError
 
 blueprint = Blueprint("profile_images", __name__)
 
-IMAGE_MAX_BYTES = 4 * 1024 * 1024  # pipeline.profile_images.IMAGE_MAX_BYTES (no libvips here)
+IMAGE_MAX_BYTES = PROFILE_IMAGE_MAX_BYTES
 TOO_LARGE = (
     "The image is larger than 4 MiB. Export it smaller (2000 pixels on the long side is "
     "plenty) and upload it again."
