@@ -116,7 +116,7 @@ class ProfileImages:
         for key in sorted(keys):
             try:
                 self.media.delete(key)
-            except StorageError:  # the record is saved; an unused file is harmless
+            except StorageError:  # the record is saved; `copper audit --repair` removes the file
                 log.warning("could not delete %s", key, exc_info=True)
 
 

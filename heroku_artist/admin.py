@@ -48,6 +48,8 @@ FINDINGS = {
     "unprocessed_original": "Original that was never processed",
     "missing_renditions": "Ready work with missing renditions",
     "orphan_rendition": "Rendition that no work uses",
+    "orphan_profile_file": "Portrait or logo file that no profile uses",
+    "missing_profile_file": "Portrait or logo file missing from the media store",
     "search_drift": "Search document differs from its work",
     "search_orphan": "Search document without a work",
     "overdue": "Work past its deadline",

@@ -9,6 +9,9 @@ dead letters and the change-log backlog, and finds:
 - originals that arrived but were never processed — repair: send their event again;
 - ready works whose renditions are missing — repair: render them again;
 - renditions no record names — repair: remove them;
+- portrait and logo files no artist's profile names (a failed delete, a crash before the
+  profile was saved) — repair: remove them; files a profile names but the media store lacks
+  — reported (the artist uploads the image again);
 - search documents that differ from their record (version, visibility, title) or have no
   record — repair: write or delete the document from the record;
 - works past their deadline — repair: sweep them (failed, with a reason);
@@ -34,18 +37,27 @@ from typing import Any
 from content.changes import ChangeLog
 from content.lifecycle import is_deleted, is_overdue, iso
 from content.model import Artwork, Status
-from content.repository import ContentError, ContentRepository
+from content.profile_images import named as profile_keys
+from content.repository import ContentError, ContentRepository, NotFound, every_artist
 from ingest.maintenance import DeadLetterView
 from ingest.messages import OriginalRef
 from ingest.plan import from_pending_form
-from kernel.keys import ORIGINALS_PREFIX, RENDITIONS_PREFIX, is_named, rendition_artwork
+from kernel.keys import (
+    LOGOS_PREFIX,
+    ORIGINALS_PREFIX,
+    PROFILES_PREFIX,
+    RENDITIONS_PREFIX,
+    is_named,
+    profile_owner,
+    rendition_artwork,
+)
 from messaging.local_events import s3_notification
 from messaging.queue import MessageQueue, QueueError
 from search.document import DocumentStamp
 from search.errors import SearchError
 from search.index import SearchIndex
 from search.indexer import Indexer
-from storage.blobstore import BlobStore, StorageError
+from storage.blobstore import BlobNotFound, BlobStore, StorageError
 
 log = logging.getLogger("copper.audit")
 
@@ -118,6 +130,8 @@ class Snapshot:
     stamps: dict[str, DocumentStamp]
     letters: list[DeadLetterView]
     queue_busy: bool
+    profile_files: set[str]  # portraits and logos in the media store
+    profiles: dict[str, set[str]]  # per artist, the portrait and logo keys the profile names
 
 
 @dataclass
@@ -149,6 +163,7 @@ class Auditor:
                 report.counts[artwork.status.value] += 1
         self._check_originals(snapshot, report)
         self._check_renditions(snapshot, report)
+        self._check_profile_files(snapshot, report)
         self._check_search(snapshot, report)
         self._check_deadlines(snapshot, report)
         self._check_changes(report)
@@ -161,10 +176,13 @@ class Auditor:
     def _snapshot(self) -> Snapshot:
         """Read every store once."""
         media: dict[str, set[str]] = defaultdict(set)
+        profile_files = set(self.media.list(LOGOS_PREFIX))
         for key in self.media.list(RENDITIONS_PREFIX):
             artwork_id = rendition_artwork(key)
             if artwork_id:
                 media[artwork_id].add(key)
+            elif key.startswith(PROFILES_PREFIX):
+                profile_files.add(key)
         counts = self.queue.counts()
         return Snapshot(
             works={artwork.id: artwork for artwork in self.repository.iter_artworks()},
@@ -173,6 +191,8 @@ class Auditor:
             stamps={stamp.artwork_id: stamp for stamp in self.index.stamps()},
             letters=self.dead_letters(),
             queue_busy=counts["visible"] + counts["in_flight"] > 0,
+            profile_files=profile_files,
+            profiles={a.id: profile_keys(a) for a in every_artist(self.repository)},
         )
 
     def _settled(self, artwork: Artwork) -> bool:
@@ -225,6 +245,30 @@ class Auditor:
             if missing:
                 detail = f"{len(missing)} of its renditions are missing"
                 report.findings.append(Finding("missing_renditions", detail, artwork.id))
+
+    def _check_profile_files(self, snapshot: Snapshot, report: AuditReport) -> None:
+        """Find portrait and logo files no profile names, and named ones that are gone.
+
+        A file is an orphan only once it is older than the grace period: the studio stores a
+        new portrait a moment before the profile names it.
+        """
+        named = set().union(*snapshot.profiles.values())
+        for key in sorted(snapshot.profile_files - named):
+            if not self._older_than_grace(key):
+                report.pending += 1
+                continue
+            detail = "no artist's profile names it"
+            report.findings.append(Finding("orphan_profile_file", detail, None, key))
+        for key in sorted(named - snapshot.profile_files):
+            detail = "the profile names it but the file is gone: upload the image again"
+            report.findings.append(Finding("missing_profile_file", detail, None, key, False))
+
+    def _older_than_grace(self, key: str) -> bool:
+        """Return whether a media file was last written before the grace period (gone: yes)."""
+        try:
+            return self.media.modified_at(key) <= self.clock() - self.grace
+        except BlobNotFound:
+            return True
 
     def _check_search(self, snapshot: Snapshot, report: AuditReport) -> None:
         """Find documents that differ from their record, and documents with no live record."""
@@ -295,6 +339,8 @@ class Auditor:
             self.uploads.delete(str(finding.key))
         elif finding.kind == "orphan_rendition":
             self.media.delete(str(finding.key))
+        elif finding.kind == "orphan_profile_file":
+            return self._delete_unnamed_profile_file(str(finding.key))
         elif finding.kind == "unprocessed_original":
             self._send_created(str(finding.key))
         elif finding.kind == "missing_renditions" and artwork is not None:
@@ -303,6 +349,20 @@ class Auditor:
             self._resync(str(finding.artwork_id), artwork, snapshot)
         else:
             return False
+        return True
+
+    def _delete_unnamed_profile_file(self, key: str) -> bool:
+        """Delete a portrait or logo file unless its artist's profile names it by now."""
+        owner = profile_owner(key)
+        try:
+            still_named = owner is not None and key in profile_keys(
+                self.repository.get_artist(owner)
+            )
+        except NotFound:
+            still_named = False
+        if still_named:
+            return False
+        self.media.delete(key)
         return True
 
     def _resync(self, artwork_id: str, artwork: Artwork | None, snapshot: Snapshot) -> None:

@@ -8,7 +8,7 @@
   and then its descriptor `{stamp}/tiles/image.dzi`. A record names the descriptor only; every
   key in the descriptor's folder belongs to it;
 - an artist's portrait: `renditions/profiles/{artist}/portrait-{digest}-{size}.jpg` (public,
-  like renditions, but no work's: the audit leaves it to the artist's record);
+  like renditions, but no work's: the audit checks it against the artist's profile);
 - an artist's watermark logo: `logos/{artist}/logo-{digest}.png` in the media store (private).
 """
 
@@ -80,6 +80,15 @@ def portrait_key(artist_id: str, digest: str, size: int) -> str:
 def logo_key(artist_id: str, digest: str) -> str:
     """Return the media-store key of an artist's watermark logo (never served publicly)."""
     return f"{LOGOS_PREFIX}{artist_id}/logo-{digest}.png"
+
+
+def profile_owner(key: str) -> str | None:
+    """Return the artist a portrait's or logo's key belongs to, or None for other keys."""
+    for prefix in (PROFILES_PREFIX, LOGOS_PREFIX):
+        if key.startswith(prefix):
+            artist_id = key[len(prefix) :].partition("/")[0]
+            return artist_id or None
+    return None
 
 
 def tile_key(artist_id: str, artwork_id: str, stamp: str, path: str) -> str:

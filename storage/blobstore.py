@@ -143,6 +143,10 @@ class BlobStore(Protocol):
         """Return whether an object is stored under `key`."""
         ...
 
+    def modified_at(self, key: str) -> float:
+        """Return when the object was last written (epoch seconds), or raise BlobNotFound."""
+        ...
+
     def list(self, prefix: str = "") -> Iterator[str]:
         """Yield the keys that start with `prefix`, in ascending (UTF-8 byte) order."""
         ...

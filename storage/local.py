@@ -214,6 +214,16 @@ class LocalBlobStore:
         """Return whether an object is stored under `key`."""
         return self._path(key).is_file()
 
+    def modified_at(self, key: str) -> float:
+        """Return the file's modification time (epoch seconds), or raise BlobNotFound."""
+        path = self._path(key)
+        try:
+            if path.is_file():
+                return path.stat().st_mtime
+        except OSError as e:
+            raise StorageUnavailable(f"reading {key} failed: {e.strerror}") from e
+        raise BlobNotFound(f"no object {key}")
+
     def list(self, prefix: str = "") -> Iterator[str]:
         """Yield the keys that start with `prefix`, in ascending UTF-8 byte order."""
         keys = [key for key in self._walk(self._walk_start(prefix)) if key.startswith(prefix)]

@@ -136,6 +136,11 @@ class S3BlobStore:
             return False
         return True
 
+    def modified_at(self, key: str) -> float:
+        """Return the object's Last-Modified time (epoch seconds), or raise BlobNotFound."""
+        head = self._call("head_object", Bucket=self._bucket, Key=check_key(key))
+        return float(head["LastModified"].timestamp())
+
     def list(self, prefix: str = "") -> Iterator[str]:
         """Yield the keys that start with `prefix`, in S3's ascending UTF-8 byte order."""
         request: dict[str, Any] = {"Bucket": self._bucket, "Prefix": prefix}

@@ -129,6 +129,19 @@ def test_exists_tells_stored_from_missing_keys(store: BlobStore) -> None:
     assert not store.exists("originals/01HARTIST/OTHER")
 
 
+def test_modified_at_tells_when_an_object_was_last_written(store: BlobStore) -> None:
+    before = time.time()
+    store.put(KEY, b"x", "image/jpeg")
+
+    written = store.modified_at(KEY)
+
+    assert before - 2 <= written <= time.time() + 2  # S3 keeps whole seconds
+    with pytest.raises(BlobNotFound):
+        store.modified_at("originals/01HARTIST/OTHER")
+    with pytest.raises(BlobNotFound):
+        store.modified_at("originals/01HARTIST")  # a prefix of a key is no object
+
+
 def test_delete_removes_the_object_and_is_idempotent(store: BlobStore) -> None:
     store.put(KEY, b"x", "image/jpeg")
 
