@@ -77,8 +77,8 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             TABLE,
         ),
         "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
-        "s3:GetObject": ORIGINALS,
-        "s3:DeleteObject": ORIGINALS + RENDITIONS,
+        "s3:GetObject": ORIGINALS + PROFILE_IMAGES,
+        "s3:DeleteObject": ORIGINALS + RENDITIONS + LOGOS,
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
         "secretsmanager:GetSecretValue": ("${TokenSecret}",),
         "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
@@ -154,11 +154,13 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "AuditLambdaFunction": {
         "s3:ListBucket": ("${MediaBucket.Arn}", "${UploadsBucket.Arn}"),
-        "s3:DeleteObject": ORIGINALS + RENDITIONS,
+        "s3:GetObject": PROFILE_IMAGES,
+        "s3:DeleteObject": ORIGINALS + RENDITIONS + LOGOS,
         **dict.fromkeys(
             ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Scan", "dynamodb:PutItem"],
             TABLE_ONLY,
         ),
+        "dynamodb:Query": ("${ContentTable.Arn}/index/*",),
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
         "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
         **dict.fromkeys(["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"], DEAD_LETTERS),
@@ -169,7 +171,7 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
 EXPECTED_LISTINGS: dict[str, dict[str, list[str]]] = {
     "AdminApiLambdaFunction": {
         "${UploadsBucket.Arn}": ["originals/*"],
-        "${MediaBucket.Arn}": ["renditions/*"],
+        "${MediaBucket.Arn}": ["renditions/*", "logos/*"],
     },
     "ProcessUploadsLambdaFunction": {
         "${UploadsBucket.Arn}": ["originals/*"],
@@ -177,7 +179,7 @@ EXPECTED_LISTINGS: dict[str, dict[str, list[str]]] = {
     },
     "AuditLambdaFunction": {
         "${UploadsBucket.Arn}": ["originals/*"],
-        "${MediaBucket.Arn}": ["renditions/*"],
+        "${MediaBucket.Arn}": ["renditions/*", "logos/*"],
     },
 }
 DATA_SERVICES = ("s3:", "dynamodb:", "sqs:", "es:", "secretsmanager:")
