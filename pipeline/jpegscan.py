@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 import pyvips
 
-# A marker: 0xFF (any fill 0xFFs) then a code other than 0 (a stuffed data byte) or RST0-7.
-MARKER = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")
+# A marker's last 0xFF and its code: not 0 (a stuffed data byte), RST0-7 or another 0xFF (a
+# fill byte). Without a repeat the search runs at the speed of a literal scan (`\xff+` made
+# it 18 times slower: 53 ms on a 5 MB scan); the fill bytes before it are walked back.
+MARKER = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 STANDALONE = frozenset({0x01, *range(0xD0, 0xDA)})  # markers without a length field
 START_OF_SCAN = 0xDA
 CLOSE_WINDOW = 4096  # read in small steps from this far before the end of the scan
@@ -43,10 +45,18 @@ def scan_end(data: Buffer) -> int | None:
             continue
         length = int.from_bytes(data[at + 2 : at + 4], "big")
         if code == START_OF_SCAN:
-            found = MARKER.search(data, at + 2 + length)
-            return found.start() if found else None
+            data_start = at + 2 + length
+            found = MARKER.search(data, data_start)
+            return None if found is None else first_fill(data, found.start(), data_start)
         at = data.find(b"\xff", at + 2 + length)
     return None
+
+
+def first_fill(data: Buffer, marker: int, floor: int) -> int:
+    """Return where the run of 0xFF bytes ending at `marker` starts (not before `floor`)."""
+    while marker > floor and data[marker - 1] == 0xFF:
+        marker -= 1
+    return marker
 
 
 @dataclass

@@ -101,6 +101,7 @@ def test_fill_bytes_before_the_end_marker_and_data_after_it_are_healthy() -> Non
     data = photo_jpeg(4)
     end = len(data) - 2
     filled = data[:end] + b"\xff" * 6 + data[end:]
+    assert scan_end(filled) == end  # the scan ends where the fill bytes begin
     assert verdict(filled + photo_jpeg(5)) == "ready"
 
 
