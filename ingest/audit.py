@@ -264,11 +264,17 @@ class Auditor:
             report.findings.append(Finding("missing_profile_file", detail, None, key, False))
 
     def _older_than_grace(self, key: str) -> bool:
-        """Return whether a media file was last written before the grace period (gone: yes)."""
+        """Return whether a media file was last written before the grace period (gone: yes).
+
+        A file whose age cannot be read now counts as young: the next audit looks again.
+        """
         try:
             return self.media.modified_at(key) <= self.clock() - self.grace
         except BlobNotFound:
             return True
+        except StorageError:
+            log.warning("could not read the age of %s", key, exc_info=True)
+            return False
 
     def _check_search(self, snapshot: Snapshot, report: AuditReport) -> None:
         """Find documents that differ from their record, and documents with no live record."""

@@ -135,3 +135,15 @@ def test_a_named_file_that_is_gone_is_reported_for_the_artist_to_upload_again(
     assert [(f.kind, f.key, f.repairable) for f in report.unresolved] == [
         ("missing_profile_file", artist.logo, False)
     ]
+
+
+def test_a_file_whose_age_cannot_be_read_waits_for_the_next_audit(flow: Flow) -> None:
+    # GIVEN a leftover portrait file, and a media store that fails to tell its age
+    flow.services.media.put(STRAY, b"jpeg", "image/jpeg")
+    failing = Switchable(flow.services.media, lambda: StorageUnavailable("down (simulated)"))
+    failing.fail_when(lambda method, _args: method == "modified_at")
+    auditor = replace(flow.services.auditor(), media=failing, grace=-1.0)
+    # WHEN the audit repairs THEN it completes, counts the file as pending and keeps it
+    report = auditor.audit(repair=True)
+    assert report.ok and report.pending == 1
+    assert flow.services.media.exists(STRAY)
