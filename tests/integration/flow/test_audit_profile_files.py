@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pyvips
 
@@ -18,7 +19,7 @@ from .conftest import Flow
 STRAY = portrait_key("01HNOBODY", "0123456789abcdef", 160)
 
 
-def profile_images(flow: Flow, media: object | None = None) -> ProfileImages:
+def profile_images(flow: Flow, media: Any = None) -> ProfileImages:
     """Return the profile-images use case over the flow's stores (or another media store)."""
     reprocess = flow.services.artworks.request_reprocess
     return ProfileImages(flow.services.repository, media or flow.services.media, "", reprocess)
@@ -59,7 +60,7 @@ def test_files_left_by_a_failed_delete_are_found_and_removed_by_the_repair(flow:
     # GIVEN an artist whose new portrait and logo replaced the old ones while the media
     # store refused every delete (the profile is saved; the old files stay behind)
     artist = with_portrait_and_logo(flow)
-    old = {entry["key"] for entry in artist.portrait} | {artist.logo}
+    old = {str(entry["key"]) for entry in artist.portrait} | {str(artist.logo)}
     failing = Switchable(flow.services.media, lambda: StorageUnavailable("down (simulated)"))
     failing.fail_when(lambda method, _args: method == "delete")
     profile_images(flow, failing).set_portrait(artist.id, portrait(2))
@@ -114,7 +115,8 @@ def test_a_file_the_profile_names_by_the_time_of_the_repair_is_kept(flow: Flow) 
     artist = flow.artist()
     key = logo_key(artist.id, "feedfacefeedface")
     flow.services.media.put(key, logo(), "image/png")
-    auditor = replace(flow.services.auditor(), media=NamedMeanwhile(flow, artist), grace=-1.0)
+    meanwhile: Any = NamedMeanwhile(flow, artist)
+    auditor = replace(flow.services.auditor(), media=meanwhile, grace=-1.0)
     # WHEN the audit repairs
     report = auditor.audit(repair=True)
     # THEN the file is kept, and the next audit finds nothing
@@ -142,7 +144,8 @@ def test_a_file_whose_age_cannot_be_read_waits_for_the_next_audit(flow: Flow) ->
     flow.services.media.put(STRAY, b"jpeg", "image/jpeg")
     failing = Switchable(flow.services.media, lambda: StorageUnavailable("down (simulated)"))
     failing.fail_when(lambda method, _args: method == "modified_at")
-    auditor = replace(flow.services.auditor(), media=failing, grace=-1.0)
+    media: Any = failing
+    auditor = replace(flow.services.auditor(), media=media, grace=-1.0)
     # WHEN the audit repairs THEN it completes, counts the file as pending and keeps it
     report = auditor.audit(repair=True)
     assert report.ok and report.pending == 1
