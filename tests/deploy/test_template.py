@@ -160,7 +160,7 @@ EXPECTED_GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
             ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Scan", "dynamodb:PutItem"],
             TABLE_ONLY,
         ),
-        "dynamodb:Query": ("${ContentTable.Arn}/index/*",),
+        "dynamodb:Query": TABLE,
         "sqs:SendMessage": ("${UploadsQueue.Arn}",),
         "sqs:GetQueueAttributes": ("${UploadsDeadLetterQueue.Arn}", "${UploadsQueue.Arn}"),
         **dict.fromkeys(["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility"], DEAD_LETTERS),
