@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import stat
 import threading
 import time
 import uuid
@@ -216,13 +217,15 @@ class LocalBlobStore:
 
     def modified_at(self, key: str) -> float:
         """Return the file's modification time (epoch seconds), or raise BlobNotFound."""
-        path = self._path(key)
         try:
-            if path.is_file():
-                return path.stat().st_mtime
+            found = self._path(key).stat()
+        except (FileNotFoundError, NotADirectoryError) as e:
+            raise BlobNotFound(f"no object {key}") from e
         except OSError as e:
             raise StorageUnavailable(f"reading {key} failed: {e.strerror}") from e
-        raise BlobNotFound(f"no object {key}")
+        if not stat.S_ISREG(found.st_mode):
+            raise BlobNotFound(f"no object {key}")  # a folder: a prefix of keys, not an object
+        return found.st_mtime
 
     def list(self, prefix: str = "") -> Iterator[str]:
         """Yield the keys that start with `prefix`, in ascending UTF-8 byte order."""
