@@ -97,6 +97,11 @@ class Artist:
     created_at: str = field(default_factory=now)
     updated_at: str = field(default_factory=now)
 
+    def image_keys(self) -> set[str]:
+        """Return the media keys of the images the profile names (portrait sizes, logo)."""
+        keys = {str(entry["key"]) for entry in self.portrait if entry.get("key")}
+        return keys | ({self.logo} if self.logo else set())
+
 
 @dataclass(frozen=True)
 class OriginalObject:

@@ -106,7 +106,7 @@ class ProfileImages:
             )
 
         before, saved = retry_on_conflict(write)
-        self.forget(named(before) - named(saved))
+        self.forget(before.image_keys() - saved.image_keys())
         if marks_changed(before, saved):
             ProfileService(self.repository, self.reprocess).rerender(artist_id)
         return saved
@@ -118,9 +118,3 @@ class ProfileImages:
                 self.media.delete(key)
             except StorageError:  # the record is saved; `copper audit --repair` removes the file
                 log.warning("could not delete %s", key, exc_info=True)
-
-
-def named(artist: Artist) -> set[str]:
-    """Return the media keys an artist's record names."""
-    keys = {str(entry["key"]) for entry in artist.portrait if entry.get("key")}
-    return keys | ({artist.logo} if artist.logo else set())

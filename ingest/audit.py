@@ -37,7 +37,6 @@ from typing import Any
 from content.changes import ChangeLog
 from content.lifecycle import is_deleted, is_overdue, iso
 from content.model import Artwork, Status
-from content.profile_images import named as profile_keys
 from content.repository import ContentError, ContentRepository, NotFound, every_artist
 from ingest.maintenance import DeadLetterView
 from ingest.messages import OriginalRef
@@ -192,7 +191,7 @@ class Auditor:
             letters=self.dead_letters(),
             queue_busy=counts["visible"] + counts["in_flight"] > 0,
             profile_files=profile_files,
-            profiles={a.id: profile_keys(a) for a in every_artist(self.repository)},
+            profiles={a.id: a.image_keys() for a in every_artist(self.repository)},
         )
 
     def _settled(self, artwork: Artwork) -> bool:
@@ -361,8 +360,8 @@ class Auditor:
         """Delete a portrait or logo file unless its artist's profile names it by now."""
         owner = profile_owner(key)
         try:
-            still_named = owner is not None and key in profile_keys(
-                self.repository.get_artist(owner)
+            still_named = (
+                owner is not None and key in self.repository.get_artist(owner).image_keys()
             )
         except NotFound:
             still_named = False

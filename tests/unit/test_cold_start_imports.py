@@ -14,15 +14,16 @@ from bench.coldstart import functions
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE_LIBRARIES = {"pyvips", "numpy", "PIL"}
 WEB_FRAMEWORK = {"flask", "werkzeug", "serverless_wsgi"}
+PASSWORD_HASHING = {"argon2", "bcrypt"}  # the accounts use case: only the APIs log people in
 # handler module → the libraries its cold start must not load
 FORBIDDEN = {
     "handlers.content_api": IMAGE_LIBRARIES,
     "handlers.search_api": IMAGE_LIBRARIES,
     "handlers.admin_api": IMAGE_LIBRARIES,
     "handlers.process_uploads": WEB_FRAMEWORK,
-    "handlers.index_changes": IMAGE_LIBRARIES | WEB_FRAMEWORK,
-    "handlers.sweep": IMAGE_LIBRARIES | WEB_FRAMEWORK,
-    "handlers.audit": IMAGE_LIBRARIES | WEB_FRAMEWORK,
+    "handlers.index_changes": IMAGE_LIBRARIES | WEB_FRAMEWORK | PASSWORD_HASHING,
+    "handlers.sweep": IMAGE_LIBRARIES | WEB_FRAMEWORK | PASSWORD_HASHING,
+    "handlers.audit": IMAGE_LIBRARIES | WEB_FRAMEWORK | PASSWORD_HASHING,
 }
 PROBE = """
 import importlib, json, sys
