@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from content.model import OriginalObject, Role, Status
-from service.bootstrap import Services, build_services
-from service.http.app import create_app
-from service.settings import ServiceSettings
+from service.bootstrap import Services
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    """Services on a fresh local backend."""
-    return build_services(ServiceSettings(data_dir=str(tmp_path)))
-
-
-@pytest.fixture
-def client(services: Services) -> FlaskClient:
-    """A test client of the API app."""
-    return create_app(services).test_client()
 
 
 def register(client: FlaskClient, name: str, email: str | None = None) -> Any:

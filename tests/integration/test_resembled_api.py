@@ -4,30 +4,14 @@ work, never another artist's id (the content API on the embedded backend)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
-import pytest
 from flask.testing import FlaskClient
 
 from content.model import OriginalObject, Status, Visibility
-from service.bootstrap import Services, build_services
-from service.http.app import create_app
-from service.settings import ServiceSettings
+from service.bootstrap import Services
 from tests.integration.test_content_api import register
 
 THUMB = {"name": "thumb", "format": "jpeg", "width": 120, "height": 120, "key": "k/thumb.jpg"}
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    """Services on a fresh local backend."""
-    return build_services(ServiceSettings(data_dir=str(tmp_path)))
-
-
-@pytest.fixture
-def client(services: Services) -> FlaskClient:
-    """A test client of the API app."""
-    return create_app(services).test_client()
 
 
 def make_ready(services: Services, artwork_id: str, **changes: object) -> None:

@@ -14,9 +14,7 @@ from flask.testing import FlaskClient
 
 from content.model import OriginalObject, Status
 from search.errors import SearchUnavailable
-from service.bootstrap import Services, build_services
-from service.http.app import create_app
-from service.settings import ServiceSettings
+from service.bootstrap import Services
 from testkit.cli import COPPER
 from testkit.streams import drain_changes
 
@@ -24,18 +22,6 @@ PASSWORD = "correct horse battery"
 RED = {"lab": [53.2, 80.1, 67.2], "hex": "#ff0000", "family": "red", "weight": 0.9}
 BLUE = {"lab": [32.3, 79.2, -107.9], "hex": "#0000ff", "family": "blue", "weight": 0.9}
 GREY = {"lab": [53.6, 0.0, 0.0], "hex": "#808080", "family": "grey", "weight": 0.1}
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    """Services on a fresh local backend."""
-    return build_services(ServiceSettings(data_dir=str(tmp_path)))
-
-
-@pytest.fixture
-def client(services: Services) -> FlaskClient:
-    """A test client of the API app."""
-    return create_app(services).test_client()
 
 
 @pytest.fixture

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from service.bootstrap import Services, build_services
-from service.http.app import create_app
-from service.settings import ServiceSettings
+from service.bootstrap import Services
 from testkit.streams import drain_changes
 from tests.integration.test_search_api import BLUE, PASSWORD, RED, add_work
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    """Services on a fresh local backend."""
-    return build_services(ServiceSettings(data_dir=str(tmp_path)))
-
-
-@pytest.fixture
-def client(services: Services) -> FlaskClient:
-    """A test client of the API app."""
-    return create_app(services).test_client()
 
 
 def register(client: FlaskClient, email: str, name: str) -> dict[str, str]:

@@ -11,22 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from handlers import content_api
-from service.bootstrap import Services, build_services
-from service.http.app import create_app
-from service.settings import ServiceSettings
+from service.bootstrap import Services
 from tests.integration.test_artist_directory_api import auth, public_work, register
-
-
-@pytest.fixture
-def services(tmp_path: Path) -> Services:
-    """Services on a fresh local backend."""
-    return build_services(ServiceSettings(data_dir=str(tmp_path)))
-
-
-@pytest.fixture
-def client(services: Services) -> FlaskClient:
-    """A test client of the API app."""
-    return create_app(services).test_client()
 
 
 def walk(client: FlaskClient, path: str, limit: int, **args: str) -> list[str]:
